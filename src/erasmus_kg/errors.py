@@ -1,0 +1,49 @@
+"""The exceptions erasmus-kg raises, and the exit code of each.
+
+Exit codes (documented in the README):
+  0  success (for `validate`: the data conforms)
+  1  the data does not conform to the shapes (`validate`, imports refused by validation)
+  2  a usage or input error: bad parameter, unreadable or malformed file, unreachable endpoint
+  3  an internal error (a bug): reported in one line, with the details in the log
+"""
+
+from __future__ import annotations
+
+
+class ErasmusKGError(Exception):
+    """Base class. `exit_code` is what the CLI exits with."""
+
+    exit_code = 2
+
+
+class UsageError(ErasmusKGError):
+    """The user asked for something that cannot be done as asked (unknown query, bad option)."""
+
+
+class ParameterError(UsageError):
+    """A query parameter is missing or its value cannot be resolved."""
+
+
+class InputFileError(ErasmusKGError):
+    """A file cannot be read or parsed. The message names the file and, where known, the line."""
+
+    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.detail = message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class StoreError(ErasmusKGError):
+    """The embedded store cannot be opened, built or switched."""
+
+
+class EndpointError(ErasmusKGError):
+    """A remote SPARQL endpoint failed or answered something that is not SPARQL."""
+
+
+class NotConformingError(ErasmusKGError):
+    """Data does not conform to the shapes."""
+
+    exit_code = 1

@@ -1,0 +1,67 @@
+"""Every namespace and prefix the project uses, in one place.
+
+Plain strings only, so that the query path can use them without importing rdflib. `bind_all` gives the
+same prefixes to any rdflib graph that is about to be serialised.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
+
+BASE = "https://w3id.org/erasmus-kg/"
+
+EKG = BASE + "ontology#"
+"""Our ontology: classes and properties."""
+VOCAB = BASE + "vocab/"
+"""Our concept schemes (key actions and action types, sectors, roles, ...)."""
+ID = BASE + "id/"
+"""Our instance data."""
+GRAPH = BASE + "graph/"
+"""Named graphs, one per source."""
+
+COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+
+PREFIXES: dict[str, str] = {
+    "ekg": EKG,
+    "action": VOCAB + "action/",
+    "sector": VOCAB + "sector/",
+    "role": VOCAB + "role/",
+    "orgkind": VOCAB + "organisation-kind/",
+    "activity": VOCAB + "activity-type/",
+    "theme": VOCAB + "theme/",
+    "project": ID + "project/",
+    "organisation": ID + "organisation/",
+    "ekgid": ID,
+    "country": COUNTRY,
+    "language": LANGUAGE,
+    "eurio": "http://data.europa.eu/s66#",
+    "euvoc": "http://publications.europa.eu/ontology/euvoc#",
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "vann": "http://purl.org/vocab/vann/",
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every prefix, for ad hoc queries and checks."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def bind_all(graph: Graph) -> Graph:
+    """Bind every project prefix on an rdflib graph (replacing rdflib's defaults)."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
