@@ -66,7 +66,7 @@ class ValidationResult:
         return bind_all(self.report_graph).serialize(format="turtle")
 
     def json(self) -> str:
-        context = {p: ns for p, ns in PREFIXES.items()}
+        context = dict(PREFIXES)
         text = bind_all(self.report_graph).serialize(format="json-ld", context=context, sort_keys=True)
         return json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
 

@@ -1,0 +1,145 @@
+"""The catalogue of stored queries: one SPARQL file per query in `queries/`, described by its `#+` header.
+
+The header is grlc's convention, YAML behind `#+`:
+
+    #+ summary: Projects that involve a country
+    #+ description: ...
+    #+ tags: [projects, countries]
+    #+ params:
+    #+   - name: country
+    #+     type: country
+    #+     required: true
+    #+     description: ...
+    #+     example: Lithuania
+
+Everything about a query is in its file; nothing is repeated in Python. Parameters are bound as values
+(see `binding`), never by replacing text as grlc does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from . import resources
+from .errors import UsageError
+
+_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    required: bool
+    description: str
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Parameter, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def param(self, name: str) -> Parameter | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def example_command(self) -> str:
+        args = "".join(f" -p {p.name}={_shell_word(p.example)}" for p in self.params if p.example is not None)
+        return f"erasmus-kg query {self.name}{args}"
+
+
+class QueryFileError(Exception):
+    """A stored query's header is missing or malformed (a defect of the package, caught by the tests)."""
+
+
+def read_header(path: Path) -> dict:
+    import yaml
+
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif lines and line.strip():
+            break
+    if not lines:
+        raise QueryFileError(f"{path}: no '#+' header")
+    try:
+        header = yaml.load("\n".join(lines), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise QueryFileError(f"{path}: the '#+' header is not valid YAML: {exc}") from None
+    if not isinstance(header, dict):
+        raise QueryFileError(f"{path}: the '#+' header is not a mapping")
+    return header
+
+
+def load_query(path: Path) -> StoredQuery:
+    header = read_header(path)
+    name = path.stem
+    if not _NAME.match(name):
+        raise QueryFileError(f"{path}: query names are kebab-case")
+    for key in ("summary", "description", "tags"):
+        if not header.get(key):
+            raise QueryFileError(f"{path}: the header has no {key}")
+    params = []
+    for raw in header.get("params") or []:
+        if not isinstance(raw, dict) or not {"name", "type", "required", "description"} <= raw.keys():
+            raise QueryFileError(f"{path}: each parameter needs name, type, required and description")
+        example = raw.get("example")
+        params.append(
+            Parameter(
+                name=str(raw["name"]),
+                type=str(raw["type"]),
+                required=bool(raw["required"]),
+                description=" ".join(str(raw["description"]).split()),
+                example=None if example is None else str(example),
+            )
+        )
+    return StoredQuery(
+        name=name,
+        path=path,
+        summary=" ".join(str(header["summary"]).split()),
+        description=str(header["description"]).strip(),
+        tags=tuple(str(t) for t in header["tags"]),
+        params=tuple(params),
+    )
+
+
+def query_names(directory: Path | None = None) -> list[str]:
+    directory = directory or resources.queries_dir()
+    return sorted(p.stem for p in directory.glob("*.rq"))
+
+
+@cache
+def get_query(name: str) -> StoredQuery:
+    path = resources.queries_dir() / f"{name}.rq"
+    if not _NAME.match(name) or not path.is_file():
+        from difflib import get_close_matches
+
+        close = get_close_matches(name, query_names(), n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " See: erasmus-kg queries"
+        raise UsageError(f"unknown query {name!r}.{hint}")
+    return load_query(path)
+
+
+def load_catalogue() -> list[StoredQuery]:
+    return [get_query(name) for name in query_names()]
+
+
+def internal_query(name: str) -> str:
+    """The text of an internal query (queries/internal/NAME.rq), used to resolve parameter values."""
+    return (resources.queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _shell_word(value: str) -> str:
+    return value if re.fullmatch(r"[\w.:/@%+-]+", value) else "'" + value.replace("'", "'\\''") + "'"

@@ -1,0 +1,395 @@
+"""The `erasmus-kg` command line. It only parses arguments, calls the library and maps results to output and
+exit codes; the work happens in the modules it imports (lazily, to keep start-up fast).
+
+Exit codes: 0 success; 1 data that does not conform to the shapes; 2 a usage or input error (unknown query
+or parameter value, unreadable or malformed file, unreachable endpoint); 3 an internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ErasmusKGError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+
+def default_language() -> str:
+    """nl or en: ERASMUS_KG_LANG, else the locale (Dutch locales give nl), else en."""
+    chosen = os.environ.get("ERASMUS_KG_LANG", "").strip().lower()
+    if chosen in ("nl", "en"):
+        return chosen
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+def _store_root(ctx: click.Context) -> Path | None:
+    return ctx.find_root().params.get("store")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The group
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="erasmus-kg")
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ERASMUS_KG_STORE",
+    help="Directory of the embedded store (env ERASMUS_KG_STORE; default: the user data directory).",
+)
+def cli(store: Path | None) -> None:
+    """A knowledge graph of Erasmus+ projects: stored SPARQL queries on an embedded Oxigraph store,
+    SHACL validation, and the brochure "Erasmus+ steunt projecten rond keuzebegeleiding" as data.
+
+    \b
+    Examples:
+      erasmus-kg query projects-by-country -p country=Litouwen
+      erasmus-kg query where-to-submit -p action=KA3
+      erasmus-kg queries
+      erasmus-kg validate
+    """
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Stored queries
+
+
+def _output_options(command):  # type: ignore[no-untyped-def]
+    command = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="Output format (default: table on a terminal, csv otherwise). json is SPARQL 1.1 Results JSON.",
+    )(command)
+    return click.option(
+        "--lang",
+        type=click.Choice(["nl", "en"]),
+        default=None,
+        help="Language of labels (default: ERASMUS_KG_LANG, else nl in a Dutch locale, else en).",
+    )(command)
+
+
+class StoredQueries(click.Group):
+    """`erasmus-kg query NAME`: one subcommand per stored query, read from queries/*.rq on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .catalogue import query_names
+
+        return query_names()
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from .catalogue import get_query
+
+        try:
+            query = get_query(name)
+        except ErasmusKGError as exc:
+            raise click.UsageError(str(exc), ctx) from None
+        return _stored_query_command(query)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .catalogue import load_catalogue
+
+        rows = [(q.name, q.summary) for q in load_catalogue()]
+        with formatter.section("Stored queries"):
+            formatter.write_dl(rows)
+
+
+def _stored_query_command(query) -> click.Command:  # type: ignore[no-untyped-def]
+    params_help = "\n".join(
+        f"  {p.name} ({p.type}{', required' if p.required else ', optional'}): {p.description}"
+        + (f" Example: {p.example}." if p.example else "")
+        for p in query.params
+    )
+    help_text = (
+        f"{query.summary}.\n\n{' '.join(query.description.split())}\n\n"
+        + ("\b\nParameters (-p NAME=VALUE):\n" + params_help + "\n\n" if query.params else "")
+        + f"\b\nExample:\n  {query.example_command()}"
+    )
+
+    @click.command(name=query.name, help=help_text, context_settings=CONTEXT, short_help=query.summary)
+    @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value.")
+    @_output_options
+    @click.option(
+        "--show-query", is_flag=True, help="Print the SPARQL with the parameters bound; do not run it."
+    )
+    @click.option(
+        "--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store."
+    )
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        params: tuple[str, ...],
+        fmt: str | None,
+        lang: str | None,
+        show_query: bool,
+        endpoint: str | None,
+    ) -> None:
+        raw = _parse_params(params)
+        _run(ctx, query.name, raw, fmt, lang, show_query, endpoint)
+
+    return command
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    raw: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="-p")
+        if name.strip() in raw:
+            raise click.BadParameter(f"parameter {name.strip()!r} given twice", param_hint="-p")
+        raw[name.strip()] = value
+    return raw
+
+
+def _run(
+    ctx: click.Context,
+    name: str,
+    raw: dict[str, str],
+    fmt: str | None,
+    lang: str | None,
+    show_query: bool,
+    endpoint: str | None,
+) -> None:
+    from .querying import prepare
+
+    language = lang or default_language()
+    with _target(ctx, endpoint) as target:
+        text = prepare(name, raw, language, target)
+        if show_query:
+            click.echo(text, nl=not text.endswith("\n"))
+            return
+        results = target.query(text)
+        _write(results, fmt)
+
+
+def _target(ctx: click.Context, endpoint: str | None):  # type: ignore[no-untyped-def]
+    if endpoint:
+        from .remote import open_endpoint
+
+        return open_endpoint(endpoint)
+    from .embedded import open_target
+
+    return open_target(_store_root(ctx))
+
+
+def _write(results: object, fmt: str | None) -> None:
+    from .output import write_results
+
+    chosen = fmt or ("table" if sys.stdout.isatty() else "csv")
+    out = sys.stdout.buffer
+    write_results(results, chosen, out)
+    out.flush()
+
+
+@cli.group(cls=StoredQueries, context_settings=CONTEXT)
+def query() -> None:
+    """Run a stored query: erasmus-kg query NAME -p NAME=VALUE ... (see: erasmus-kg queries).
+
+    Each stored query takes -p NAME=VALUE parameters, --format, --lang, --show-query and --endpoint;
+    erasmus-kg query NAME --help describes one.
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Output format.")
+def queries(fmt: str) -> None:
+    """List the stored queries with their parameters."""
+    import json
+
+    from .catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if fmt == "json":
+        data = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "tags": list(q.tags),
+                "params": [
+                    {"name": p.name, "type": p.type, "required": p.required, "example": p.example}
+                    for p in q.params
+                ],
+            }
+            for q in catalogue
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    width = max(len(q.name) for q in catalogue)
+    for q in catalogue:
+        params = " ".join(f"{p.name}={'<' + p.type + '>'}" + ("" if p.required else "?") for p in q.params)
+        click.echo(f"{q.name.ljust(width)}  {q.summary}" + (f"  [{params}]" if params else ""))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("query_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@_output_options
+@click.option("--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
+@click.pass_context
+def sparql(
+    ctx: click.Context, query_file: str, fmt: str | None, lang: str | None, endpoint: str | None
+) -> None:
+    """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs."""
+    from .errors import InputFileError
+
+    if query_file == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(query_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputFileError(path, "no such file") from None
+        except UnicodeDecodeError:
+            raise InputFileError(path, "is not UTF-8 text") from None
+        except OSError as exc:
+            raise InputFileError(path, exc.strerror or str(exc)) from None
+    with _target(ctx, endpoint) as target:
+        _write(target.query(text), fmt)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Validation, information, loading
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", help="Report format."
+)
+def validate(files: tuple[Path, ...], fmt: str) -> None:
+    """Validate the packaged data, with FILES if given, against the SHACL shapes.
+
+    Exit 0 when the data conforms, 1 when it does not, 2 when a file cannot be read or parsed. The text
+    report has one line per violation: the node, the property, the value and what is wrong.
+    """
+    from .validation import validate_files
+
+    result = validate_files(list(files))
+    if fmt == "turtle":
+        click.echo(result.turtle(), nl=False)
+    elif fmt == "json":
+        click.echo(result.json())
+    else:
+        click.echo(result.text())
+    sys.exit(0 if result.conforms else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Output format.")
+@click.pass_context
+def info(ctx: click.Context, fmt: str) -> None:
+    """Counts of triples, projects, organisations and countries, and the sources in the store."""
+    import json
+
+    from .statistics import graph_statistics
+
+    stats = graph_statistics(_store_root(ctx))
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"store:          {stats['store']}")
+    click.echo(f"triples:        {stats['triples']}")
+    click.echo(f"projects:       {stats['projects']}")
+    click.echo(f"organisations:  {stats['organisations']}")
+    click.echo(f"countries:      {stats['countries']} involved in projects")
+    click.echo("sources:")
+    for source in stats["sources"]:
+        click.echo(f"  {source['graph']}  {source['triples']} triples  ({source['source']})")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--graph", "graph", metavar="IRI", help="Named graph for the FILES (default: one per file).")
+@click.pass_context
+def load(ctx: click.Context, files: tuple[Path, ...], graph: str | None) -> None:
+    """(Re)build the embedded store from the packaged data, loading FILES into named graphs.
+
+    Each file goes into the graph https://w3id.org/erasmus-kg/graph/file/NAME (NAME: the file name),
+    replacing what that graph held; --graph names the graph for a single file.
+    """
+    from .loading import load_files
+
+    build = load_files(_store_root(ctx), list(files), graph)
+    root = build.path.parent.parent
+    click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """List the named graphs in the embedded store and where each comes from."""
+    from .embedded import embedded_store, packaged_sources
+
+    store = embedded_store(_store_root(ctx))
+    store.ensure(packaged_sources())
+    for graph in store.graphs():
+        kind = "packaged" if graph.packaged else "loaded"
+        click.echo(f"{graph.iri}  {graph.triples} triples  {kind}  {graph.source}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("source")
+@click.pass_context
+def remove(ctx: click.Context, source: str) -> None:
+    """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
+    from .loading import remove_source
+
+    iri = remove_source(_store_root(ctx), source)
+    click.echo(f"Removed <{iri}>.")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; every error ends in one line on stderr and a documented exit code."""
+    try:
+        cli.main(args=argv, prog_name="erasmus-kg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except ErasmusKGError as exc:
+        click.echo(f"erasmus-kg: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        sys.exit(0)
+    except Exception as exc:  # a bug: one line, the traceback only on demand
+        if os.environ.get("ERASMUS_KG_DEBUG"):
+            raise
+        name = type(exc).__name__
+        click.echo(
+            f"erasmus-kg: internal error: {name}: {exc} (set ERASMUS_KG_DEBUG=1 for the traceback)", err=True
+        )
+        sys.exit(3)
+    sys.exit(0)
+
+
+def _quiet_broken_pipe() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

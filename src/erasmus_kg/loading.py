@@ -1,0 +1,59 @@
+"""Loading RDF files into the embedded store, each into a named graph, and taking them out again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from .embedded import embedded_store, packaged_sources
+from .errors import UsageError
+from .namespaces import GRAPH
+from .rdf_files import check_readable, rdf_format
+from .store import BuildInfo, Source
+
+FILE_GRAPH = GRAPH + "file/"
+
+
+def graph_for_file(path: Path) -> str:
+    """The named graph a loaded file goes into: graph/file/<file name>."""
+    return FILE_GRAPH + quote(path.name, safe="")
+
+
+def load_files(root: Path | None, files: list[Path], graph: str | None = None) -> BuildInfo:
+    """Bring the store up to date with the packaged data and load `files`, all in one new build.
+
+    Every file is checked before anything is written; a file that fails to load leaves the store as it was.
+    With `graph`, all files go into that one graph (which then holds exactly their union).
+    """
+    store = embedded_store(root)
+    packaged = packaged_sources()
+    for path in files:
+        check_readable(path)
+    if not files:
+        return store.ensure(packaged)
+    if graph is not None and len(files) > 1:
+        raise UsageError("--graph takes one file; load several files into one graph by merging them first")
+    changes = {}
+    for path in files:
+        iri = graph or graph_for_file(path)
+        if iri in changes:
+            raise UsageError(f"{path}: two files load into the same graph <{iri}>")
+        changes[iri] = Source(iri, path.resolve(), rdf_format(path))
+    return store.replace_graphs(changes, packaged=packaged, metadata={"kind": "file"})
+
+
+def remove_source(root: Path | None, source: str) -> str:
+    """Remove a loaded graph, named by its IRI or by the name of the file it came from."""
+    store = embedded_store(root)
+    packaged = packaged_sources()
+    store.ensure(packaged)
+    graphs = store.graphs()
+    matches = [g for g in graphs if source in (g.iri, Path(str(g.source)).name, str(g.source))]
+    if not matches:
+        loaded = ", ".join(g.iri for g in graphs if not g.packaged) or "none"
+        raise UsageError(f"no loaded source {source!r} in the store (loaded graphs: {loaded})")
+    if any(g.packaged for g in matches):
+        raise UsageError(f"<{matches[0].iri}> is packaged data and cannot be removed")
+    iri = matches[0].iri
+    store.replace_graphs({iri: None}, packaged=packaged)
+    return iri

@@ -1,0 +1,157 @@
+"""Resolve what a user types as a query parameter into RDF terms, with the graph's own vocabularies.
+
+A country may be given as its name in any language of the country table, an ISO or EU code, or an IRI; an
+action as its code or label; an organisation or a project as part of its name. Resolution runs the internal
+queries in `queries/internal/` on the same store or endpoint as the query itself, with the typed text bound as
+a literal. What cannot be resolved is a `ParameterError` (exit 2) that suggests the closest matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from difflib import get_close_matches
+
+import pyoxigraph as ox
+
+from .binding import Term, bind
+from .catalogue import Parameter, StoredQuery, internal_query
+from .errors import ParameterError
+from .namespaces import VOCAB
+
+Select = Callable[[str], ox.QuerySolutions]
+"""Runs a SELECT query (text) on a store or an endpoint."""
+
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+CONCEPT_SCHEMES: dict[str, str] = {
+    "country": "http://publications.europa.eu/resource/authority/country",
+    "language": "http://publications.europa.eu/resource/authority/language",
+    "action": VOCAB + "action",
+    "sector": VOCAB + "sector",
+    "theme": VOCAB + "theme",
+    "role": VOCAB + "role",
+    "organisation-kind": VOCAB + "organisation-kind",
+    "activity-type": VOCAB + "activity-type",
+}
+"""Parameter types whose values are concepts of a SKOS scheme."""
+
+PARAMETER_TYPES = frozenset({*CONCEPT_SCHEMES, "organisation", "project", "integer", "year", "string"})
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+_SUGGEST_LIMIT = 200
+"""Values longer than this get no suggestions (comparing them would be slow and useless)."""
+
+
+def resolve_all(query: StoredQuery, raw: Mapping[str, str], select: Select) -> dict[str, list[Term]]:
+    """The bindings for a stored query: every parameter resolved, missing optional ones unbound."""
+    unknown = sorted(set(raw) - {p.name for p in query.params})
+    if unknown:
+        known = ", ".join(p.name for p in query.params) or "none"
+        raise ParameterError(
+            f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {known})"
+        )
+    bindings: dict[str, list[Term]] = {}
+    for param in query.params:
+        value = raw.get(param.name)
+        if value is None or value.strip() == "":
+            if param.required:
+                raise ParameterError(
+                    f"query {query.name!r} needs the parameter {param.name!r} ({param.type}): "
+                    f"-p {param.name}=VALUE, e.g. -p {param.name}={param.example or '...'}"
+                )
+            bindings[param.name] = []
+            continue
+        bindings[param.name] = resolve(param, value, select)
+    return bindings
+
+
+def resolve(param: Parameter, value: str, select: Select) -> list[Term]:
+    kind = param.type
+    if kind in CONCEPT_SCHEMES:
+        return _concept(param, value, ox.NamedNode(CONCEPT_SCHEMES[kind]), select)
+    if kind == "organisation":
+        return _by_name(param, value, select, "organisation")
+    if kind == "project":
+        return _by_name(param, value, select, "project")
+    if kind == "integer":
+        return [_integer(param, value)]
+    if kind == "year":
+        if not re.fullmatch(r"\d{4}", value.strip()):
+            raise ParameterError(f"{param.name}: {shorten(value)} is not a year (four digits, e.g. 2016)")
+        return [ox.Literal(str(int(value.strip())), datatype=XSD_INTEGER)]
+    if kind == "string":
+        return [ox.Literal(value)]
+    raise ParameterError(f"{param.name}: unknown parameter type {kind!r}")  # a defect of a query header
+
+
+def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select) -> list[Term]:
+    text = value.strip()
+    if _IRI.match(text):
+        iri = _named_node(param, text)
+        rows = select(bind(internal_query("concept-by-iri"), {"concept": [iri], "scheme": [scheme]}))
+        if list(rows):
+            return [iri]
+        raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
+    needle = ox.Literal(text.lower())
+    rows = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
+    if rows:
+        best = min(int(row["rank"].value) for row in rows)
+        return [row["concept"] for row in rows if int(row["rank"].value) == best]
+    candidates = _texts(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
+    raise _unknown(param, text, candidates)
+
+
+def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Term]:
+    text = value.strip()
+    if _IRI.match(text):
+        iri = _named_node(param, text)
+        rows = select(bind(internal_query(f"{kind}-by-iri"), {kind: [iri]}))
+        if list(rows):
+            return [iri]
+        raise ParameterError(f"{param.name}: {shorten(text)} is not a {kind} known to the graph")
+    needle = ox.Literal(text.lower())
+    rows = list(select(bind(internal_query(kind), {"needle": [needle]})))
+    if rows:
+        if kind == "project":  # exact titles and acronyms first; parts of titles only when none is exact
+            best = min(int(row["rank"].value) for row in rows)
+            rows = [row for row in rows if int(row["rank"].value) == best]
+        return [row[kind] for row in rows]
+    candidates = _texts(select(bind(internal_query(f"{kind}-names"), {})))
+    raise _unknown(param, text, candidates)
+
+
+def _integer(param: Parameter, value: str) -> ox.Literal:
+    text = value.strip()
+    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+        raise ParameterError(f"{param.name}: {shorten(value)} is not a whole number")
+    return ox.Literal(str(int(text)), datatype=XSD_INTEGER)
+
+
+def _named_node(param: Parameter, text: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise ParameterError(f"{param.name}: {shorten(text)} is not a valid IRI ({exc})") from None
+
+
+def _texts(rows: ox.QuerySolutions) -> list[str]:
+    return [row["text"].value for row in rows]
+
+
+def _unknown(param: Parameter, text: str, candidates: list[str]) -> ParameterError:
+    message = f"{param.name}: no {param.type} matches {shorten(text)}"
+    if len(text) <= _SUGGEST_LIMIT and candidates:
+        by_lower: dict[str, str] = {}
+        for candidate in sorted(candidates):
+            by_lower.setdefault(candidate.lower(), candidate)
+        close = get_close_matches(text.lower(), list(by_lower), n=5, cutoff=0.6)
+        if close:
+            return ParameterError(f"{message}. Did you mean: {', '.join(by_lower[c] for c in close)}?")
+    return ParameterError(message)
+
+
+def shorten(value: str, limit: int = 60) -> str:
+    """A value as it can safely be shown in a one-line message: quoted, escaped, cut to `limit`."""
+    cut = value if len(value) <= limit else value[:limit] + "…"
+    return repr(cut)

@@ -1,0 +1,31 @@
+"""What `erasmus-kg info` reports: the size of the graph and where it comes from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalogue import internal_query
+from .embedded import embedded_store, packaged_sources
+from .querying import StoreTarget
+
+
+def graph_statistics(root: Path | None) -> dict:
+    store = embedded_store(root)
+    build = store.ensure(packaged_sources())
+    with store.open_reader() as reader:
+        row = next(iter(StoreTarget(reader).query(internal_query("statistics"))))
+        counts = {name: int(row[name].value) for name in ("projects", "organisations", "countries")}
+    return {
+        "store": str(store.root),
+        "triples": build.triples,
+        **counts,
+        "sources": [
+            {
+                "graph": graph.iri,
+                "triples": graph.triples,
+                "source": str(graph.source),
+                "packaged": graph.packaged,
+            }
+            for graph in store.graphs()
+        ],
+    }
