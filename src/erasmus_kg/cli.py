@@ -40,7 +40,35 @@ def _store_root(ctx: click.Context) -> Path | None:
 # The group
 
 
-@click.group(context_settings=CONTEXT)
+class ErasmusKG(click.Group):
+    """The root group: maps every error a command raises to one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except ErasmusKGError as exc:
+            click.echo(f"erasmus-kg: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("erasmus-kg: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            ctx.exit(0)
+        except Exception as exc:  # a bug: one line; the traceback only on demand
+            if os.environ.get("ERASMUS_KG_DEBUG"):
+                raise
+            click.echo(
+                f"erasmus-kg: internal error: {type(exc).__name__}: {exc} "
+                "(set ERASMUS_KG_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            ctx.exit(3)
+
+
+@click.group(cls=ErasmusKG, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="erasmus-kg")
 @click.option(
     "--store",
@@ -356,35 +384,8 @@ def remove(ctx: click.Context, source: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every error ends in one line on stderr and a documented exit code."""
-    try:
-        cli.main(args=argv, prog_name="erasmus-kg", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except ErasmusKGError as exc:
-        click.echo(f"erasmus-kg: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        _quiet_broken_pipe()
-        sys.exit(0)
-    except Exception as exc:  # a bug: one line, the traceback only on demand
-        if os.environ.get("ERASMUS_KG_DEBUG"):
-            raise
-        name = type(exc).__name__
-        click.echo(
-            f"erasmus-kg: internal error: {name}: {exc} (set ERASMUS_KG_DEBUG=1 for the traceback)", err=True
-        )
-        sys.exit(3)
-    sys.exit(0)
+    """The console script."""
+    cli.main(args=argv, prog_name="erasmus-kg")
 
 
 def _quiet_broken_pipe() -> None:

@@ -25,8 +25,9 @@ _STANDARD = {
 def write_results(results: object, fmt: str, out: BinaryIO) -> int | None:
     """Write SELECT solutions, an ASK boolean or CONSTRUCT triples. Returns the number of rows if counted."""
     if isinstance(results, ox.QueryBoolean):
-        if fmt in _STANDARD:
+        if fmt == "json":
             results.serialize(out, _STANDARD[fmt])
+            out.write(b"\n")
         else:
             out.write(b"true\n" if bool(results) else b"false\n")
         return None

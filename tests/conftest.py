@@ -1,0 +1,51 @@
+"""Shared fixtures: one embedded store with the packaged data per test session, and a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from erasmus_kg.embedded import open_target, packaged_sources
+from erasmus_kg.querying import StoreTarget
+from erasmus_kg.store import EmbeddedStore
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regenerate-expected",
+        action="store_true",
+        help="Rewrite tests/expected/* from the current results (review the diff before committing).",
+    )
+
+
+@pytest.fixture(scope="session")
+def regenerate(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regenerate-expected"))
+
+
+@pytest.fixture(scope="session")
+def store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once from the packaged ontology and data."""
+    root = tmp_path_factory.mktemp("store")
+    EmbeddedStore(root).ensure(packaged_sources())
+    return root
+
+
+@pytest.fixture
+def target(store_root: Path) -> Iterator[StoreTarget]:
+    with open_target(store_root) as opened:
+        yield opened
+
+
+@pytest.fixture
+def runner(store_root: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner on the session store, with a fixed label language."""
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(store_root))
+    monkeypatch.setenv("ERASMUS_KG_LANG", "en")
+    return CliRunner()

@@ -1,0 +1,288 @@
+"""The command line, through click's CliRunner on the session store (and once as a real process)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from erasmus_kg import __version__
+from erasmus_kg.cli import cli
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LTU = "http://publications.europa.eu/resource/authority/country/LTU"
+
+
+def run(runner: CliRunner, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_version(runner: CliRunner) -> None:
+    result = run(runner, "--version")
+    assert result.exit_code == 0
+    assert result.output == f"erasmus-kg, version {__version__}\n"
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("command", _commands(cli), ids=lambda c: " ".join(c) or "erasmus-kg")
+def test_every_command_has_help(runner: CliRunner, command: tuple[str, ...]) -> None:
+    result = run(runner, *command, "--help")
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: ")
+
+
+def test_lithuania_in_english_and_dutch(runner: CliRunner) -> None:
+    english = run(runner, "query", "projects-by-country", "-p", "country=Lithuania", "--format", "csv")
+    dutch = run(runner, "query", "projects-by-country", "-p", "country=Litouwen", "--format", "csv")
+    assert english.exit_code == dutch.exit_code == 0
+    assert english.output == dutch.output
+    assert [row[2] for row in csv_rows(english.output)] == ["acronym", "ADEIGUS", "GOAL"]
+
+
+def test_csv_and_json_give_the_same_rows(runner: CliRunner) -> None:
+    as_csv = csv_rows(
+        run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "csv").output
+    )
+    as_json = json.loads(
+        run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "json").output
+    )
+    variables = as_json["head"]["vars"]
+    assert variables == as_csv[0]
+    rows = [[b.get(v, {}).get("value", "") for v in variables] for b in as_json["results"]["bindings"]]
+    assert rows == as_csv[1:]
+
+
+def test_tsv_markdown_and_table(runner: CliRunner) -> None:
+    tsv = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "tsv").output
+    assert tsv.splitlines()[0] == "?project\t?title\t?acronym\t?action\t?involvement"
+    markdown = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "markdown").output
+    assert markdown.splitlines()[:2] == [
+        "| project | title | acronym | action | involvement |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    table = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "table").output
+    assert "project:adeigus" in table
+    assert table.rstrip().endswith("(2 rows)")
+
+
+def test_labels_follow_lang(runner: CliRunner) -> None:
+    nl = run(
+        runner, "query", "projects-by-country", "-p", "country=LT", "--lang", "nl", "--format", "csv"
+    ).output
+    en = run(
+        runner, "query", "projects-by-country", "-p", "country=LT", "--lang", "en", "--format", "csv"
+    ).output
+    assert "deelnemend land" in nl and "participating country" in en
+
+
+def test_where_to_submit_ka3_names_eacea(runner: CliRunner) -> None:
+    result = run(runner, "query", "where-to-submit", "-p", "action=KA3", "--format", "csv")
+    assert result.exit_code == 0
+    rows = csv_rows(result.output)
+    assert [row[rows[0].index("submitTo")] for row in rows[1:]] == ["EACEA"]
+
+
+def test_show_query_prints_the_bound_sparql(runner: CliRunner) -> None:
+    result = run(
+        runner, "query", "projects-by-country", "-p", "country=Litouwen", "--show-query", "--lang", "nl"
+    )
+    assert result.exit_code == 0
+    assert f'VALUES (?country ?lang) {{\n    (<{LTU}> "nl")\n  }}' in result.output
+    # the printed text is the one that runs: same rows as the command
+    rows = list(ox.Store.read_only(_db(runner)).query(result.output, use_default_graph_as_union=True))
+    assert len(rows) == 2
+
+
+def _db(runner: CliRunner) -> str:
+    from erasmus_kg.store import EmbeddedStore
+
+    build = EmbeddedStore(Path(os.environ["ERASMUS_KG_STORE"])).current_build()
+    assert build is not None
+    return str(build.db_path)
+
+
+def test_missing_parameter_exits_2_naming_it(runner: CliRunner) -> None:
+    result = run(runner, "query", "projects-by-country")
+    assert result.exit_code == 2
+    assert "needs the parameter 'country'" in result.stderr
+
+
+def test_unknown_value_exits_2_with_suggestions(runner: CliRunner) -> None:
+    result = run(runner, "query", "projects-by-country", "-p", "country=Litauwen")
+    assert result.exit_code == 2
+    assert "Did you mean: Litauen, Litouwen" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_unknown_query_exits_2_with_suggestions(runner: CliRunner) -> None:
+    result = run(runner, "query", "projects-by-countyr")
+    assert result.exit_code == 2
+    assert "Did you mean: projects-by-country" in result.stderr
+
+
+def test_malformed_parameter_exits_2(runner: CliRunner) -> None:
+    result = run(runner, "query", "projects-by-country", "-p", "Lithuania")
+    assert result.exit_code == 2
+    assert "expected NAME=VALUE" in result.stderr
+
+
+def test_query_help_describes_parameters_and_example(runner: CliRunner) -> None:
+    result = run(runner, "query", "projects-by-country", "--help")
+    assert "country (country, required)" in result.output
+    assert "erasmus-kg query projects-by-country -p country=Lithuania" in result.output
+
+
+def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
+    output = run(runner, "queries").output
+    assert "projects-by-country" in output and "[country=<country>]" in output
+    assert "where-to-submit" in output and "[action=<action>?]" in output
+    listing = json.loads(run(runner, "queries", "--format", "json").output)
+    assert {q["name"] for q in listing} >= {"projects-by-country", "where-to-submit", "action-types"}
+
+
+def test_sparql_from_file_and_stdin(runner: CliRunner, tmp_path: Path) -> None:
+    text = (
+        "PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?p a ekg:Project }"
+    )
+    query_file = tmp_path / "count.rq"
+    query_file.write_text(text, encoding="utf-8")
+    assert run(runner, "sparql", str(query_file), "--format", "csv").stdout_bytes == b"n\r\n10\r\n"
+    assert run(runner, "sparql", "-", "--format", "csv", input=text).stdout_bytes == b"n\r\n10\r\n"
+    ask = run(runner, "sparql", "-", input="ASK { ?s ?p ?o }")
+    assert ask.output == "true\n"
+
+
+def test_sparql_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    bad = run(runner, "sparql", "-", input="SELECT WHERE {")
+    assert bad.exit_code == 2 and bad.stderr.startswith("erasmus-kg: error: the SPARQL query is not valid")
+    missing = run(runner, "sparql", str(tmp_path / "nope.rq"))
+    assert missing.exit_code == 2 and "nope.rq: no such file" in missing.stderr
+
+
+def test_validate_packaged_data(runner: CliRunner) -> None:
+    result = run(runner, "validate")
+    assert result.exit_code == 0
+    assert result.output.startswith("The data conforms to the shapes")
+
+
+def test_validate_invalid_file_exits_1_naming_node_and_property(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        """@prefix ekg: <https://w3id.org/erasmus-kg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/p> a ekg:Project ; dcterms:title "One"@en, "Two"@en ;
+  ekg:action <https://w3id.org/erasmus-kg/vocab/action/KA1> ;
+  dcterms:source <https://w3id.org/erasmus-kg/id/source/brochure-keuzebegeleiding> .
+""",
+        encoding="utf-8",
+    )
+    result = run(runner, "validate", str(bad))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("- ")]
+    assert len(lines) == 1
+    assert "<https://example.org/p>" in lines[0] and "dcterms:title" in lines[0]
+    assert "sh:UniqueLangConstraintComponent" in lines[0]
+
+
+def test_validate_syntax_error_exits_2_with_file_and_line(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.ttl"
+    bad.write_text('@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:d ex:e "open .\n', encoding="utf-8")
+    result = run(runner, "validate", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"erasmus-kg: error: {bad}:3: syntax error")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_validate_report_formats(runner: CliRunner) -> None:
+    turtle = run(runner, "validate", "--format", "turtle").output
+    assert "sh:conforms true" in turtle
+    report = json.loads(run(runner, "validate", "--format", "json").output)
+    assert "@context" in report
+
+
+def test_info_counts(runner: CliRunner) -> None:
+    output = run(runner, "info").output
+    assert "projects:       10\n" in output
+    assert "organisations:  29\n" in output
+    assert "countries:      17 involved in projects\n" in output
+    data = json.loads(run(runner, "info", "--format", "json").output)
+    assert data["projects"] == 10
+    assert {s["graph"].rsplit("/", 1)[1] for s in data["sources"]} == {
+        "brochure",
+        "countries",
+        "languages",
+        "ontology",
+        "vocabularies",
+    }
+
+
+def test_load_and_remove_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n", encoding="utf-8"
+    )
+    loaded = run(runner, "load", str(extra))
+    assert loaded.exit_code == 0
+    twice = run(runner, "load", str(extra))
+    assert twice.output == loaded.output  # loading again replaces the graph: same triple count
+    assert (
+        "https://w3id.org/erasmus-kg/graph/file/extra.ttl  1 triples  loaded" in run(runner, "sources").output
+    )
+    removed = run(runner, "remove", "extra.ttl")
+    assert removed.output == "Removed <https://w3id.org/erasmus-kg/graph/file/extra.ttl>.\n"
+    assert "extra.ttl" not in run(runner, "sources").output
+    assert run(runner, "remove", "brochure").exit_code == 2
+
+
+def test_load_a_broken_file_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    before = run(runner, "info", "--format", "json").output
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a:a> <a:b> .\n", encoding="utf-8")
+    result = run(runner, "load", str(broken))
+    assert result.exit_code == 2 and str(broken) in result.stderr
+    assert run(runner, "info", "--format", "json").output == before
+
+
+def test_installed_script_runs_from_any_directory(tmp_path: Path, store_root: Path) -> None:
+    script = Path(sys.executable).parent / "erasmus-kg"
+    env = {**os.environ, "ERASMUS_KG_STORE": str(store_root), "ERASMUS_KG_LANG": "en"}
+    result = subprocess.run(
+        [str(script), "query", "projects-by-country", "-p", "country=Litouwen", "--format", "csv"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("https://w3id.org/erasmus-kg/id/project/adeigus,")

@@ -1,0 +1,99 @@
+"""Every stored query: its header, its text, and its exact results on the brochure data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+
+from erasmus_kg.binding import bind
+from erasmus_kg.catalogue import get_query, load_catalogue, query_names
+from erasmus_kg.parameters import PARAMETER_TYPES
+from erasmus_kg.querying import StoreTarget, prepare
+
+TESTS = Path(__file__).resolve().parent
+EXPECTED = TESTS / "expected"
+CASES = yaml.safe_load((TESTS / "query_cases.yaml").read_text(encoding="utf-8"))
+
+
+def case_id(case: dict) -> str:
+    parts = [case["query"], *(f"{k}-{v}" for k, v in sorted(case["params"].items())), case.get("lang", "en")]
+    return re.sub(r"[^A-Za-z0-9]+", "-", "__".join(parts)).strip("-").lower()[:120]
+
+
+def csv_bytes(results: ox.QuerySolutions) -> bytes:
+    return results.serialize(format=ox.QueryResultsFormat.CSV)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Headers and text
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_header_is_complete(name: str) -> None:
+    query = get_query(name)
+    assert query.summary and query.description and query.tags
+    for param in query.params:
+        assert param.type in PARAMETER_TYPES, f"{name}: unknown type {param.type}"
+        assert param.description
+        assert param.example is not None, f"{name}: parameter {param.name} has no example"
+        assert re.search(rf"\?{param.name}\b", query.text), f"{name}: ?{param.name} is not used"
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_query_parses_with_parameters_bound(name: str) -> None:
+    query = get_query(name)
+    bindings = {p.name: [ox.Literal("x")] for p in query.params} | {"lang": [ox.Literal("en")]}
+    ox.Store().query(bind(query.text, bindings))  # raises SyntaxError if the bound text is not SPARQL
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_query_orders_its_results(name: str) -> None:
+    assert re.search(r"^ORDER BY ", get_query(name).text, re.MULTILINE)
+
+
+def test_catalogue_lists_every_file() -> None:
+    assert [q.name for q in load_catalogue()] == sorted(
+        p.stem for p in (TESTS.parent / "queries").glob("*.rq")
+    )
+
+
+def test_every_query_has_a_case() -> None:
+    assert {c["query"] for c in CASES} == set(query_names())
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [case_id(c) for c in CASES]
+    assert len(ids) == len(set(ids))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Results
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_expected_results(case: dict, target: StoreTarget, regenerate: bool) -> None:
+    text = prepare(case["query"], case["params"], case.get("lang", "en"), target)
+    got = csv_bytes(target.query(text))
+    path = EXPECTED / f"{case_id(case)}.csv"
+    if regenerate:
+        path.write_bytes(got)
+    assert path.exists(), f"no expected results for {case_id(case)}: run pytest --regenerate-expected"
+    assert got.decode("utf-8") == path.read_bytes().decode("utf-8")
+
+
+def test_no_stale_expected_files() -> None:
+    assert sorted(p.stem for p in EXPECTED.glob("*.csv")) == sorted(case_id(c) for c in CASES)
+
+
+def test_project_lists_have_the_agreed_columns(target: StoreTarget) -> None:
+    for name in query_names():
+        if not name.startswith("projects"):
+            continue
+        query = get_query(name)
+        params = {p.name: p.example for p in query.params if p.example is not None}
+        variables = [v.value for v in target.query(prepare(name, params, "en", target)).variables]
+        assert variables[:3] == ["project", "title", "acronym"], name
