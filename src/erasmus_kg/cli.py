@@ -340,19 +340,66 @@ def info(ctx: click.Context, fmt: str) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--graph", "graph", metavar="IRI", help="Named graph for the FILES (default: one per file).")
+@click.option(
+    "--graph", "graph", metavar="IRI", help="Named graph for a single FILE, or on the endpoint for all."
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Also send the whole graph to this SPARQL 1.1 Graph Store Protocol endpoint (see the README).",
+)
+@click.option(
+    "--user", metavar="NAME", help="User for basic auth (password: ERASMUS_KG_PASSWORD or a prompt)."
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
+)
 @click.pass_context
-def load(ctx: click.Context, files: tuple[Path, ...], graph: str | None) -> None:
-    """(Re)build the embedded store from the packaged data, loading FILES into named graphs.
+def load(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    graph: str | None,
+    endpoint: str | None,
+    user: str | None,
+    timeout: float,
+) -> None:
+    """(Re)build the embedded store from the packaged data, loading FILES into named graphs; with
+    --endpoint, send every graph of the store to a triple store.
 
     Each file goes into the graph https://w3id.org/erasmus-kg/graph/file/NAME (NAME: the file name),
-    replacing what that graph held; --graph names the graph for a single file.
+    replacing what that graph held; --graph names the graph for a single file. On an endpoint each graph
+    is replaced as a whole (one PUT per graph), so loading twice gives the same content as loading once;
+    --graph puts everything into that one graph instead. Credentials: ERASMUS_KG_USER and
+    ERASMUS_KG_PASSWORD (or --user and a prompt), or ERASMUS_KG_TOKEN for a bearer token.
     """
     from .loading import load_files
 
-    build = load_files(_store_root(ctx), list(files), graph)
+    build = load_files(_store_root(ctx), list(files), None if endpoint else graph)
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
+    if endpoint:
+        from .publishing import publish, terminal_progress
+        from .remote import Credentials
+
+        credentials = Credentials.from_environment(user, prompt=sys.stdin.isatty())
+        published = publish(
+            _store_root(ctx),
+            endpoint,
+            graph=graph,
+            credentials=credentials,
+            progress=terminal_progress,
+            timeout=timeout,
+        )
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        total = sum(p.triples for p in published)
+        click.echo(f"Sent {total} triples in {len(published)} graph(s) to {_public_url(endpoint)}.")
+
+
+def _public_url(url: str) -> str:
+    from .remote import _safe
+
+    return _safe(url)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -1,0 +1,201 @@
+"""Loading into a real `oxigraph serve` and running the stored queries there; endpoint failures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from erasmus_kg.cli import cli
+from erasmus_kg.errors import EndpointError
+from erasmus_kg.querying import StoreTarget, prepare
+from erasmus_kg.remote import MANIFEST_GRAPH, open_endpoint
+
+from .servers import OxigraphServer, answer, cutting_proxy, oxigraph_server, stub_server
+
+pytestmark = pytest.mark.server
+
+CASES = yaml.safe_load((Path(__file__).parent / "query_cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def loaded(server: OxigraphServer, store_root: Path) -> OxigraphServer:
+    result = CliRunner().invoke(
+        cli,
+        ["--store", str(store_root), "load", "--endpoint", f"{server.base}/store"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return server
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_load_twice_gives_the_same_triples(loaded: OxigraphServer, store_root: Path) -> None:
+    once = loaded.count()
+    result = invoke("--store", str(store_root), "load", "--endpoint", f"{loaded.base}/store")
+    assert result.exit_code == 0
+    assert result.output.endswith(f"Sent 19095 triples in 5 graph(s) to {loaded.base}/store.\n")
+    assert loaded.count() == once == 19095 + 5  # the data and the manifest's five hasPart triples
+    assert loaded.count(MANIFEST_GRAPH) == 5
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['query']}-{'-'.join(c['params'].values())}")
+def test_every_stored_query_gives_the_embedded_rows(
+    loaded: OxigraphServer, target: StoreTarget, case: dict
+) -> None:
+    lang = case.get("lang", "en")
+    local = target.query(prepare(case["query"], case["params"], lang, target))
+    with open_endpoint(f"{loaded.base}/query") as remote:
+        text = prepare(case["query"], case["params"], lang, remote)
+        assert text == prepare(case["query"], case["params"], lang, target)
+        answer_ = remote.query(text)
+    assert isinstance(local, ox.QuerySolutions) and isinstance(answer_, ox.QuerySolutions)
+    assert [v.value for v in answer_.variables] == [v.value for v in local.variables]
+    assert [tuple(map(_canonical, row)) for row in answer_] == [tuple(map(_canonical, row)) for row in local]
+
+
+def _canonical(term: object) -> str:
+    """A cell as text; GROUP_CONCAT lists are compared as sets (engines may concatenate in any order)."""
+    if term is None:
+        return ""
+    text = str(term)
+    if isinstance(term, ox.Literal) and "; " in term.value:
+        return "; ".join(sorted(term.value.split("; ")))
+    return text
+
+
+def test_cli_query_on_the_endpoint(loaded: OxigraphServer, store_root: Path) -> None:
+    remote = invoke(
+        "query", "projects-by-country", "-p", "country=Lithuania", "--endpoint", f"{loaded.base}/query"
+    )
+    local = invoke("--store", str(store_root), "query", "projects-by-country", "-p", "country=Lithuania")
+    assert remote.exit_code == local.exit_code == 0
+    assert remote.output == local.output
+
+
+def test_a_cut_upload_leaves_the_previous_graph(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    old = "".join(f"<https://example.org/old{n}> <https://example.org/p> {n} .\n" for n in range(100))
+    extra.write_text(old, encoding="utf-8")
+    with oxigraph_server(tmp_path / "server") as server:
+        assert (
+            invoke("--store", str(store), "load", str(extra), "--endpoint", f"{server.base}/store").exit_code
+            == 0
+        )
+        graph = "https://w3id.org/erasmus-kg/graph/file/extra.ttl"
+        assert server.count(graph) == 100
+        new = "".join(f"<https://example.org/new{n}> <https://example.org/p> {n} .\n" for n in range(60_000))
+        extra.write_text(new, encoding="utf-8")
+        with cutting_proxy(server.port, cut_after=3_500_000) as port:
+            result = invoke(
+                "--store", str(store), "load", str(extra), "--endpoint", f"http://127.0.0.1:{port}/store"
+            )
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"erasmus-kg: error: http://127.0.0.1:{port}/store: ")
+        assert server.count(graph) == 100  # the graph keeps its previous content
+
+
+def test_a_server_killed_mid_load_keeps_the_previous_graph(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    location = tmp_path / "server"
+    graph = "https://w3id.org/erasmus-kg/graph/file/extra.ttl"
+    with oxigraph_server(location) as server:
+        assert (
+            invoke("--store", str(store), "load", str(extra), "--endpoint", f"{server.base}/store").exit_code
+            == 0
+        )
+        port = server.port
+        extra.write_text(
+            "".join(f"<https://example.org/n{n}> <https://example.org/p> {n} .\n" for n in range(60_000)),
+            encoding="utf-8",
+        )
+        with cutting_proxy(port, cut_after=3_500_000, on_cut=server.kill) as proxy:
+            result = invoke(
+                "--store", str(store), "load", str(extra), "--endpoint", f"http://127.0.0.1:{proxy}/store"
+            )
+        assert result.exit_code == 2
+    restarted = OxigraphServer(location, port).start()
+    try:
+        assert restarted.count(graph) == 1
+    finally:
+        restarted.stop()
+
+
+def test_refused_connection(tmp_path: Path) -> None:
+    from .servers import free_port
+
+    result = invoke("query", "projects", "--endpoint", f"http://127.0.0.1:{free_port()}/query")
+    assert result.exit_code == 2
+    assert "cannot connect (connection refused)" in result.stderr
+
+
+def test_wrong_password_is_401_and_never_shown() -> None:
+    secret = "s3cr3t-Pa55"
+    with stub_server(answer(401, b"no")) as base:
+        env = {"ERASMUS_KG_USER": "alice", "ERASMUS_KG_PASSWORD": secret}
+        result = invoke("query", "projects", "--endpoint", f"{base}/query", env=env)
+        assert result.exit_code == 2
+        assert "HTTP 401 Unauthorized: check the credentials" in result.stderr
+        with_url = invoke("query", "projects", "--endpoint", f"http://bob:{secret}@{base[7:]}/query")
+        assert with_url.exit_code == 2
+    for output in (result.output, result.stderr, with_url.output, with_url.stderr):
+        assert secret not in output and "bob:" not in output
+
+
+def test_html_instead_of_results() -> None:
+    with stub_server(answer(200, b"<html>hello</html>", "text/html")) as base:
+        result = invoke("query", "projects", "--endpoint", f"{base}/query")
+    assert result.exit_code == 2
+    assert "answered text/html, not SPARQL results" in result.stderr
+
+
+def test_server_error() -> None:
+    with stub_server(answer(500, b"boom\nand more")) as base:
+        result = invoke("query", "projects", "--endpoint", f"{base}/query")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"erasmus-kg: error: {base}/query: HTTP 500 Internal Server Error: boom and more\n"
+    )
+
+
+def test_timeout() -> None:
+    from erasmus_kg.remote import Endpoint, EndpointTarget
+
+    with stub_server(answer(200, b"{}", "application/sparql-results+json", delay=3)) as base:
+        target = EndpointTarget(Endpoint(f"{base}/query", timeout=0.5))
+        with pytest.raises(EndpointError, match=r"no answer within 0.5 s"):
+            target.query("ASK {}")
+
+
+def test_not_an_http_url() -> None:
+    result = invoke("query", "projects", "--endpoint", "ftp://example.org/sparql")
+    assert result.exit_code == 2
+    assert "is not an http(s) URL" in result.stderr
+
+
+def test_credentials_repr_hides_secrets() -> None:
+    from erasmus_kg.remote import Credentials
+
+    text = repr(Credentials(user="alice", password="hunter2", token="tok"))
+    assert "hunter2" not in text and "tok'" not in text
+
+
+def test_environment_is_clean() -> None:
+    assert "ERASMUS_KG_PASSWORD" not in os.environ
