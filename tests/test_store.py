@@ -18,7 +18,8 @@ import pytest
 from erasmus_kg import store as store_module
 from erasmus_kg.errors import InputFileError, StoreError, UsageError
 from erasmus_kg.namespaces import GRAPH
-from erasmus_kg.store import EmbeddedStore, Source, default_store_root, format_for_path
+from erasmus_kg.rdf_files import rdf_format
+from erasmus_kg.store import EmbeddedStore, Source, default_store_root
 
 G_A = GRAPH + "test-a"
 G_B = GRAPH + "test-b"
@@ -296,10 +297,10 @@ def test_packaged_graphs_cannot_be_replaced_and_sources_are_checked(
         Source("not an iri", other.path, "turtle")
     with pytest.raises(InputFileError, match="no such file"):
         store.replace_graphs({G_IMP: Source(G_IMP, tmp_path / "missing.nq", "nquads")}, packaged=packaged)
-    assert format_for_path("x/y.NQ") == "nquads"
-    assert format_for_path("y.ttl") == "turtle"
-    with pytest.raises(UsageError):
-        format_for_path("y.csv")
+    assert rdf_format(Path("x/y.NQ")) == "nquads"
+    assert rdf_format(Path("y.ttl")) == "turtle"
+    with pytest.raises(InputFileError, match="cannot tell the RDF format"):
+        rdf_format(Path("y.csv"))
 
 
 # ------------------------------------------------------------------------------------------------------------

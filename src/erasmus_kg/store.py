@@ -51,27 +51,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from erasmus_kg.errors import InputFileError, StoreError, UsageError
+from erasmus_kg.rdf_files import OX_FORMATS as FORMATS
+from erasmus_kg.rdf_files import QUAD_FORMATS
 
 LAYOUT = "erasmus-kg-store/1"
 """The layout version written in every manifest. A build of another layout is rebuilt."""
-
-FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-QUAD_FORMATS = frozenset({"nquads", "trig"})
-_EXTENSIONS = {
-    ".ttl": "turtle",
-    ".nt": "ntriples",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".rdf": "rdfxml",
-    ".owl": "rdfxml",
-    ".xml": "rdfxml",
-}
 
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 _RACY_WINDOW_NS = 2_000_000_000
@@ -93,18 +77,6 @@ def default_store_root() -> Path:
     import platformdirs  # here: off the start-up path
 
     return Path(platformdirs.user_data_dir("erasmus-kg")) / "store"
-
-
-def format_for_path(path: str | os.PathLike[str]) -> str:
-    """The `Source.format` for a file name extension (.ttl .nt .nq .trig .rdf .owl .xml)."""
-    suffix = Path(path).suffix.lower()
-    try:
-        return _EXTENSIONS[suffix]
-    except KeyError:
-        raise UsageError(
-            f"{path}: cannot tell the RDF format from the extension {suffix!r} "
-            f"(known: {', '.join(sorted(_EXTENSIONS))})"
-        ) from None
 
 
 @dataclass(frozen=True)
