@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .binding import Term, bind
 from .catalogue import Parameter, StoredQuery, internal_query
 from .errors import ParameterError
-from .namespaces import VOCAB
+from .namespaces import EKG, VOCAB
 
 Select = Callable[[str], ox.QuerySolutions]
 """Runs a SELECT query (text) on a store or an endpoint."""
@@ -37,6 +37,22 @@ CONCEPT_SCHEMES: dict[str, str] = {
 """Parameter types whose values are concepts of a SKOS scheme."""
 
 PARAMETER_TYPES = frozenset({*CONCEPT_SCHEMES, "organisation", "project", "integer", "year", "string"})
+
+LABEL_LANGUAGES = (
+    *("nl", "en", "fr", "de", "bg", "cs", "da", "el", "es", "et", "fi", "ga", "hr", "hu", "is", "it", "lb"),
+    *("lt", "lv", "mk", "mt", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk"),
+)
+"""Language tags tried for an exact label match (the EU languages and those of the country table); a label in
+another language is still found by the slower case-insensitive scan."""
+
+EUVOC = "http://publications.europa.eu/ontology/euvoc#"
+NOTATION_TYPES = tuple(
+    ox.NamedNode(EUVOC + name)
+    for name in ("ISO_3166_1_ALPHA_2", "ISO_3166_1_ALPHA_3", "ISG_COU", "ISO_639_1")
+)
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+LABEL_PROPERTIES = tuple(ox.NamedNode(SKOS + name) for name in ("notation", "prefLabel", "altLabel"))
+NAME_PROPERTIES = (ox.NamedNode("http://purl.org/dc/terms/title"), ox.NamedNode(EKG + "acronym"))
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 _SUGGEST_LIMIT = 200
@@ -93,13 +109,16 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
         if list(rows):
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
-    needle = ox.Literal(text.lower())
-    rows = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
+    exact = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": candidates(text, NOTATION_TYPES)}
+    rows = list(select(bind(internal_query("concept-exact"), exact)))
+    if not rows:
+        needle = ox.Literal(text.lower())
+        rows = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
     if rows:
         best = min(int(row["rank"].value) for row in rows)
         return [row["concept"] for row in rows if int(row["rank"].value) == best]
-    candidates = _texts(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
-    raise _unknown(param, text, candidates)
+    known = _texts(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
+    raise _unknown(param, text, known)
 
 
 def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Term]:
@@ -110,15 +129,29 @@ def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Te
         if list(rows):
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {kind} known to the graph")
-    needle = ox.Literal(text.lower())
-    rows = list(select(bind(internal_query(kind), {"needle": [needle]})))
+    rows: list[ox.QuerySolution] = []
+    if kind == "project":  # an exact title or acronym first, by index lookups; parts of titles otherwise
+        exact = {"property": list(NAME_PROPERTIES), "text": candidates(text)}
+        rows = list(select(bind(internal_query("project-exact"), exact)))
+    if not rows:
+        rows = list(select(bind(internal_query(kind), {"needle": [ox.Literal(text.lower())]})))
     if rows:
-        if kind == "project":  # exact titles and acronyms first; parts of titles only when none is exact
-            best = min(int(row["rank"].value) for row in rows)
-            rows = [row for row in rows if int(row["rank"].value) == best]
         return [row[kind] for row in rows]
-    candidates = _texts(select(bind(internal_query(f"{kind}-names"), {})))
-    raise _unknown(param, text, candidates)
+    known = _texts(select(bind(internal_query(f"{kind}-names"), {})))
+    raise _unknown(param, text, known)
+
+
+def candidates(text: str, datatypes: tuple[ox.NamedNode, ...] = ()) -> list[ox.Literal]:
+    """The literals a value typed as `text` may be in the graph: as typed and in a few casings, plain, with
+    each label language, and with each of `datatypes` (notations)."""
+    stripped = text.strip()
+    forms = sorted({stripped, stripped.lower(), stripped.upper(), stripped.title(), stripped.capitalize()})
+    literals: list[ox.Literal] = []
+    for form in forms:
+        literals.append(ox.Literal(form))
+        literals += [ox.Literal(form, language=language) for language in LABEL_LANGUAGES]
+        literals += [ox.Literal(form, datatype=datatype) for datatype in datatypes]
+    return literals
 
 
 def _integer(param: Parameter, value: str) -> ox.Literal:
