@@ -228,7 +228,7 @@ def test_info_counts(runner: CliRunner) -> None:
     output = run(runner, "info").output
     assert "projects:       10\n" in output
     assert "organisations:  29\n" in output
-    assert "countries:      17 involved in projects\n" in output
+    assert "countries:      17 (of organisations, participations and destinations)\n" in output
     data = json.loads(run(runner, "info", "--format", "json").output)
     assert data["projects"] == 10
     assert {s["graph"].rsplit("/", 1)[1] for s in data["sources"]} == {

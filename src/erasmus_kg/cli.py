@@ -332,7 +332,7 @@ def info(ctx: click.Context, fmt: str) -> None:
     click.echo(f"triples:        {stats['triples']}")
     click.echo(f"projects:       {stats['projects']}")
     click.echo(f"organisations:  {stats['organisations']}")
-    click.echo(f"countries:      {stats['countries']} involved in projects")
+    click.echo(f"countries:      {stats['countries']} (of organisations, participations and destinations)")
     click.echo("sources:")
     for source in stats["sources"]:
         click.echo(f"  {source['graph']}  {source['triples']} triples  ({source['source']})")
