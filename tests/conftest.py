@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from erasmus_kg.cli import cli
 from erasmus_kg.embedded import open_target, packaged_sources
 from erasmus_kg.querying import StoreTarget
 from erasmus_kg.store import EmbeddedStore
+
+from .servers import OxigraphServer, oxigraph_server
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -49,3 +52,20 @@ def runner(store_root: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("ERASMUS_KG_STORE", str(store_root))
     monkeypatch.setenv("ERASMUS_KG_LANG", "en")
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def loaded(server: OxigraphServer, store_root: Path) -> OxigraphServer:
+    result = CliRunner().invoke(
+        cli,
+        ["--store", str(store_root), "load", "--endpoint", f"{server.base}/store"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return server

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,23 +20,6 @@ from .servers import OxigraphServer, answer, cutting_proxy, oxigraph_server, stu
 pytestmark = pytest.mark.server
 
 CASES = yaml.safe_load((Path(__file__).parent / "query_cases.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def loaded(server: OxigraphServer, store_root: Path) -> OxigraphServer:
-    result = CliRunner().invoke(
-        cli,
-        ["--store", str(store_root), "load", "--endpoint", f"{server.base}/store"],
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return server
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

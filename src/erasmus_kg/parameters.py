@@ -56,6 +56,8 @@ NAME_PROPERTIES = (ox.NamedNode("http://purl.org/dc/terms/title"), ox.NamedNode(
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 _SUGGEST_LIMIT = 200
+_EXACT_LIMIT = 1000
+"""Values longer than this are not tried as exact names (each try is a literal in the query)."""
 """Values longer than this get no suggestions (comparing them would be slow and useless)."""
 
 
@@ -70,7 +72,9 @@ def resolve_all(query: StoredQuery, raw: Mapping[str, str], select: Select) -> d
     bindings: dict[str, list[Term]] = {}
     for param in query.params:
         value = raw.get(param.name)
-        if value is None or value.strip() == "":
+        if value is not None and value.strip() == "":
+            raise ParameterError(f"{param.name}: the value is empty")
+        if value is None:
             if param.required:
                 raise ParameterError(
                     f"query {query.name!r} needs the parameter {param.name!r} ({param.type}): "
@@ -110,7 +114,7 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
     exact = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": candidates(text, NOTATION_TYPES)}
-    rows = list(select(bind(internal_query("concept-exact"), exact)))
+    rows = list(select(bind(internal_query("concept-exact"), exact))) if exact["text"] else []
     if not rows:
         needle = ox.Literal(text.lower())
         rows = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
@@ -132,7 +136,7 @@ def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Te
     rows: list[ox.QuerySolution] = []
     if kind == "project":  # an exact title or acronym first, by index lookups; parts of titles otherwise
         exact = {"property": list(NAME_PROPERTIES), "text": candidates(text)}
-        rows = list(select(bind(internal_query("project-exact"), exact)))
+        rows = list(select(bind(internal_query("project-exact"), exact))) if exact["text"] else []
     if not rows:
         rows = list(select(bind(internal_query(kind), {"needle": [ox.Literal(text.lower())]})))
     if rows:
@@ -145,6 +149,8 @@ def candidates(text: str, datatypes: tuple[ox.NamedNode, ...] = ()) -> list[ox.L
     """The literals a value typed as `text` may be in the graph: as typed and in a few casings, plain, with
     each label language, and with each of `datatypes` (notations)."""
     stripped = text.strip()
+    if len(stripped) > _EXACT_LIMIT:  # no name is that long: leave it to the scan, with one literal
+        return []
     forms = sorted({stripped, stripped.lower(), stripped.upper(), stripped.title(), stripped.capitalize()})
     literals: list[ox.Literal] = []
     for form in forms:
