@@ -1,0 +1,111 @@
+"""`erasmus-kg load` killed (SIGKILL) at random moments: the store holds the old or the new complete content,
+queries work right after, and the next run recovers by itself (no stale temporary builds or locks).
+
+The default run kills 8 times; ERASMUS_KG_CRASH_KILLS=20 (or more) runs the full count."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+SCRIPT = str(Path(sys.executable).parent / "erasmus-kg")
+KILLS = int(os.environ.get("ERASMUS_KG_CRASH_KILLS", "8"))
+GRAPH = "https://w3id.org/erasmus-kg/graph/file/data.ttl"
+COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+def write(path: Path, tag: str, triples: int) -> None:
+    path.write_text(
+        "".join(f"<https://example.org/{tag}/{n}> <https://example.org/p> {n} .\n" for n in range(triples)),
+        encoding="utf-8",
+    )
+
+
+def erasmus(store: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
+    return subprocess.run([SCRIPT, *args], env=env, capture_output=True, text=True, input=input, check=False)
+
+
+def graph_size(store: Path) -> int:
+    result = erasmus(store, "sparql", "-", "--format", "csv", input=COUNT)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[1])
+
+
+def test_killed_loads_leave_old_or_new_content(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    data = tmp_path / "data.ttl"
+    write(data, "old", 5_000)
+    assert erasmus(store, "load", str(data)).returncode == 0
+    sizes = {5_000}
+    rng = random.Random(20261127)
+    # how long one load takes here, to spread the kills over it
+    write(data, "new0", 60_000)
+    start = time.monotonic()
+    assert erasmus(store, "load", str(data)).returncode == 0
+    duration = time.monotonic() - start
+    sizes.add(60_000)
+    survived = interrupted = 0
+    for kill in range(1, KILLS + 1):
+        triples = rng.choice([5_000, 60_000, 80_000])
+        write(data, f"new{kill}", triples)
+        env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
+        process = subprocess.Popen(
+            [SCRIPT, "load", str(data)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.0, duration * 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        finished = process.returncode == 0
+        interrupted += process.returncode == -signal.SIGKILL
+        size = graph_size(store)  # queries work at once, on the old or the new build
+        assert size in sizes | {triples}, (kill, size)
+        if finished:
+            assert size == triples
+        survived += 1
+        sizes = {size}
+    # the next run recovers by itself and leaves nothing behind
+    write(data, "final", 1_000)
+    assert erasmus(store, "load", str(data)).returncode == 0
+    assert graph_size(store) == 1_000
+    leftovers = [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))]
+    assert leftovers == []
+    assert survived == KILLS
+    assert interrupted >= KILLS // 2  # most kills land while the load runs
+
+
+@pytest.mark.parametrize("when", ["before-switch", "after-switch"])
+def test_a_kill_around_the_switch(tmp_path: Path, when: str) -> None:
+    """Stop the writer just before or just after the pointer switch, where a crash is most delicate."""
+    store = tmp_path / "store"
+    data = tmp_path / "data.ttl"
+    write(data, "old", 100)
+    assert erasmus(store, "load", str(data)).returncode == 0
+    write(data, "new", 200)
+    code = f"""
+import os, signal
+from erasmus_kg import store as s
+original = s.EmbeddedStore._write_pointer
+def write_pointer(self, bid):
+    if {when!r} == "before-switch":
+        os.kill(os.getpid(), signal.SIGKILL)
+    original(self, bid)
+    os.kill(os.getpid(), signal.SIGKILL)
+s.EmbeddedStore._write_pointer = write_pointer
+from erasmus_kg.cli import main
+main(["load", {str(data)!r}])
+"""
+    env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=False)
+    assert result.returncode == -signal.SIGKILL
+    assert graph_size(store) == (100 if when == "before-switch" else 200)
+    assert erasmus(store, "load", str(data)).returncode == 0
+    assert graph_size(store) == 200
+    assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
