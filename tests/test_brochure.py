@@ -75,7 +75,7 @@ def test_manage_your_future(target: StoreTarget) -> None:
         "?a ekg:destinationCountry country:GBR ; ekg:duration ?d ; ekg:locality ?l ."
         " BIND(CONCAT(STR(?d), ' ', ?l) AS ?x)"
     )
-    assert values(target, f"project:manage-your-future ekg:activity ?a . {london}") == {"P2W Londen"}
+    assert values(target, f"project:manage-your-future ekg:activity ?a . {london}") == {"P14D Londen"}
 
 
 def test_adeigus(target: StoreTarget) -> None:

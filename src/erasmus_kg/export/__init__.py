@@ -1,0 +1,28 @@
+"""Exporting the graph: RDF formats streamed from the store, compact and framed JSON-LD."""
+
+from .context import CONTEXT_URL, JsonLdContext, context_file, published_context
+from .formats import (
+    CONTEXT_MODES,
+    FORMATS,
+    FRAMES,
+    SUFFIXES,
+    export,
+    export_to_path,
+    format_for_path,
+    write_jsonld,
+)
+
+__all__ = [
+    "CONTEXT_MODES",
+    "CONTEXT_URL",
+    "FORMATS",
+    "FRAMES",
+    "SUFFIXES",
+    "JsonLdContext",
+    "context_file",
+    "export",
+    "export_to_path",
+    "format_for_path",
+    "published_context",
+    "write_jsonld",
+]

@@ -1,0 +1,91 @@
+"""The union of a store's graphs as one graph, read subject by subject with bounded memory.
+
+Merging the named graphs into one graph means set semantics: a triple stated in two graphs is written once.
+Deduplicating with a set of every triple would hold the whole graph in memory (15 million triples at full
+scale), so the store's indexes do the work instead:
+
+- the graphs are visited in a fixed order (the default graph, then the named graphs sorted by name);
+- within a graph, the store returns the quads grouped by subject (its graph-subject-predicate-object index);
+- a subject is written when it is met in the first graph that holds it (one index lookup per earlier graph
+  tells; for small graphs, such as the packaged vocabularies, a set of their subjects), with its triples
+  from that graph and from every later graph, deduplicated in memory.
+
+So memory holds one subject's triples at a time (and the subjects of the small graphs), and every triple is
+read about once. The order of subjects
+is the store's index order: stable for the same store contents, not alphabetical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from operator import attrgetter
+
+import pyoxigraph as ox
+
+Subject = ox.NamedNode | ox.BlankNode
+Pair = tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+_subject_of = attrgetter("subject")
+
+
+def graph_order(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """The default graph, then the named graphs sorted by name."""
+    return [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
+
+
+SMALL_GRAPH = 50_000
+"""Graphs with at most this many quads have their subjects kept in a set while merging (a few hundred
+kilobytes at most), so that the subjects of the large graphs are checked against them without an index
+lookup each."""
+
+
+def _holds_subject(store: ox.Store, subject: Subject, graph: object) -> bool:
+    return next(iter(store.quads_for_pattern(subject, None, None, graph)), None) is not None
+
+
+def _subjects_if_small(store: ox.Store, graph: object) -> set[Subject] | None:
+    """The subjects of `graph`, or None when it holds more than SMALL_GRAPH quads."""
+    subjects: set[Subject] = set()
+    for count, quad in enumerate(store.quads_for_pattern(None, None, None, graph)):
+        if count >= SMALL_GRAPH:
+            return None
+        subjects.add(quad.subject)
+    return subjects
+
+
+def merged_subjects(store: ox.Store) -> Iterator[tuple[Subject, list[Pair]]]:
+    """Every subject of the union of the store's graphs once, with its distinct (predicate, object) pairs.
+
+    The pairs come in a deterministic order (index order, graph by graph); callers sort them as they need.
+    """
+    graphs = graph_order(store)
+    small = [_subjects_if_small(store, graph) for graph in graphs]
+
+    def holds(index: int, subject: Subject) -> bool:
+        subjects = small[index]
+        return subject in subjects if subjects is not None else _holds_subject(store, subject, graphs[index])
+
+    for index, graph in enumerate(graphs):
+        later = range(index + 1, len(graphs))
+        for subject, quads in groupby(store.quads_for_pattern(None, None, None, graph), key=_subject_of):
+            if any(holds(other, subject) for other in range(index)):
+                continue  # written with the first graph that holds it
+            pairs = dict.fromkeys((q.predicate, q.object) for q in quads)
+            for other in later:
+                if small[other] is None or subject in small[other]:
+                    more = store.quads_for_pattern(subject, None, None, graphs[other])
+                    pairs.update(dict.fromkeys((q.predicate, q.object) for q in more))
+            yield subject, list(pairs)
+
+
+def subject_pairs(store: ox.Store, subject: Subject) -> list[Pair]:
+    """The distinct (predicate, object) pairs of one subject over all graphs."""
+    return list(
+        dict.fromkeys((q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, None))
+    )
+
+
+def term_key(term: object) -> str:
+    """A sort key for RDF terms: their N-Triples form."""
+    return str(term)
