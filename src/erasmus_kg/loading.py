@@ -9,7 +9,7 @@ from .embedded import embedded_store, packaged_sources
 from .errors import UsageError
 from .namespaces import GRAPH
 from .rdf_files import check_readable, rdf_format
-from .store import BuildInfo, Source
+from .store import BuildInfo, GraphInfo, Source
 
 FILE_GRAPH = GRAPH + "file/"
 
@@ -42,13 +42,35 @@ def load_files(root: Path | None, files: list[Path], graph: str | None = None) -
     return store.replace_graphs(changes, packaged=packaged, metadata={"kind": "file"})
 
 
+def source_names(graph: GraphInfo) -> set[str]:
+    """What names a graph for `remove`: its IRI, and the path and file name it was loaded from (for an import,
+    those of the imported file, not of the temporary N-Triples the store loaded)."""
+    names = {graph.iri, str(graph.source), Path(str(graph.source)).name}
+    imported = graph.metadata.get("file")
+    if graph.metadata.get("kind") == "import" and isinstance(imported, str):
+        names |= {imported, Path(imported).name}
+    return names
+
+
+def describe_source(graph: GraphInfo) -> str:
+    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH" or "imported (KIND) PATH"."""
+    if graph.packaged:
+        return f"packaged  {graph.source}"
+    if graph.metadata.get("kind") == "import":
+        importer = graph.metadata.get("importer", "?")
+        rows, skipped = graph.metadata.get("rows"), graph.metadata.get("skipped")
+        counts = f", {rows} rows, {skipped} skipped" if rows is not None else ""
+        return f"imported ({importer}{counts})  {graph.metadata.get('file', graph.source)}"
+    return f"loaded  {graph.source}"
+
+
 def remove_source(root: Path | None, source: str) -> str:
-    """Remove a loaded graph, named by its IRI or by the name of the file it came from."""
+    """Remove a loaded or imported graph, named by its IRI or by the name or path of the file it came from."""
     store = embedded_store(root)
     packaged = packaged_sources()
     store.ensure(packaged)
     graphs = store.graphs()
-    matches = [g for g in graphs if source in (g.iri, Path(str(g.source)).name, str(g.source))]
+    matches = [g for g in graphs if source in source_names(g)]
     if not matches:
         loaded = ", ".join(g.iri for g in graphs if not g.packaged) or "none"
         raise UsageError(f"no loaded source {source!r} in the store (loaded graphs: {loaded})")

@@ -1,0 +1,299 @@
+"""The list of higher education institutions holding an Erasmus Charter for Higher Education (ECHE), as the
+Commission publishes it: Windows-1252 text, semicolon-separated, an empty first line, then the header
+
+    Proposal number;Erasmus Code;Pic;OID;Legal Name;Street;Post Cd;City;Country Cd;Website Url;
+    Erasmus Eche Start;Erasmus Eche End
+
+`#N/A` is an empty cell. Dates are written M/D/YYYY (1/1/2021, 12/31/2029) or DD/MM/YYYY (31/12/2029,
+26/06/2024): a part above 12 is the day; a part written with a leading zero marks the DD/MM/YYYY form (the
+M/D/YYYY form has none); otherwise it is M/D/YYYY (11/1/2021 is 1 November 2021).
+
+Each institution is an ekg:Organisation (kind: higher education institution) with skos:prefLabel (legal
+name), ekg:erasmusCode, ekg:pic, ekg:oid, ekg:streetAddress, ekg:postalCode, ekg:locality (city), ekg:country
+and ekg:url (website); each row is an ekg:ErasmusCharter (dcterms:identifier: the proposal number;
+ekg:validFrom, ekg:validUntil: xsd:date) held by it (ekg:charterHolder).
+
+Identity. An institution is the organisation with its normalised name and country, the same IRI as a project
+organisation of that name and country (`common.organisation_iri`), so an ECHE import and a project export
+meet without any lookup. Two exceptions:
+
+- an organisation of another graph of the store with the same PIC (and country) is the same institution: its
+  IRI is used (the PIC -> IRI lookup runs on the store before the import replaces anything);
+- where the list itself holds different institutions (different PICs) under one name in one country (23
+  "IES ..." schools in Spain, "Lycée ..." in France), the name does not identify them: each gets an IRI of
+  its name, country and PIC, and none is merged with a project organisation by name.
+
+Rows of one institution (same PIC and name, e.g. a second charter) describe one node; the list is small
+(~6,000 rows), so it is grouped in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from erasmus_kg.errors import InputFileError
+from erasmus_kg.namespaces import ID, VOCAB
+
+from .common import (
+    BadRow,
+    CountryCodes,
+    Problem,
+    T,
+    clean,
+    iri,
+    literal,
+    organisation_iri,
+    organisation_key,
+    segment,
+)
+from .existing import ExistingFacts
+from .sink import GraphSink
+
+COLUMNS = (
+    "Proposal number",
+    "Erasmus Code",
+    "Pic",
+    "OID",
+    "Legal Name",
+    "Street",
+    "Post Cd",
+    "City",
+    "Country Cd",
+    "Website Url",
+    "Erasmus Eche Start",
+    "Erasmus Eche End",
+)
+(_PROPOSAL, _CODE, _PIC, _OID, _NAME, _STREET, _POSTCODE, _CITY, _COUNTRY, _WEBSITE, _START, _END) = range(12)
+
+MISSING = "#N/A"
+CHARTER = ID + "erasmus-charter/"
+HIGHER_EDUCATION = iri(VOCAB + "organisation-kind/higher-education-institution")
+
+_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_PIC_FORM = re.compile(r"^[0-9]{9}$")
+_OID_FORM = re.compile(r"^E[0-9]{8}$")
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date of the list (M/D/YYYY or DD/MM/YYYY, see the module docstring, or YYYY-MM-DD). ValueError."""
+    if _ISO_DATE.match(text):
+        return datetime.date.fromisoformat(text)
+    match = _DATE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a date (M/D/YYYY or DD/MM/YYYY)")
+    first, second, year = match.groups()
+    a, b = int(first), int(second)
+    if a > 12 or (b <= 12 and (first.startswith("0") or second.startswith("0"))):
+        day, month = a, b
+    else:
+        month, day = a, b
+    try:
+        return datetime.date(int(year), month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (M/D/YYYY or DD/MM/YYYY)") from None
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(row number as a spreadsheet shows it, cells) for each data row; the header is checked."""
+    number = 0
+    try:
+        with path.open(encoding="cp1252", newline="") as handle:
+            reader = csv.reader(handle, delimiter=";")
+            header = None
+            for number, cells in enumerate(reader, start=1):  # noqa: B007 - used after the loop
+                if not any(cell.strip() for cell in cells):
+                    continue
+                header = [cell.strip() for cell in cells]
+                break
+            if header is None:
+                raise InputFileError(path, "the file is empty: expected the header of the ECHE list")
+            while header and header[-1] == "":
+                header.pop()
+            if tuple(header) != COLUMNS:
+                raise InputFileError(
+                    path, f"the header is not that of the ECHE list (expected: {';'.join(COLUMNS)})", number
+                )
+            header_row = number
+            for number, cells in enumerate(reader, start=header_row + 1):
+                if not any(cell.strip() for cell in cells):
+                    continue
+                yield number, cells
+    except UnicodeDecodeError:
+        raise InputFileError(path, "is not Windows-1252 text", number + 1) from None
+    except csv.Error as exc:
+        raise InputFileError(path, f"not a readable CSV file ({exc})", number + 1) from None
+    except OSError as exc:
+        raise InputFileError(path, exc.strerror or str(exc)) from None
+
+
+@dataclass
+class _Row:
+    number: int
+    values: list[str]
+    key: tuple[str, str]
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+class CharterRows:
+    """Maps the ECHE list into a `GraphSink`: `rows()` reads and checks every row, `map` stages one
+    institution (all its rows) at a time."""
+
+    def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
+        self.path = path
+        self._sink = sink
+        self._source = source
+        self._existing = existing
+        self._countries = CountryCodes.packaged()
+        self._charters: dict[str, int] = {}
+
+    def source_title(self) -> str:
+        return (
+            "List of higher education institutions holding an Erasmus Charter for Higher Education "
+            + self.path.name
+        )
+
+    def source_format(self) -> str:
+        return "text/csv"
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        return read_rows(self.path)
+
+    def check(self, number: int, cells: list[str]) -> _Row:
+        """The values of a row, checked; BadRow names every bad cell."""
+        cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)] if len(cells) != len(COLUMNS) else cells
+        values = [_value(cell) for cell in cells]
+        problems: list[Problem] = []
+
+        def bad(column: int, message: str) -> None:
+            problems.append(Problem(number, COLUMNS[column], message))
+
+        if not values[_NAME]:
+            bad(_NAME, "missing: every institution needs its legal name")
+        if not values[_COUNTRY]:
+            bad(_COUNTRY, "missing: every institution needs its country")
+        elif self._countries.serialised(values[_COUNTRY]) is None:
+            bad(_COUNTRY, f"unknown country code {values[_COUNTRY]!r}")
+        if values[_PIC] and not _PIC_FORM.match(values[_PIC]):
+            bad(_PIC, f"{values[_PIC]!r} is not a PIC (nine digits)")
+        if values[_OID] and not _OID_FORM.match(values[_OID]):
+            bad(_OID, f"{values[_OID]!r} is not an OID (E and eight digits)")
+        if not (values[_CODE] or values[_PROPOSAL]):
+            bad(_CODE, "missing: a charter needs its Erasmus code or its proposal number")
+        charter = self._charter_iri(values)
+        if charter in self._charters:
+            bad(
+                _CODE,
+                f"{values[_CODE] or values[_PROPOSAL]!r} is also the charter of row "
+                f"{self._charters[charter]}",
+            )
+        elif charter and self._existing.graphs_of(charter):
+            other = ", ".join(self._existing.graphs_of(charter))
+            bad(_CODE, f"this charter is already in the store, in <{other}>; remove that first")
+        dates: dict[int, datetime.date | None] = {}
+        for column in (_START, _END):
+            dates[column] = None
+            if values[column]:
+                try:
+                    dates[column] = parse_date(values[column])
+                except ValueError as exc:
+                    bad(column, str(exc))
+        start, end = dates[_START], dates[_END]
+        if start and end and start > end:
+            bad(_END, f"the charter ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+        if problems:
+            raise BadRow(problems)
+        self._charters[charter] = number
+        country = self._countries.eu_code(values[_COUNTRY])
+        return _Row(number, values, organisation_key(values[_NAME], country), start, end)
+
+    def group(self, rows: list[_Row]) -> list[tuple[str, list[_Row]]]:
+        """The institutions (serialised IRI, their rows), in the order of their first row."""
+        pics: dict[tuple[str, str], set[str]] = {}
+        for row in rows:
+            pics.setdefault(row.key, set()).add(row.values[_PIC])
+        groups: dict[str, list[_Row]] = {}
+        for row in rows:
+            pic = row.values[_PIC]
+            country = self._countries.serialised(row.values[_COUNTRY])
+            assert country is not None
+            node = self._existing.organisation_with_pic(pic, country) if pic else None
+            if node is None:
+                shared = len(pics[row.key]) > 1
+                node = iri(organisation_iri(row.key, f"pic:{pic}" if shared else ""))
+            groups.setdefault(node, []).append(row)
+        return list(groups.items())
+
+    def map(self, node: str, rows: list[_Row]) -> None:
+        """Stage one institution and its charters."""
+        add = self._sink.add
+        self._sink.describe(node, T.organisation_class)
+        first = rows[0].values
+        existing_names = self._existing.values(node, T.pref_label)
+        name = existing_names[0] if existing_names else literal(first[_NAME])
+        add(node, T.pref_label, name)
+        for label in _distinct(literal(row.values[_NAME]) for row in rows):
+            if label != name:
+                add(node, T.alt_label, label)
+        add(node, T.organisation_kind, HIGHER_EDUCATION)
+        country = self._countries.serialised(first[_COUNTRY])
+        assert country is not None
+        add(node, T.country, country)
+        for column, predicate in ((_PIC, T.pic), (_OID, T.oid)):
+            value = next((row.values[column] for row in rows if row.values[column]), "")
+            if value:
+                add(node, predicate, literal(value))
+        for column, predicate in (
+            (_CODE, T.erasmus_code),
+            (_STREET, T.street_address),
+            (_POSTCODE, T.postal_code),
+        ):
+            for value in _distinct(row.values[column] for row in rows if row.values[column]):
+                add(node, predicate, literal(value))
+        city = next((row.values[_CITY] for row in rows if row.values[_CITY]), "")
+        if city:
+            existing = self._existing.values(node, T.locality)
+            add(node, T.locality, existing[0] if existing else literal(city))
+        for value in _distinct(row.values[_WEBSITE] for row in rows if row.values[_WEBSITE]):
+            add(node, T.url, literal(value, "anyURI"))
+        add(node, T.source, self._source)
+        for row in rows:
+            self._charter(node, row)
+
+    def _charter(self, holder: str, row: _Row) -> None:
+        add = self._sink.add
+        node = iri(self._charter_iri(row.values))
+        self._sink.describe(node, T.charter_class)
+        add(node, T.charter_holder, holder)
+        if row.values[_PROPOSAL]:
+            add(node, T.identifier, literal(row.values[_PROPOSAL]))
+        if row.start:
+            add(node, T.valid_from, literal(row.start.isoformat(), "date"))
+        if row.end:
+            add(node, T.valid_until, literal(row.end.isoformat(), "date"))
+        add(node, T.source, self._source)
+
+    @staticmethod
+    def _charter_iri(values: list[str]) -> str:
+        code = values[_CODE] or values[_PROPOSAL]
+        return CHARTER + segment(re.sub(r"\s+", "-", code)) if code else ""
+
+
+def _value(cell: str) -> str:
+    """A cell without surrounding whitespace; non-breaking spaces are spaces; #N/A is empty."""
+    value = clean(cell.replace("\xa0", " "))
+    return "" if value == MISSING else value
+
+
+def _distinct(values: Iterator[str]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
