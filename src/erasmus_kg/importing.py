@@ -250,6 +250,9 @@ def _read(
                 importer.map(node, rows)
                 sink.commit()
             result.rows_imported = len(checked)
+    except SyntaxError as exc:  # a malformed XML part of an .xlsx (lxml and ElementTree raise SyntaxErrors)
+        what = "XLSX workbook" if path.suffix.lower() == ".xlsx" else "file"
+        raise InputFileError(path, f"not a readable {what} ({getattr(exc, 'msg', None) or exc})") from None
     finally:
         meter.done()
 
