@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from erasmus_kg.binding import bind, outer_group_start, values_block
 
@@ -63,3 +65,38 @@ def test_variable_names_are_checked() -> None:
 def test_a_query_without_a_group_is_refused() -> None:
     with pytest.raises(ValueError):
         bind("ASK", {"v": [LTU]})
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Properties: whatever the text, a bound value comes back as exactly that value, and nothing else runs
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+LANG = st.from_regex(r"\A[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=TEXT, language=st.one_of(st.none(), LANG))
+def test_any_literal_comes_back_unchanged(value: str, language: str | None) -> None:
+    try:
+        literal = ox.Literal(value, language=language) if language else ox.Literal(value)
+    except ValueError:
+        return  # pyoxigraph refuses an invalid language tag: it can never reach a query
+    query = "SELECT ?v (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?v"
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal("o")))
+    rows = list(store.query(bind(query, {"v": [literal]})))
+    assert len(rows) == 1
+    assert rows[0]["v"] == literal
+    assert rows[0]["n"].value == "1"  # the one triple of the store: the value added no pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs")), max_size=60))
+def test_any_iri_is_refused_or_comes_back_unchanged(path: str) -> None:
+    try:
+        iri = ox.NamedNode("http://example.org/" + path)
+    except ValueError:
+        return  # pyoxigraph refuses what is not an IRI: it can never reach a query
+    rows = list(ox.Store().query(bind("SELECT ?v WHERE { }", {"v": [iri]})))
+    assert [row["v"] for row in rows] == [iri]

@@ -109,3 +109,39 @@ main(["load", {str(data)!r}])
     assert erasmus(store, "load", str(data)).returncode == 0
     assert graph_size(store) == 200
     assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
+
+
+ECHE = Path(__file__).parent / "data" / "imports" / "destinations.csv"
+IMPORTED = "https://w3id.org/erasmus-kg/graph/import/destinations.csv"
+
+
+def test_killed_imports_leave_no_half_import(tmp_path: Path) -> None:
+    """`erasmus-kg import eche` killed at random moments: the import's graph is absent or complete."""
+    store = tmp_path / "store"
+    assert erasmus(store, "load").returncode == 0
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{IMPORTED}> {{ ?s ?p ?o }} }}"
+    start = time.monotonic()
+    done = erasmus(store, "import", "eche", str(ECHE))
+    assert done.returncode == 0, done.stderr
+    duration = time.monotonic() - start
+    complete = int(erasmus(store, "sparql", "-", "--format", "csv", input=count).stdout.split()[1])
+    assert erasmus(store, "remove", "destinations.csv").returncode == 0
+    rng = random.Random(7)
+    kills = max(2, KILLS // 2)
+    for _ in range(kills):
+        env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
+        process = subprocess.Popen(
+            [SCRIPT, "import", "eche", str(ECHE)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.0, duration * 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        size = int(erasmus(store, "sparql", "-", "--format", "csv", input=count).stdout.split()[1])
+        assert size in (0, complete)
+        if size:
+            assert erasmus(store, "remove", "destinations.csv").returncode == 0
+    assert erasmus(store, "import", "eche", str(ECHE)).returncode == 0
+    assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from erasmus_kg.catalogue import get_query
 from erasmus_kg.errors import ParameterError
@@ -109,3 +111,17 @@ def test_a_literal_match_with_quotes_returns_only_matching_rows(target: StoreTar
     assert {row["project"].value for row in results} == {
         "https://w3id.org/erasmus-kg/id/project/op-weg-naar-de-toekomst"
     }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(max_size=80))
+def test_any_country_text_resolves_to_countries_or_is_refused(target: StoreTarget, value: str) -> None:
+    from erasmus_kg.errors import ParameterError
+
+    try:
+        resolved_ = resolved(target, "projects-by-country", country=value)
+    except ParameterError as error:
+        assert "\n" not in str(error)
+        return
+    assert all(iri.startswith(COUNTRY) for iri in resolved_["country"])
+    assert resolved_["country"]
