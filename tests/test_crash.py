@@ -145,3 +145,4 @@ def test_killed_imports_leave_no_half_import(tmp_path: Path) -> None:
             assert erasmus(store, "remove", "destinations.csv").returncode == 0
     assert erasmus(store, "import", "eche", str(ECHE)).returncode == 0
     assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
+    assert list((store / "imports.tmp").iterdir()) == []  # what killed imports left is gone

@@ -16,6 +16,7 @@ A bad row (unknown country code, unparsable amount, year or date, missing identi
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import tempfile
@@ -142,7 +143,7 @@ def import_file(
     store = None if output is not None else embedded_store(root)
     if store is not None:
         store.ensure(packaged)
-    workdir = Path(tempfile.mkdtemp(prefix="erasmus-kg-import-", dir=output.parent if output else None))
+    workdir = _workdir(output.parent if output is not None else store.root / "imports.tmp")
     try:
         data_file = workdir / (path.name + (".nq" if output else ".nt"))
         with _existing_facts(store, result.graph) as existing, _validator(validate, workers) as validator:
@@ -278,6 +279,30 @@ def _validator(validate: bool, workers: int | None):  # type: ignore[no-untyped-
 
     with BatchValidator(workers) as validator:
         yield validator
+
+
+def _workdir(parent: Path) -> Path:
+    """A fresh working directory for one import, named after this process; directories that killed
+    imports left behind (their process is gone) are removed first."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(f"{_WORKDIR_PREFIX}*"):
+        pid = stale.name[len(_WORKDIR_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{_WORKDIR_PREFIX}{os.getpid()}-", dir=parent))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_WORKDIR_PREFIX = "erasmus-kg-import-"
 
 
 def _to_stderr(line: str) -> None:
