@@ -286,3 +286,16 @@ def test_installed_script_runs_from_any_directory(tmp_path: Path, store_root: Pa
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].startswith("https://w3id.org/erasmus-kg/id/project/adeigus,")
+
+
+def test_validate_covers_imported_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "store"))
+    runner = CliRunner()
+    sample = Path(__file__).parent / "data" / "imports" / "ErasmusPlus_Projects_Overview_sample.csv"
+    packaged_only = run(runner, "validate")
+    imported = run(runner, "import", "prp", str(sample))
+    assert imported.exit_code == 0, imported.stderr
+    after = run(runner, "validate")
+    assert after.exit_code == 0
+    count = int(packaged_only.output.split("(")[1].split()[0])
+    assert after.output == f"The data conforms to the shapes ({count + 507} triples checked).\n"

@@ -297,15 +297,22 @@ def sparql(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", help="Report format."
 )
-def validate(files: tuple[Path, ...], fmt: str) -> None:
-    """Validate the packaged data, with FILES if given, against the SHACL shapes.
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+    """Validate the packaged data with FILES against the SHACL shapes; without FILES, the packaged data and
+    every dataset imported into the store (in batches, with the same shapes and report).
 
     Exit 0 when the data conforms, 1 when it does not, 2 when a file cannot be read or parsed. The text
     report has one line per violation: the node, the property, the value and what is wrong.
     """
-    from .validation import validate_files
+    if files:
+        from .validation import validate_files
 
-    result = validate_files(list(files))
+        result = validate_files(list(files))
+    else:
+        from .batch_validation import validate_packaged_and_imports
+
+        result = validate_packaged_and_imports(_store_root(ctx))
     if fmt == "turtle":
         click.echo(result.turtle(), nl=False)
     elif fmt == "json":
