@@ -148,6 +148,16 @@ def test_wrong_password_is_401_and_never_shown() -> None:
         assert secret not in output and "bob:" not in output
 
 
+def test_forbidden_is_403_and_names_the_credentials() -> None:
+    with stub_server(answer(403, b"forbidden")) as base:
+        result = invoke(
+            "query", "projects", "--endpoint", f"{base}/query", env={"ERASMUS_KG_TOKEN": "t0ken-x"}
+        )
+    assert result.exit_code == 2
+    assert "HTTP 403 Forbidden: check the credentials" in result.stderr
+    assert "t0ken-x" not in result.output + result.stderr
+
+
 def test_html_instead_of_results() -> None:
     with stub_server(answer(200, b"<html>hello</html>", "text/html")) as base:
         result = invoke("query", "projects", "--endpoint", f"{base}/query")
