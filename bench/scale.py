@@ -72,20 +72,6 @@ figures = {"wall_s": time.perf_counter() - started, "conforms": result.conforms,
 Path(sys.argv[2]).write_text(json.dumps(figures))
 """
 
-BARE_QUERY = """\
-import sys
-
-import pyoxigraph
-
-store = pyoxigraph.Store.read_only(sys.argv[1])
-with open(sys.argv[2], encoding="utf-8") as f:
-    text = f.read()
-results = store.query(text, use_default_graph_as_union=True)
-results.serialize(sys.stdout.buffer, pyoxigraph.QueryResultsFormat.CSV)
-sys.stdout.buffer.flush()
-"""
-"""The bare script of bench/query.py (its BARE_SCRIPT when that module is there)."""
-
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -123,13 +109,9 @@ def import_step(mode: str, csv_path: Path, target: Path, work: Path) -> dict:
 
 
 def query_latency(store_root: Path, repeat: int) -> list[dict]:
-    try:
-        sys.path.insert(0, str(Path(__file__).parent))
-        import query as bench_query  # bench/query.py, when the other benchmark is there
+    import query as bench_query  # bench/query.py: the same bare script as the query benchmark
 
-        bare_text = bench_query.BARE_SCRIPT
-    except (ImportError, AttributeError):
-        bare_text = BARE_QUERY
+    bare_text = bench_query.BARE_SCRIPT
     from erasmus_kg.embedded import packaged_sources
     from erasmus_kg.store import EmbeddedStore
 
