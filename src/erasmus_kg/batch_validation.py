@@ -69,19 +69,25 @@ class BatchReport:
 
 def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) -> BatchReport:
     """Validate one batch (N-Triples `text`) and keep the results of its `focus` nodes.
-    `triples`: how many of the batch's triples are its own (not context), for the report's count."""
+    `triples`: how many of the batch's triples are its own (not context), for the report's count.
+
+    The screen (`screening`) first finds the focus nodes that may violate a shape; pySHACL validates only
+    those (none, for valid data), so the results are pySHACL's."""
     from rdflib import RDF, Graph, URIRef
     from rdflib.namespace import SH
 
+    from .screening import packaged_screen
     from .validation import _violation
 
+    if triples is None:
+        triples = _own_triples(text)
+    suspects = packaged_screen().suspects(text, focus)
+    if not suspects:
+        return BatchReport([], "", triples)
     data = Graph()
     data.parse(data=packaged_context(), format="ox-ntriples")
-    context_size = len(data)
     data.parse(data=text.encode("utf-8"), format="ox-ntriples")
-    if triples is None:
-        triples = len(data) - context_size
-    owned = {URIRef(node) for node in focus}
+    owned = {URIRef(node) for node in suspects}
     report = _run_pyshacl(data, owned)
     kept = [
         node
@@ -94,6 +100,17 @@ def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) 
         _copy_description(report, node, out)
     violations = [_violation(report, data, node) for node in kept]
     return BatchReport(violations, out.serialize(format="nt"), triples)
+
+
+def _own_triples(text: str) -> int:
+    """How many distinct triples of `text` are not in the packaged context."""
+    context = _context_lines()
+    return sum(1 for line in set(text.splitlines()) if line and line[0] != "#" and line not in context)
+
+
+@cache
+def _context_lines() -> frozenset[str]:
+    return frozenset(packaged_context().splitlines())
 
 
 _STATE: dict = {}
