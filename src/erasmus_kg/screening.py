@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -212,9 +213,11 @@ def _rdflib_reading(lexical: str, datatype: str) -> tuple[bool, str]:
     from rdflib import Literal, URIRef
 
     logger = logging.getLogger("rdflib.term")
-    disabled, logger.disabled = logger.disabled, True  # rdflib logs every ill-typed literal it meets
+    disabled, logger.disabled = logger.disabled, True  # rdflib logs (or warns about) every ill-typed literal
     try:
-        literal = Literal(lexical, datatype=URIRef(datatype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            literal = Literal(lexical, datatype=URIRef(datatype))
     finally:
         logger.disabled = disabled
     if literal.ill_typed is True:
