@@ -378,3 +378,17 @@ def test_output_is_n_quads_in_the_files_graph(tmp_path: Path) -> None:
     graphs = {q.graph_name.value for q in quads(out)}
     assert graphs == {"https://w3id.org/erasmus-kg/graph/import/ErasmusPlus_Projects_Overview_sample.csv"}
     assert [p.name for p in tmp_path.iterdir()] == ["out.nq"]  # no temporary file left behind
+
+
+def test_a_project_card_with_an_upper_case_scheme_is_written_lower_case_and_conforms(tmp_path: Path) -> None:
+    """Regression (found by tests/test_importers_prp_generated.py): "HTTP://..." passed the importer's check
+    but not the shapes' pattern, so the whole import was refused."""
+    rows = sample_rows()
+    rows[2] = set_cell(rows[2], "Results Platform Project Card", "HTTPS://erasmus-plus.ec.europa.eu/p/X")
+    path = write_export(tmp_path / "card.csv", rows)
+    out = tmp_path / "card.nq"
+    result = import_file("prp", path, output=out, progress=False)
+    assert result.validation is not None and result.validation.conforms
+    assert objects(triples(out), RS_PROJECT, EKG + "projectCard") == {
+        '"https://erasmus-plus.ec.europa.eu/p/X"^^<http://www.w3.org/2001/XMLSchema#anyURI>'
+    }

@@ -279,8 +279,12 @@ class ProjectRows:
                     bad(column, f"{values[column]!r} is not Yes or No")
                 flags[column] = flag
         card = values[_CARD]
-        if card and not _HTTP.match(card):
-            bad(_CARD, f"{card!r} is not a web address (http:// or https://)")
+        if card:
+            scheme = _HTTP.match(card)
+            if scheme is None:
+                bad(_CARD, f"{card!r} is not a web address (http:// or https://)")
+            else:  # a scheme is case-insensitive; its canonical form (and the shapes' pattern) is lower case
+                values[_CARD] = scheme.group(0).lower() + card[scheme.end() :]
         countries = []
         for code in _split(values[_COUNTRIES], ","):
             country = self._countries.serialised(code)
