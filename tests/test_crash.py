@@ -112,37 +112,73 @@ main(["load", {str(data)!r}])
 
 
 ECHE = Path(__file__).parent / "data" / "imports" / "destinations.csv"
-IMPORTED = "https://w3id.org/erasmus-kg/graph/import/destinations.csv"
+IMPORT_KILLS = KILLS if "ERASMUS_KG_CRASH_KILLS" in os.environ else 4
 
 
-def test_killed_imports_leave_no_half_import(tmp_path: Path) -> None:
-    """`erasmus-kg import eche` killed at random moments: the import's graph is absent or complete."""
+def generated_export(path: Path, projects: int) -> Path:
+    """A generated Project Results export (bench/generate.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", Path(__file__).parents[1] / "bench" / "generate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(path, projects, seed=11)
+    return path
+
+
+def wait_for_group(pgid: int, timeout: float = 20.0) -> bool:
+    """Whether every process of the group (the killed import and its validation workers) is gone in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    os.killpg(pgid, signal.SIGKILL)
+    return False
+
+
+@pytest.mark.parametrize("kind", ["eche", "prp"])
+def test_killed_imports_leave_no_half_import(tmp_path: Path, kind: str) -> None:
+    """`erasmus-kg import` killed at random moments (reading, validating in worker processes, loading): the
+    import's graph is absent or complete, no worker outlives the import, and the next import succeeds."""
     store = tmp_path / "store"
+    source = ECHE if kind == "eche" else generated_export(tmp_path / "generated.csv", 3_000)
+    imported = f"https://w3id.org/erasmus-kg/graph/import/{source.name}"
     assert erasmus(store, "load").returncode == 0
-    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{IMPORTED}> {{ ?s ?p ?o }} }}"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{imported}> {{ ?s ?p ?o }} }}"
     start = time.monotonic()
-    done = erasmus(store, "import", "eche", str(ECHE))
+    done = erasmus(store, "import", kind, str(source))
     assert done.returncode == 0, done.stderr
     duration = time.monotonic() - start
     complete = int(erasmus(store, "sparql", "-", "--format", "csv", input=count).stdout.split()[1])
-    assert erasmus(store, "remove", "destinations.csv").returncode == 0
+    assert erasmus(store, "remove", source.name).returncode == 0
     rng = random.Random(7)
-    kills = max(2, KILLS // 2)
-    for _ in range(kills):
+    outcomes = []
+    for _ in range(IMPORT_KILLS):
         env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
         process = subprocess.Popen(
-            [SCRIPT, "import", "eche", str(ECHE)],
+            [SCRIPT, "import", kind, str(source)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         time.sleep(rng.uniform(0.0, duration * 1.1))
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert wait_for_group(process.pid), "a validation worker outlived the killed import"
         size = int(erasmus(store, "sparql", "-", "--format", "csv", input=count).stdout.split()[1])
         assert size in (0, complete)
+        outcomes.append(size == complete)
         if size:
-            assert erasmus(store, "remove", "destinations.csv").returncode == 0
-    assert erasmus(store, "import", "eche", str(ECHE)).returncode == 0
+            assert erasmus(store, "remove", source.name).returncode == 0
+    assert erasmus(store, "import", kind, str(source)).returncode == 0
     assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
     assert list((store / "imports.tmp").iterdir()) == []  # what killed imports left is gone
+    empty, whole = outcomes.count(False), outcomes.count(True)
+    print(f"{IMPORT_KILLS} kills of import {kind}: {empty} left nothing, {whole} complete")

@@ -246,7 +246,10 @@ class BatchValidator:
             return
         if self._pool is None:
             self._pool = futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
             )
         for waiting in ([self._first] if self._first is not None else []) + [batch]:
             self._pending.append(
@@ -274,6 +277,21 @@ class BatchValidator:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end this process when `parent` (the import) is gone. A worker waiting for its next batch
+    would otherwise wait forever once the import is killed: it holds the task queue's write end itself, so the
+    queue never ends."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def merge_reports(reports: Iterable[BatchReport]):  # type: ignore[no-untyped-def]
