@@ -17,6 +17,10 @@ the projects of a participation through `^ekg:participation`. So a batch is vali
 Only results whose focus node belongs to the batch are kept (the context's own nodes, validated in every
 batch, belong to none), so every result of the whole graph is reported once. tests/test_batch_validation.py
 shows on invalid imports that the batched report equals pySHACL's report on the whole graph.
+
+Within a batch, pySHACL sees only the focus nodes that the screen (`screening`, the shapes compiled to fast
+checks) cannot show to conform: none, for valid data, which is what keeps a full export's validation in the
+time of its load.
 """
 
 from __future__ import annotations
