@@ -72,14 +72,15 @@ class DataGraph:
     Objects of the predicates in `inverse` are also indexed the other way (for `sh:inversePath` and
     `sh:targetObjectsOf`)."""
 
-    __slots__ = ("_inverse", "_memo", "_supers", "inv", "out")
+    __slots__ = ("_inverse", "_supers", "inv", "memo", "out")
 
     def __init__(self, inverse: frozenset[str] = frozenset()) -> None:
         self.out: dict[str, dict[str, dict[str, None]]] = {}
         self.inv: dict[str, dict[str, dict[str, None]]] = {p: {} for p in inverse}
         self._inverse = inverse
         self._supers: dict[str, frozenset[str]] = {}
-        self._memo: dict[tuple[int, str], Tri] = {}
+        self.memo: dict[tuple[int, str], Tri] = {}
+        """(nested shape, value node) -> its answer, for this batch."""
 
     def copy(self) -> DataGraph:
         other = DataGraph(self._inverse)
@@ -405,7 +406,7 @@ class Shape:
     def conforms_memo(self, node: str, graph: DataGraph) -> Tri:
         """`conforms` for a value node checked against a nested shape (the same country again and again)."""
         key = (self.index, node)
-        memo = graph._memo
+        memo = graph.memo
         if key in memo:
             return memo[key]
         answer = memo[key] = self.conforms(node, graph)
@@ -424,6 +425,9 @@ class Screen:
         for shape in self.shapes:
             for cls in shape.target_classes:
                 self._by_class.setdefault(cls, []).append(shape)
+        self._other_targets = [
+            s for s in self.shapes if s.target_nodes or s.target_subjects_of or s.target_objects_of
+        ]
 
     @classmethod
     def from_graphs(cls, shapes_graph, context_text: str) -> Screen:  # type: ignore[no-untyped-def]
@@ -461,7 +465,7 @@ class Screen:
             for shape in self._by_class.get(cls, ()):
                 if shape not in shapes:
                     shapes.append(shape)
-        for shape in self.shapes:
+        for shape in self._other_targets:
             if shape in shapes:
                 continue
             if (
