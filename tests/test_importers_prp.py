@@ -392,3 +392,20 @@ def test_a_project_card_with_an_upper_case_scheme_is_written_lower_case_and_conf
     assert objects(triples(out), RS_PROJECT, EKG + "projectCard") == {
         '"https://erasmus-plus.ec.europa.eu/p/X"^^<http://www.w3.org/2001/XMLSchema#anyURI>'
     }
+
+
+def test_an_action_type_without_key_action_or_code_is_an_action_of_its_own(tmp_path: Path) -> None:
+    """Regression (found by tests/test_importers_prp_generated.py): an action type that no key action and no
+    action code places was minted as an ekg:ActionType without skos:broader, and the import was refused."""
+    rows = sample_rows()
+    row = set_cell(set_cell(rows[0], "Key Action", ""), "Action Type", "Mobility of Youth Workers (pilot)")
+    path = write_export(tmp_path / "type.csv", [set_cell(row, "Project Identifier", "JM-1")])
+    out = tmp_path / "type.nq"
+    result = import_file("prp", path, output=out, progress=False)
+    assert result.validation is not None and result.validation.conforms
+    found = triples(out)
+    action = VOCAB + "action/mobility-of-youth-workers-pilot"
+    assert objects(found, ID + "project/JM-1", EKG + "action") == {f"<{action}>"}
+    assert objects(found, action, RDF_TYPE) == {f"<{EKG}Action>"}
+    assert objects(found, action, SKOS + "topConceptOf") == {f"<{VOCAB}action>"}
+    assert objects(found, action, SKOS + "broader") == set()

@@ -111,7 +111,7 @@ def as_cells(row: Row) -> list[str]:
     return [row.cells.get(column, "") for column in prp.COLUMNS]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(rows(), min_size=1, max_size=8))
 def test_generated_rows_import_as_their_cells_say(tmp_path: Path, generated: list[Row]) -> None:
     path = write_export(tmp_path / "generated.csv", [as_cells(r) for r in generated])

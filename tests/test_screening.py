@@ -274,3 +274,13 @@ def test_literal_parts_unescapes_as_n_triples_does() -> None:
 )
 def test_compare_orders_numbers_and_dates_only(left: str, right: str, order: int | None) -> None:
     assert compare(left, right) == order
+
+
+def test_a_literal_holding_a_line_separator_is_one_triple() -> None:
+    """Regression (found by tests/test_importers_prp_generated.py): N-Triples leaves U+2028, U+0085 and the
+    like unescaped, so the batch is split at newlines only, not at every line boundary Python knows."""
+    term = str(ox.Literal("one\u2028two\x85three\x1cfour", language="und"))
+    text = f"<urn:a> <http://purl.org/dc/terms/title> {term} .\n"
+    graph, described = Screen.from_graphs(shapes_graph(), "").graph(text)
+    assert described == {"<urn:a>"}
+    assert list(graph.objects("<urn:a>", "<http://purl.org/dc/terms/title>")) == [term]

@@ -109,12 +109,12 @@ def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) 
 def _own_triples(text: str) -> int:
     """How many distinct triples of `text` are not in the packaged context."""
     context = _context_lines()
-    return sum(1 for line in set(text.splitlines()) if line and line[0] != "#" and line not in context)
+    return sum(1 for line in set(text.split("\n")) if line and line[0] != "#" and line not in context)
 
 
 @cache
 def _context_lines() -> frozenset[str]:
-    return frozenset(packaged_context().splitlines())
+    return frozenset(packaged_context().split("\n"))
 
 
 _STATE: dict = {}

@@ -93,7 +93,7 @@ class DataGraph:
         out = self.out
         inv = self.inv
         subjects: set[str] = set()
-        for line in text.splitlines():
+        for line in text.split("\n"):  # not splitlines(): N-Triples leaves U+2028 and the like unescaped
             if not line or line[0] == "#":
                 continue
             s, p, rest = line.split(" ", 2)

@@ -106,10 +106,13 @@ class Concepts:
         broader = iri(term.broader) if term and term.broader else key
         if broader is None:
             broader = iri(prp_terms.KEY_ACTION_OF_CODE.get(code[2], ACTION_SCHEME)) if code else None
-        self._sink.describe(node, T.action_type_class)
-        self._scheme_member(node, ACTION_SCHEME, top=False)
         if broader is not None:
+            self._sink.describe(node, T.action_type_class)
+            self._scheme_member(node, ACTION_SCHEME, top=False)
             self._sink.add(node, T.broader, broader)
+        else:  # nothing to place it under (no key action, no action code): an action of its own
+            self._sink.describe(node, T.action_class)
+            self._scheme_member(node, ACTION_SCHEME, top=True)
         if code:
             self._sink.add(node, T.notation, literal(code))
         self._labels(node, term.en if term else action_type, term.nl if term else None)
