@@ -102,10 +102,10 @@ class DataGraph:
                 # a language tag: rdflib compares them case-insensitively and Oxigraph writes them lower-cased
                 quote = o.rfind('"')
                 o = o[: quote + 1] + o[quote + 1 :].lower()
+            subjects.add(s)
             ps = out.get(s)
             if ps is None:
                 ps = out[s] = {}
-                subjects.add(s)
             objects = ps.get(p)
             if objects is None:
                 ps[p] = {o: None}
@@ -358,7 +358,7 @@ _NOT_CONSTRAINTS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)  # shapes compare by identity
 class Shape:
     """A node shape or a property shape. `path` is (predicate, inverse) for a property shape."""
 
