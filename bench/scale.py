@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--repeat", type=int, default=5, help="query runs per variant (medians)")
     parser.add_argument(
-        "--skip", default="", help="comma-separated steps to skip: validated,store-validation,queries"
+        "--skip", default="", help="comma-separated steps to skip: validated,store-validation,queries,export"
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument(
@@ -321,8 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     if "queries" not in skip:
         log("6. query latency")
         figures["queries"] = query_latency(store_root, args.repeat)
-    log("7. JSON-LD export")
-    figures["export"] = export_time(store_root, work)
+    if "export" not in skip:
+        log("7. JSON-LD export")
+        figures["export"] = export_time(store_root, work)
     if not args.reuse:
         nquads.unlink(missing_ok=True)
 
@@ -373,13 +374,11 @@ def report(f: dict) -> str:
                 f"{q['cli_ms'] / q['bare_ms']:.2f} | "
                 f"{q['rows']} | {'yes' if q['identical'] else 'no'} |"
             )
-    e = f.get("export", {})
-    export = (
-        e["note"]
-        if "note" in e
-        else f"{e['seconds']:.1f} s, {e['bytes'] / 1e6:.0f} MB, peak {e['peak_rss_mb']:.0f} MB, by {e['how']}"
-    )
-    lines += ["", f"JSON-LD export: {export}"]
+    e = f.get("export")
+    if e is not None:
+        size, peak = e.get("bytes", 0) / 1e6, e.get("peak_rss_mb", 0)
+        export = e.get("note") or f"{e['seconds']:.1f} s, {size:.0f} MB, peak {peak:.0f} MB, by {e['how']}"
+        lines += ["", f"JSON-LD export: {export}"]
     return "\n".join(lines)
 
 

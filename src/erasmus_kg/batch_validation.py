@@ -229,7 +229,8 @@ class BatchValidator:
     """
 
     def __init__(self, workers: int | None = None, pending: int | None = None) -> None:
-        self.workers = workers or max(1, os.cpu_count() or 1)
+        # one worker per core beside the process that produces the batches (reading rows, or the store)
+        self.workers = workers or max(1, (os.cpu_count() or 1) - 1)
         self._pending_limit = pending or 2 * self.workers
         self._pool: futures.ProcessPoolExecutor | None = None
         self._pending: list[futures.Future[BatchReport]] = []

@@ -338,6 +338,9 @@ def compare(left: str, right: str) -> int | None:
 Check = Callable[[str, list[str], DataGraph], Tri]
 """One constraint of a shape: (focus node, value nodes, graph) -> Tri."""
 
+ValueTest = Callable[[str, DataGraph], Tri]
+"""A constraint on one value node: (value node, graph) -> Tri."""
+
 START_NOT_AFTER_END = """
     SELECT $this ?value WHERE {
         $this $PATH ?value ; <https://w3id.org/erasmus-kg/ontology#endDate> ?end .
@@ -366,6 +369,8 @@ class Shape:
     name: str
     path: tuple[str, bool] | None = None
     checks: list[Check] = field(default_factory=list)
+    checks_without_values: list[Check] = field(default_factory=list)
+    """The checks that may fail when the path has no value (sh:minCount, sh:hasValue, ...)."""
     properties: list[Shape] = field(default_factory=list)
     target_classes: list[str] = field(default_factory=list)
     target_nodes: list[str] = field(default_factory=list)
@@ -382,14 +387,15 @@ class Shape:
         if self.path is None:
             return [focus]
         predicate, inverse = self.path
-        return list(graph.subjects(predicate, focus) if inverse else graph.objects(focus, predicate))
+        found = graph.subjects(predicate, focus) if inverse else graph.objects(focus, predicate)
+        return list(found) if found else []
 
     def conforms(self, focus: str, graph: DataGraph) -> Tri:
         if self.deactivated:
             return True
         values = self.values(focus, graph)
         result: Tri = True
-        for check in self.checks:
+        for check in self.checks if values else self.checks_without_values:
             answer = check(focus, values, graph)
             if answer is False:
                 return False
@@ -539,6 +545,7 @@ class _Compiler:
         if shape.properties and shape.path is not None:
             shape.checks.append(_unknown)  # sh:property on a property shape: not used, left to pySHACL
             shape.properties = []
+        shape.checks_without_values = [c for c in shape.checks if c not in _HOLD_WITHOUT_VALUES]
         return shape
 
     def path(self, path) -> tuple[str, bool] | None:  # type: ignore[no-untyped-def]
@@ -568,13 +575,15 @@ class _Compiler:
             test = per_value(self, value)
             if test is None:
                 return _unknown
-            return lambda _focus, values, graph: all_of(test(v, graph) for v in values)
+            return _each(test)
         if name == "minCount" and isinstance(value, Literal):
             least = int(value)
             return lambda _focus, values, _graph: distinct_count(values) >= least
         if name == "maxCount" and isinstance(value, Literal):
             most = int(value)
-            return lambda _focus, values, _graph: len(values) <= most or distinct_count(values) <= most
+            return _holds_without_values(
+                lambda _focus, values, _graph: len(values) <= most or distinct_count(values) <= most
+            )
         if name == "hasValue":
             wanted = _nt(value)
             # a literal may equal another one as rdflib compares them
@@ -583,7 +592,7 @@ class _Compiler:
         if name == "uniqueLang" and isinstance(value, Literal):
             if value.value is not True:
                 return _always
-            return _unique_lang
+            return _holds_without_values(_unique_lang)
         if name in ("lessThanOrEquals", "lessThan") and isinstance(value, URIRef):
             other = f"<{value}>"
             strict = name == "lessThan"
@@ -596,7 +605,7 @@ class _Compiler:
                         results.append(None if order is None else (order < 0 if strict else order <= 0))
                 return all_of(results)
 
-            return ordered
+            return _holds_without_values(ordered)
         if name == "pattern":
             return self.pattern(node, value)
         if name == "sparql":
@@ -621,7 +630,7 @@ class _Compiler:
             text = text_of(v)
             return text is not None and regex.search(text) is not None
 
-        return lambda _focus, values, graph: all_of(test(v, graph) for v in values)
+        return _each(test)
 
     def qualified(self, node, shape: Shape, qualified: list) -> Check:  # type: ignore[no-untyped-def]
         from rdflib import Literal, URIRef
@@ -675,7 +684,32 @@ class _Compiler:
                         return False
             return True
 
-        return start_not_after_end
+        return _holds_without_values(start_not_after_end)
+
+
+_HOLD_WITHOUT_VALUES: set[Check] = set()
+"""Checks that hold whenever there is no value node (a constraint on each value, a maximum)."""
+
+
+def _holds_without_values(check: Check) -> Check:
+    _HOLD_WITHOUT_VALUES.add(check)
+    return check
+
+
+def _each(test: ValueTest) -> Check:
+    """A check that applies `test` to every value node (three-valued AND, without a generator: hot path)."""
+
+    def check(_focus: str, values: list[str], graph: DataGraph) -> Tri:
+        result: Tri = True
+        for value in values:
+            answer = test(value, graph)
+            if answer is not True:
+                if answer is False:
+                    return False
+                result = None
+        return result
+
+    return _holds_without_values(check)
 
 
 def _always(_focus: str, _values: list[str], _graph: DataGraph) -> Tri:
@@ -715,7 +749,6 @@ def _nt(term) -> str:  # type: ignore[no-untyped-def]
 
 
 # Constraints on each value node on its own: parameter name -> (compiler, parameter value) -> test or None
-ValueTest = Callable[[str, DataGraph], Tri]
 
 
 def _class(_c: _Compiler, value) -> ValueTest | None:  # type: ignore[no-untyped-def]
