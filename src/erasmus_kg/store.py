@@ -676,24 +676,30 @@ def _open_rw(db: Path) -> ox.Store:
 def _load_source(store: ox.Store, iri: str, src: Source, digest: str | None) -> tuple[str, int]:
     """Bulk-load `src` into graph `iri` of `store`; return its content hash (`digest` if already known)
     and the graph's triple count."""
+    import concurrent.futures  # only when loading: not on the query path's start-up
+
     path = src.path
     if not path.is_file():
         raise InputFileError(path, "no such file")
-    if digest is None:
-        try:
-            digest = _hash_file(path)
-        except OSError as e:
-            raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
     fmt = FORMATS[src.format]
     graph = ox.NamedNode(iri)
-    try:
-        if src.format in QUAD_FORMATS:
-            _check_quad_graphs(path, fmt, graph)
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph)
-    except SyntaxError as e:
-        raise InputFileError(path, _one_line(e.msg or e), e.lineno) from None
-    except ValueError as e:
-        raise InputFileError(path, _one_line(e)) from None
+    # The file is hashed in a thread while pyoxigraph loads it (both release the GIL): at 100,000 projects
+    # that is a second less than hashing first.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(_hash_file, path) if digest is None else None
+        try:
+            if src.format in QUAD_FORMATS:
+                _check_quad_graphs(path, fmt, graph)
+            store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+        except SyntaxError as e:
+            raise InputFileError(path, _one_line(e.msg or e), e.lineno) from None
+        except ValueError as e:
+            raise InputFileError(path, _one_line(e)) from None
+        if hashing is not None:
+            try:
+                digest = hashing.result()
+            except OSError as e:
+                raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
     count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")))
     return digest, int(count[0].value)
 
