@@ -24,6 +24,19 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RS_PROJECT = ID + "project/2017-1-RS01-KA101-000006"
 
 
+def bench_generator():  # type: ignore[no-untyped-def]
+    """bench/generate.py as a module (its `generate(path, projects, seed=...)` writes a synthetic export)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def sample_rows() -> list[list[str]]:
     """The six data rows of the real sample (622 cells each)."""
     with SAMPLE.open(encoding="utf-8", newline="") as handle:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from .import_helpers import ECHE, bench_generator
+
 SCRIPT = str(Path(sys.executable).parent / "erasmus-kg")
 KILLS = int(os.environ.get("ERASMUS_KG_CRASH_KILLS", "8"))
 GRAPH = "https://w3id.org/erasmus-kg/graph/file/data.ttl"
@@ -111,21 +113,12 @@ main(["load", {str(data)!r}])
     assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
 
 
-ECHE = Path(__file__).parent / "data" / "imports" / "destinations.csv"
 IMPORT_KILLS = KILLS if "ERASMUS_KG_CRASH_KILLS" in os.environ else 4
 
 
 def generated_export(path: Path, projects: int) -> Path:
     """A generated Project Results export (bench/generate.py)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", Path(__file__).parents[1] / "bench" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.generate(path, projects, seed=11)
+    bench_generator().generate(path, projects, seed=11)
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -11,24 +10,14 @@ from erasmus_kg.embedded import open_target
 from erasmus_kg.importing import import_file
 from erasmus_kg.querying import run_stored
 
-from .import_helpers import ECHE, SAMPLE
-
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from .import_helpers import ECHE, SAMPLE, bench_generator
 
 pytestmark = pytest.mark.slow
 
 
-def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_ten_thousand_generated_projects(tmp_path: Path) -> None:
     export = tmp_path / "prp-10k.csv"
-    _generator().generate(export, 10_000, seed=7)
+    bench_generator().generate(export, 10_000, seed=7)
     root = tmp_path / "store"
     result = import_file("prp", export, root=root)
     assert (result.rows_imported, result.rows_skipped) == (10_000, 0)

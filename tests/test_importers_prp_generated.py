@@ -20,10 +20,8 @@ from hypothesis import strategies as st
 from erasmus_kg.importers import prp
 from erasmus_kg.importing import import_file
 
-from .import_helpers import EKG, ID, RDF_TYPE, SKOS, objects, subjects, triples, write_export
+from .import_helpers import COUNTRY, DCT, EKG, ID, RDF_TYPE, SKOS, objects, subjects, triples, write_export
 
-DCT = "http://purl.org/dc/terms/"
-COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 EU_TO_ISO3 = {"BE": "BEL", "EL": "GRC", "UK": "GBR", "CZ": "CZE", "LT": "LTU"}
 BAD_COUNTRY = "XQ"
 

@@ -35,8 +35,6 @@ from erasmus_kg.validation import default_data_files, shapes_graph
 from .import_helpers import SAMPLE
 from .test_shapes import INVALID, VALID, read_expectations
 
-EKG = "https://w3id.org/erasmus-kg/ontology#"
-
 
 def n_triples(paths: list[Path]) -> str:
     return "".join(

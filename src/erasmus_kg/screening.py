@@ -21,7 +21,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
@@ -197,20 +197,20 @@ _DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 # pySHACL's DatatypeConstraintComponent._assert_actual_datatype: the Python type rdflib's value must have
-_VALUE_TYPES: dict[str, type | tuple[type, ...]] = {
+_VALUE_TYPES: dict[str, type] = {
     XSD + "integer": int,
     XSD + "float": float,
     XSD + "decimal": Decimal,
     XSD + "boolean": bool,
     XSD + "date": date,
+    XSD + "time": time,
+    XSD + "dateTime": datetime,
 }
 
 
 @lru_cache(maxsize=1 << 16)
 def _rdflib_reading(lexical: str, datatype: str) -> tuple[bool, str]:
     """(whether pySHACL's sh:datatype accepts the literal for its own datatype, rdflib's lexical form)."""
-    import datetime
-
     from rdflib import Literal, URIRef
 
     logger = logging.getLogger("rdflib.term")
@@ -223,13 +223,8 @@ def _rdflib_reading(lexical: str, datatype: str) -> tuple[bool, str]:
         logger.disabled = disabled
     if literal.ill_typed is True:
         return False, str(literal)
-    value = literal.value
-    expected = {
-        **_VALUE_TYPES,
-        XSD + "time": datetime.time,
-        XSD + "dateTime": datetime.datetime,
-    }.get(datatype)
-    accepted = expected is None or isinstance(value, expected)
+    expected = _VALUE_TYPES.get(datatype)
+    accepted = expected is None or isinstance(literal.value, expected)
     return accepted, str(literal)
 
 
@@ -423,9 +418,9 @@ class Screen:
     """The shapes compiled for screening. `suspects(text, focus)` gives the focus nodes of a batch that may
     violate a shape."""
 
-    def __init__(self, shapes: list[Shape], inverse: frozenset[str], context: DataGraph) -> None:
+    def __init__(self, shapes: list[Shape], context: DataGraph) -> None:
+        """`context`: the graph every batch starts from (it also says which predicates to index backwards)."""
         self.shapes = [s for s in shapes if s.has_targets and not s.deactivated]
-        self.inverse = inverse
         self._context = context
         self._by_class: dict[str, list[Shape]] = {}
         for shape in self.shapes:
@@ -441,7 +436,7 @@ class Screen:
         shapes = compiler.top_level()
         context = DataGraph(frozenset(compiler.inverse))
         context.parse(context_text)
-        return cls(shapes, frozenset(compiler.inverse), context)
+        return cls(shapes, context)
 
     def graph(self, text: str) -> tuple[DataGraph, set[str]]:
         """The data graph of a batch (the context and `text`) and the subjects `text` describes."""
