@@ -44,8 +44,8 @@ import pyoxigraph as ox
 import synthetic  # bench/synthetic.py (bench/ is sys.path[0] when this file is run)
 
 from erasmus_kg import __version__
-from erasmus_kg.embedded import packaged_sources
 from erasmus_kg.namespaces import GRAPH, PREFIXES
+from erasmus_kg.store.default import packaged_sources
 
 BENCH_GRAPH = GRAPH + "bench"
 KINDS = ("open", "turtle-dump", "trig-dump", "jsonld", "jsonld-frame", "turtle", "ntriples", "nquads")

@@ -28,7 +28,7 @@ import random
 import sys
 from pathlib import Path
 
-from erasmus_kg.importers import prp, prp_terms
+from erasmus_kg.importing import prp, prp_terms
 
 DEFAULT_SEED = 20241127
 ECHE = (

@@ -50,10 +50,10 @@ from typing import NamedTuple
 
 import synthetic  # bench/synthetic.py (bench/ is sys.path[0] when this file is run)
 
-from erasmus_kg.catalogue import get_query
-from erasmus_kg.embedded import packaged_sources
 from erasmus_kg.namespaces import GRAPH
-from erasmus_kg.store import BuildInfo, EmbeddedStore, Source
+from erasmus_kg.query.catalogue import get_query
+from erasmus_kg.store.builds import BuildInfo, EmbeddedStore, Source
+from erasmus_kg.store.default import packaged_sources
 
 BENCH_GRAPH = GRAPH + "bench"
 DEFAULT_QUERIES = ("projects-by-country", "country-collaborations")
@@ -87,15 +87,15 @@ start = time.perf_counter()
 import erasmus_kg.cli as cli
 t["import erasmus_kg.cli (click, store, ...)"] = time.perf_counter() - start
 s = time.perf_counter()
-import erasmus_kg.catalogue, erasmus_kg.embedded, erasmus_kg.output
-import erasmus_kg.parameters, erasmus_kg.querying
+import erasmus_kg.query.catalogue, erasmus_kg.query.targets, erasmus_kg.query.output
+import erasmus_kg.query.parameters, erasmus_kg.query.running
 t["lazy imports (querying, parameters, embedded, output)"] = time.perf_counter() - s
 s = time.perf_counter()
 import yaml
 t["import yaml (stored query header)"] = time.perf_counter() - s
 import contextlib
-import erasmus_kg.querying as querying
-import erasmus_kg.store as store
+import erasmus_kg.query.running as querying
+import erasmus_kg.store.builds as store
 
 def timed(label, fn):
     def wrapper(*args, **kwargs):
@@ -117,10 +117,11 @@ def open_reader(self):
         yield reader
 
 store.EmbeddedStore.open_reader = open_reader
-import erasmus_kg.catalogue as catalogue
+import erasmus_kg.query.catalogue as catalogue
 get_query = timed("get_query (read .rq, parse YAML header)", catalogue.get_query)
 catalogue.get_query = querying.get_query = get_query
-querying.StoreTarget.query = timed("parameter resolution queries", querying.StoreTarget.query)
+import erasmus_kg.query.targets as targets
+targets.StoreTarget.query = timed("parameter resolution queries", targets.StoreTarget.query)
 querying.resolve_all = timed("resolve_all (parameters, incl. queries)", querying.resolve_all)
 s = time.perf_counter()
 try:

@@ -40,7 +40,7 @@ VENV_BIN = Path(sys.executable).parent
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
-from erasmus_kg.importing import import_file
+from erasmus_kg.importing.run import import_file
 mode, csv_path, target, out = sys.argv[1:5]
 started = time.perf_counter()
 if mode == "nquads":
@@ -64,7 +64,7 @@ Path(out).write_text(json.dumps(figures))
 VALIDATE_CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from erasmus_kg.batch_validation import validate_imports
+from erasmus_kg.validation.batches import validate_imports
 started = time.perf_counter()
 result = validate_imports(Path(sys.argv[1]))
 figures = {"wall_s": time.perf_counter() - started, "conforms": result.conforms,
@@ -126,8 +126,8 @@ def query_latency(store_root: Path, repeat: int) -> list[dict]:
     import query as bench_query  # bench/query.py: the same bare script as the query benchmark
 
     bare_text = bench_query.BARE_SCRIPT
-    from erasmus_kg.embedded import packaged_sources
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
+    from erasmus_kg.store.default import packaged_sources
 
     cli = str(VENV_BIN / "erasmus-kg")
     store = EmbeddedStore(store_root)
@@ -185,8 +185,8 @@ Path(sys.argv[3]).write_text(json.dumps({"seconds": time.perf_counter() - starte
 def export_time(store_root: Path, work: Path) -> dict:
     """Compact JSON-LD of the whole store: `erasmus-kg export` when the CLI has it, else the library's
     `erasmus_kg.export.export(store, "jsonld", out)` in a child process; skipped when neither exists."""
-    from erasmus_kg.embedded import packaged_sources
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
+    from erasmus_kg.store.default import packaged_sources
 
     target = work / "export.jsonld"
     cli = str(VENV_BIN / "erasmus-kg")

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
-from erasmus_kg.embedded import open_target, packaged_sources
-from erasmus_kg.querying import StoreTarget
-from erasmus_kg.store import EmbeddedStore
+from erasmus_kg.query.targets import StoreTarget, open_target
+from erasmus_kg.store.builds import EmbeddedStore
+from erasmus_kg.store.default import packaged_sources
 
 from .servers import OxigraphServer, oxigraph_server
 

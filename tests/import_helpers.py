@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from erasmus_kg.importers import prp
+from erasmus_kg.importing import prp
 
 DATA = Path(__file__).resolve().parent / "data" / "imports"
 SAMPLE = DATA / "ErasmusPlus_Projects_Overview_sample.csv"

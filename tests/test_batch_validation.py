@@ -7,10 +7,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from erasmus_kg import batch_validation, resources
-from erasmus_kg.importers.common import COUNTRY, CountryCodes, T, iri
-from erasmus_kg.importing import ImportRefused, import_file
-from erasmus_kg.validation import ValidationResult, Violation, default_data_files, read_graph, validate_graph
+from erasmus_kg import resources
+from erasmus_kg.importing.common import COUNTRY, CountryCodes, T, iri
+from erasmus_kg.importing.run import ImportRefused, import_file
+from erasmus_kg.validation import batches as batch_validation
+from erasmus_kg.validation.shacl import (
+    ValidationResult,
+    Violation,
+    default_data_files,
+    read_graph,
+    validate_graph,
+)
 
 from .import_helpers import SAMPLE
 
@@ -35,7 +42,7 @@ def broken(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the importer write invalid data of three kinds, on three kinds of nodes: titles without a language
     (projects), partners in a role that is no role (participations), Czechia as a country outside the table
     (organisations and projects)."""
-    from erasmus_kg.importers import prp
+    from erasmus_kg.importing import prp
 
     monkeypatch.setattr(prp, "TITLE_LANGUAGE", None)
     monkeypatch.setattr(T, "partner", iri("https://example.org/not-a-role"))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from erasmus_kg.binding import bind, outer_group_start, values_block
+from erasmus_kg.query.binding import bind, outer_group_start, values_block
 
 LTU = ox.NamedNode("http://publications.europa.eu/resource/authority/country/LTU")
 

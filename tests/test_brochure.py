@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erasmus_kg.querying import StoreTarget
+from erasmus_kg.query.targets import StoreTarget
 
 PREFIXES = """
 PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>

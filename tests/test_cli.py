@@ -117,7 +117,7 @@ def test_show_query_prints_the_bound_sparql(runner: CliRunner) -> None:
 
 
 def _db(runner: CliRunner) -> str:
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
 
     build = EmbeddedStore(Path(os.environ["ERASMUS_KG_STORE"])).current_build()
     assert build is not None

@@ -93,7 +93,7 @@ def test_a_kill_around_the_switch(tmp_path: Path, when: str) -> None:
     write(data, "new", 200)
     code = f"""
 import os, signal
-from erasmus_kg import store as s
+from erasmus_kg.store import builds as s
 original = s.EmbeddedStore._write_pointer
 def write_pointer(self, bid):
     if {when!r} == "before-switch":

@@ -24,7 +24,6 @@ from pyld import jsonld
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic
 
-from erasmus_kg.embedded import open_target
 from erasmus_kg.errors import UsageError
 from erasmus_kg.export import (
     CONTEXT_URL,
@@ -40,6 +39,7 @@ from erasmus_kg.export import (
 )
 from erasmus_kg.export.jsonld import NodeEncoder, native_value
 from erasmus_kg.namespaces import EKG, PREFIXES
+from erasmus_kg.query.targets import open_target
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -15,12 +15,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from erasmus_kg.binding import bind
-from erasmus_kg.catalogue import get_query, query_names
 from erasmus_kg.errors import ParameterError
-from erasmus_kg.parameters import resolve_all
-from erasmus_kg.querying import StoreTarget, Target, run_stored
-from erasmus_kg.remote import EndpointTarget, open_endpoint
+from erasmus_kg.query.binding import bind
+from erasmus_kg.query.catalogue import get_query, query_names
+from erasmus_kg.query.parameters import resolve_all
+from erasmus_kg.query.running import run_stored
+from erasmus_kg.query.targets import StoreTarget, Target
+from erasmus_kg.remote.endpoint import EndpointTarget, open_endpoint
 
 from .servers import OxigraphServer
 
@@ -80,7 +81,7 @@ def check(target: Target, name: str, param_name: str, value: str) -> None:
 
 @pytest.fixture(scope="module")
 def embedded_fingerprint(store_root: Path) -> Iterator[str]:
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
 
     def fingerprint() -> str:
         with EmbeddedStore(store_root).open_reader() as store:

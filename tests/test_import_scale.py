@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from erasmus_kg.embedded import open_target
-from erasmus_kg.importing import import_file
-from erasmus_kg.querying import run_stored
+from erasmus_kg.importing.run import import_file
+from erasmus_kg.query.running import run_stored
+from erasmus_kg.query.targets import open_target
 
 from .import_helpers import ECHE, SAMPLE, bench_generator
 
@@ -47,7 +47,7 @@ def test_ten_thousand_generated_projects(tmp_path: Path) -> None:
 
 
 def test_the_eche_list_validated_and_the_store_validated_with_it(tmp_path: Path) -> None:
-    from erasmus_kg.batch_validation import validate_packaged_and_imports
+    from erasmus_kg.validation.batches import validate_packaged_and_imports
 
     root = tmp_path / "store"
     result = import_file("eche", ECHE, root=root)

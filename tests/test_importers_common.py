@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erasmus_kg.importers.common import (
+from erasmus_kg.importing.common import (
     CountryCodes,
     Problem,
     literal,

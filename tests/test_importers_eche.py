@@ -9,11 +9,23 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.importers.common import organisation_iri, organisation_key
-from erasmus_kg.importers.eche import parse_date
-from erasmus_kg.importing import import_file
+from erasmus_kg.importing.common import organisation_iri, organisation_key
+from erasmus_kg.importing.eche import parse_date
+from erasmus_kg.importing.run import import_file
 
-from .import_helpers import COUNTRY, DCT, ECHE, EKG, ID, RDF_TYPE, SKOS, VOCAB, objects, subjects, triples
+from .import_helpers import (
+    COUNTRY,
+    DCT,
+    ECHE,
+    EKG,
+    ID,
+    RDF_TYPE,
+    SKOS,
+    VOCAB,
+    objects,
+    subjects,
+    triples,
+)
 
 XSD_DATE = "^^<http://www.w3.org/2001/XMLSchema#date>"
 
@@ -174,7 +186,7 @@ def test_an_institution_is_found_by_its_pic_in_another_import(tmp_path: Path) ->
     row = "999;LT VILNIUS01;999893170;E10209082;Vilnius University;Universiteto g. 3;01513;Vilnius;LT;;"
     other = tmp_path / "renamed.csv"
     other.write_bytes(b"\n".join([*header, row.encode("cp1252") + b"1/1/2030;12/31/2031", b""]))
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
 
     with EmbeddedStore(root).open_reader() as reader:
         pic = ox.NamedNode(EKG + "pic")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.importers import prp
-from erasmus_kg.importers.common import normalise_name, organisation_iri, organisation_key
-from erasmus_kg.importing import import_file
+from erasmus_kg.importing import prp
+from erasmus_kg.importing.common import normalise_name, organisation_iri, organisation_key
+from erasmus_kg.importing.run import import_file
 
 from .import_helpers import (
     COUNTRY,

@@ -17,10 +17,21 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from erasmus_kg.importers import prp
-from erasmus_kg.importing import import_file
+from erasmus_kg.importing import prp
+from erasmus_kg.importing.run import import_file
 
-from .import_helpers import COUNTRY, DCT, EKG, ID, RDF_TYPE, SKOS, objects, subjects, triples, write_export
+from .import_helpers import (
+    COUNTRY,
+    DCT,
+    EKG,
+    ID,
+    RDF_TYPE,
+    SKOS,
+    objects,
+    subjects,
+    triples,
+    write_export,
+)
 
 EU_TO_ISO3 = {"BE": "BEL", "EL": "GRC", "UK": "GBR", "CZ": "CZE", "LT": "LTU"}
 BAD_COUNTRY = "XQ"

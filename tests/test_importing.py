@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from erasmus_kg.embedded import open_target
 from erasmus_kg.errors import InputFileError, UsageError
-from erasmus_kg.importers.common import T, iri
-from erasmus_kg.importing import ImportRefused, Progress, import_file
-from erasmus_kg.loading import describe_source, remove_source
-from erasmus_kg.querying import run_stored
-from erasmus_kg.store import EmbeddedStore
+from erasmus_kg.importing.common import T, iri
+from erasmus_kg.importing.run import ImportRefused, Progress, import_file
+from erasmus_kg.query.running import run_stored
+from erasmus_kg.query.targets import open_target
+from erasmus_kg.store.builds import EmbeddedStore
+from erasmus_kg.store.loading import describe_source, remove_source
 
 from .import_helpers import ECHE, ID, RS_PROJECT, SAMPLE, sample_rows, set_cell, write_export
 
@@ -75,7 +75,7 @@ def test_stored_queries_work_on_imported_data(root: Path) -> None:
 
 
 def test_validation_covers_the_imported_graphs(root: Path) -> None:
-    from erasmus_kg.batch_validation import imported_graphs, validate_imports
+    from erasmus_kg.validation.batches import imported_graphs, validate_imports
 
     assert imported_graphs(root) == [SAMPLE_GRAPH, ECHE_GRAPH]
     result = validate_imports(root)

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg import resources
-from erasmus_kg.catalogue import read_header
-from erasmus_kg.validation import default_data_files
+from erasmus_kg.query.catalogue import read_header
+from erasmus_kg.validation.shacl import default_data_files
 
 CHECKS = sorted((resources.queries_dir() / "checks").glob("*-violation.rq"))
 BAD_SNIPPETS = Path(__file__).resolve().parent / "fixtures" / "checks"

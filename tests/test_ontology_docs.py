@@ -11,9 +11,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
 from erasmus_kg import resources
+from erasmus_kg.docs.ontology import SECTIONS, ontology_html, write_docs
 from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import EKG
-from erasmus_kg.ontology_docs import SECTIONS, ontology_html, write_docs
 
 OWL_TYPES = {
     "classes": OWL.Class,

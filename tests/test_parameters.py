@@ -7,10 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from erasmus_kg.catalogue import get_query
 from erasmus_kg.errors import ParameterError
-from erasmus_kg.parameters import resolve_all
-from erasmus_kg.querying import StoreTarget, run_stored
+from erasmus_kg.query.catalogue import get_query
+from erasmus_kg.query.parameters import resolve_all
+from erasmus_kg.query.running import run_stored
+from erasmus_kg.query.targets import StoreTarget
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 ACTION = "https://w3id.org/erasmus-kg/vocab/action/"

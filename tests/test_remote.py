@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 from erasmus_kg.errors import EndpointError
-from erasmus_kg.querying import StoreTarget, prepare
-from erasmus_kg.remote import MANIFEST_GRAPH, open_endpoint
+from erasmus_kg.query.running import prepare
+from erasmus_kg.query.targets import StoreTarget
+from erasmus_kg.remote.endpoint import MANIFEST_GRAPH, open_endpoint
 
 from .servers import OxigraphServer, answer, cutting_proxy, oxigraph_server, stub_server
 
@@ -27,7 +28,7 @@ def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-un
 
 
 def test_load_twice_gives_the_same_triples(loaded: OxigraphServer, store_root: Path) -> None:
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
 
     build = EmbeddedStore(store_root).current_build()
     assert build is not None
@@ -175,7 +176,7 @@ def test_server_error() -> None:
 
 
 def test_timeout() -> None:
-    from erasmus_kg.remote import Endpoint, EndpointTarget
+    from erasmus_kg.remote.endpoint import Endpoint, EndpointTarget
 
     with stub_server(answer(200, b"{}", "application/sparql-results+json", delay=3)) as base:
         target = EndpointTarget(Endpoint(f"{base}/query", timeout=0.5))
@@ -190,7 +191,7 @@ def test_not_an_http_url() -> None:
 
 
 def test_credentials_repr_hides_secrets() -> None:
-    from erasmus_kg.remote import Credentials
+    from erasmus_kg.remote.endpoint import Credentials
 
     text = repr(Credentials(user="alice", password="hunter2", token="tok"))
     assert "hunter2" not in text and "tok'" not in text

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
-from erasmus_kg import batch_validation
-from erasmus_kg.importing import import_file
-from erasmus_kg.screening import (
+from erasmus_kg.importing.run import import_file
+from erasmus_kg.validation import batches as batch_validation
+from erasmus_kg.validation.screen import (
     XSD,
     Screen,
     _rdflib_reading,
@@ -30,7 +30,7 @@ from erasmus_kg.screening import (
     packaged_screen,
     text_of,
 )
-from erasmus_kg.validation import default_data_files, shapes_graph
+from erasmus_kg.validation.shacl import default_data_files, shapes_graph
 
 from .import_helpers import SAMPLE
 from .test_shapes import INVALID, VALID, read_expectations

@@ -38,7 +38,7 @@ from rdflib.term import Node
 
 from erasmus_kg import resources
 from erasmus_kg.namespaces import EKG, PREFIXES
-from erasmus_kg.validation import (
+from erasmus_kg.validation.shacl import (
     ValidationResult,
     Violation,
     default_data_files,

@@ -15,11 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from erasmus_kg import store as store_module
 from erasmus_kg.errors import InputFileError, StoreError, UsageError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.rdf_files import rdf_format
-from erasmus_kg.store import EmbeddedStore, Source, default_store_root
+from erasmus_kg.store import builds as store_module
+from erasmus_kg.store.builds import EmbeddedStore, Source, default_store_root
 
 G_A = GRAPH + "test-a"
 G_B = GRAPH + "test-b"
@@ -478,7 +478,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from erasmus_kg.store import EmbeddedStore, Source
+    from erasmus_kg.store.builds import EmbeddedStore, Source
     root, graph, path, a, b = sys.argv[1:6]
     packaged = [Source(sys.argv[6], Path(a), "turtle"), Source(sys.argv[7], Path(b), "turtle")]
     store = EmbeddedStore(Path(root))
@@ -532,7 +532,7 @@ PHASE_WRITER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from erasmus_kg.store import EmbeddedStore, Source
+    from erasmus_kg.store.builds import EmbeddedStore, Source
     root, graph, path, a, b, ga, gb, phase = sys.argv[1:9]
     real = EmbeddedStore._write_pointer
 
@@ -579,7 +579,7 @@ READER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from erasmus_kg.store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
     root, stop, ready = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     store = EmbeddedStore(root)
     seen, loops = set(), 0

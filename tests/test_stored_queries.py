@@ -11,10 +11,11 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from erasmus_kg.binding import bind
-from erasmus_kg.catalogue import get_query, load_catalogue, query_names
-from erasmus_kg.parameters import PARAMETER_TYPES
-from erasmus_kg.querying import StoreTarget, prepare
+from erasmus_kg.query.binding import bind
+from erasmus_kg.query.catalogue import get_query, load_catalogue, query_names
+from erasmus_kg.query.parameters import PARAMETER_TYPES
+from erasmus_kg.query.running import prepare
+from erasmus_kg.query.targets import StoreTarget
 
 TESTS = Path(__file__).resolve().parent
 EXPECTED = TESTS / "expected"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputFileError
+from erasmus_kg.errors import InputFileError
 
 _SUFFIXES: dict[str, str] = {
     ".ttl": "turtle",

@@ -1,7 +1,7 @@
 """Exporting the graph: RDF formats streamed from the store, compact and framed JSON-LD."""
 
-from .context import CONTEXT_URL, JsonLdContext, context_file, published_context
-from .formats import (
+from erasmus_kg.export.context import CONTEXT_URL, JsonLdContext, context_file, published_context
+from erasmus_kg.export.formats import (
     CONTEXT_MODES,
     FORMATS,
     FRAMES,

@@ -23,12 +23,16 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
+from erasmus_kg.export.context import (
+    CONTEXT_URL,
+    JsonLdContext,
+    published_context,
+    published_context_document,
+)
+from erasmus_kg.export.framing import ProjectFramer
+from erasmus_kg.export.jsonld import DocumentWriter, NodeEncoder
+from erasmus_kg.export.merged import merged_subjects, term_key
 from erasmus_kg.namespaces import PREFIXES
-
-from .context import CONTEXT_URL, JsonLdContext, published_context, published_context_document
-from .framing import ProjectFramer
-from .jsonld import DocumentWriter, NodeEncoder
-from .merged import merged_subjects, term_key
 
 FORMATS = ("jsonld", "turtle", "ntriples", "nquads", "trig")
 CONTEXT_MODES = ("link", "embed")

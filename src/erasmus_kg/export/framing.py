@@ -20,11 +20,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from erasmus_kg.export.context import XSD_STRING
+from erasmus_kg.export.jsonld import RDF_TYPE, NodeEncoder
+from erasmus_kg.export.merged import Pair, Subject, graph_order, subject_pairs
 from erasmus_kg.namespaces import EKG
-
-from .context import XSD_STRING
-from .jsonld import RDF_TYPE, NodeEncoder
-from .merged import Pair, Subject, graph_order, subject_pairs
 
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -26,9 +26,8 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
-
-from .context import RDF_LANG_STRING, XSD, XSD_STRING, JsonLdContext
-from .merged import Pair, Subject
+from erasmus_kg.export.context import RDF_LANG_STRING, XSD, XSD_STRING, JsonLdContext
+from erasmus_kg.export.merged import Pair, Subject
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_INTEGER = XSD + "integer"

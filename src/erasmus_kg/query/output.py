@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from erasmus_kg.namespaces import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import resources
-from .errors import UsageError
+from erasmus_kg import resources
+from erasmus_kg.errors import UsageError
 
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -31,8 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
-
-from .common import (
+from erasmus_kg.importing.common import (
     PROJECT,
     BadRow,
     CountryCodes,
@@ -45,9 +44,9 @@ from .common import (
     organisation_key,
     segment,
 )
-from .concepts import Concepts
-from .existing import ExistingFacts
-from .sink import GraphSink
+from erasmus_kg.importing.concepts import Concepts
+from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.sink import GraphSink
 
 PARTNERS = 100
 GRANT_COLUMN = (

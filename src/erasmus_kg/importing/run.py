@@ -26,15 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .errors import InputFileError, NotConformingError, UsageError
-from .importers.common import BadRow, T, import_graph, import_source_document, iri, literal
-from .importers.existing import ExistingFacts
-from .importers.sink import GraphSink
-from .rdf_files import check_readable
+from erasmus_kg.errors import InputFileError, NotConformingError, UsageError
+from erasmus_kg.importing.common import BadRow, T, import_graph, import_source_document, iri, literal
+from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.sink import GraphSink
+from erasmus_kg.rdf_files import check_readable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .store import BuildInfo
-    from .validation import ValidationResult
+    from erasmus_kg.store.builds import BuildInfo
+    from erasmus_kg.store.default import DefaultStore
+    from erasmus_kg.validation.shacl import ValidationResult
 
 KINDS = ("prp", "eche")
 ON_ERROR = ("fail", "skip")
@@ -137,13 +138,12 @@ def import_file(
     report = report or _to_stderr
     started = time.monotonic()
     result = ImportResult(kind, path, import_graph(path), output=output)
-    from .embedded import embedded_store, packaged_sources
+    from erasmus_kg.store.default import DefaultStore
 
-    packaged = packaged_sources()
-    store = None if output is not None else embedded_store(root)
+    store = None if output is not None else DefaultStore(root)
     if store is not None:
-        store.ensure(packaged)
-    workdir = _workdir(output.parent if output is not None else store.root / "imports.tmp")
+        store.ensure()
+    workdir = _workdir(output.parent if store is None else store.root / "imports.tmp")
     try:
         data_file = workdir / (path.name + (".nq" if output else ".nt"))
         with _existing_facts(store, result.graph) as existing, _validator(validate, workers) as validator:
@@ -169,7 +169,7 @@ def import_file(
         if output is not None:
             data_file.replace(output)
         else:
-            from .store import Source
+            from erasmus_kg.store.builds import Source
 
             assert store is not None
             metadata = {
@@ -180,9 +180,7 @@ def import_file(
                 "skipped": result.rows_skipped,
             }
             result.build = store.replace_graphs(
-                {result.graph: Source(result.graph, data_file, "ntriples")},
-                packaged=packaged,
-                metadata=metadata,
+                {result.graph: Source(result.graph, data_file, "ntriples")}, metadata=metadata
             )
         result.timings["load"] = time.monotonic() - loading
     finally:
@@ -201,8 +199,8 @@ def _read(
     report: Callable[[str], None],
     progress: bool | None,
 ) -> None:
-    from .importers.eche import CharterRows
-    from .importers.prp import ProjectRows
+    from erasmus_kg.importing.eche import CharterRows
+    from erasmus_kg.importing.prp import ProjectRows
 
     source = iri(import_source_document(path))
     importer: ProjectRows | CharterRows = (ProjectRows if kind == "prp" else CharterRows)(
@@ -259,7 +257,7 @@ def _read(
 
 
 @contextlib.contextmanager
-def _existing_facts(store, graph: str) -> Iterator[ExistingFacts]:  # type: ignore[no-untyped-def]
+def _existing_facts(store: DefaultStore | None, graph: str) -> Iterator[ExistingFacts]:
     """Lookups on the store when other imports are in it (the packaged graphs never describe the nodes an
     import mints: their organisations and projects have other IRIs, their concepts are reused, not minted)."""
     others = [] if store is None else [g for g in store.graphs() if g.iri != graph and not g.packaged]
@@ -275,7 +273,7 @@ def _validator(validate: bool, workers: int | None):  # type: ignore[no-untyped-
     if not validate:
         yield None
         return
-    from .batch_validation import BatchValidator
+    from erasmus_kg.validation.batches import BatchValidator
 
     with BatchValidator(workers) as validator:
         yield validator

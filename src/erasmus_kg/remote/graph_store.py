@@ -23,8 +23,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .embedded import embedded_store, packaged_sources
-from .remote import DEFAULT_TIMEOUT, MANIFEST_GRAPH, Credentials, Endpoint
+from erasmus_kg.remote.endpoint import DEFAULT_TIMEOUT, MANIFEST_GRAPH, Credentials, Endpoint
+from erasmus_kg.store.default import DefaultStore
 
 CHUNK = 1 << 20
 PUT_TIMEOUT = 3600.0
@@ -51,8 +51,8 @@ def publish(
     endpoint = Endpoint(url, credentials, timeout=timeout)
     if graph is not None:
         ox.NamedNode(graph)  # a ValueError names a bad IRI before anything is sent
-    store = embedded_store(root)
-    store.ensure(packaged_sources())
+    store = DefaultStore(root)
+    store.ensure()
     graphs = store.graphs()
     counts = {g.iri: g.triples for g in graphs}
     published: list[PublishedGraph] = []

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import ErasmusKGError
+from erasmus_kg import __version__
+from erasmus_kg.errors import ErasmusKGError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -113,12 +113,12 @@ class StoredQueries(click.Group):
     """`erasmus-kg query NAME`: one subcommand per stored query, read from queries/*.rq on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from .catalogue import query_names
+        from erasmus_kg.query.catalogue import query_names
 
         return query_names()
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        from .catalogue import get_query
+        from erasmus_kg.query.catalogue import get_query
 
         try:
             query = get_query(name)
@@ -127,7 +127,7 @@ class StoredQueries(click.Group):
         return _stored_query_command(query)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from .catalogue import load_catalogue
+        from erasmus_kg.query.catalogue import load_catalogue
 
         rows = [(q.name, q.summary) for q in load_catalogue()]
         with formatter.section("Stored queries"):
@@ -191,7 +191,7 @@ def _run(
     show_query: bool,
     endpoint: str | None,
 ) -> None:
-    from .querying import prepare
+    from erasmus_kg.query.running import prepare
 
     language = lang or default_language()
     with _target(ctx, endpoint) as target:
@@ -205,16 +205,16 @@ def _run(
 
 def _target(ctx: click.Context, endpoint: str | None):  # type: ignore[no-untyped-def]
     if endpoint:
-        from .remote import open_endpoint
+        from erasmus_kg.remote.endpoint import open_endpoint
 
         return open_endpoint(endpoint)
-    from .embedded import open_target
+    from erasmus_kg.query.targets import open_target
 
     return open_target(_store_root(ctx))
 
 
 def _write(results: object, fmt: str | None) -> None:
-    from .output import write_results
+    from erasmus_kg.query.output import write_results
 
     chosen = fmt or ("table" if sys.stdout.isatty() else "csv")
     out = sys.stdout.buffer
@@ -237,7 +237,7 @@ def queries(fmt: str) -> None:
     """List the stored queries with their parameters."""
     import json
 
-    from .catalogue import load_catalogue
+    from erasmus_kg.query.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     if fmt == "json":
@@ -270,7 +270,7 @@ def sparql(
     ctx: click.Context, query_file: str, fmt: str | None, lang: str | None, endpoint: str | None
 ) -> None:
     """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs."""
-    from .errors import InputFileError
+    from erasmus_kg.errors import InputFileError
 
     if query_file == "-":
         text = sys.stdin.read()
@@ -306,11 +306,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
     report has one line per violation: the node, the property, the value and what is wrong.
     """
     if files:
-        from .validation import validate_files
+        from erasmus_kg.validation.shacl import validate_files
 
         result = validate_files(list(files))
     else:
-        from .batch_validation import validate_packaged_and_imports
+        from erasmus_kg.validation.batches import validate_packaged_and_imports
 
         result = validate_packaged_and_imports(_store_root(ctx))
     if fmt == "turtle":
@@ -329,7 +329,7 @@ def info(ctx: click.Context, fmt: str) -> None:
     """Counts of triples, projects, organisations and countries, and the sources in the store."""
     import json
 
-    from .statistics import graph_statistics
+    from erasmus_kg.query.statistics import graph_statistics
 
     stats = graph_statistics(_store_root(ctx))
     if fmt == "json":
@@ -379,14 +379,14 @@ def load(
     --graph puts everything into that one graph instead. Credentials: ERASMUS_KG_USER and
     ERASMUS_KG_PASSWORD (or --user and a prompt), or ERASMUS_KG_TOKEN for a bearer token.
     """
-    from .loading import load_files
+    from erasmus_kg.store.loading import load_files
 
     build = load_files(_store_root(ctx), list(files), None if endpoint else graph)
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:
-        from .publishing import publish, terminal_progress
-        from .remote import Credentials
+        from erasmus_kg.remote.endpoint import Credentials
+        from erasmus_kg.remote.graph_store import publish, terminal_progress
 
         credentials = Credentials.from_environment(user, prompt=sys.stdin.isatty())
         published = publish(
@@ -404,7 +404,7 @@ def load(
 
 
 def _public_url(url: str) -> str:
-    from .remote import _safe
+    from erasmus_kg.remote.endpoint import _safe
 
     return _safe(url)
 
@@ -413,11 +413,11 @@ def _public_url(url: str) -> str:
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """List the named graphs in the embedded store and where each comes from."""
-    from .embedded import embedded_store, packaged_sources
+    from erasmus_kg.store.default import DefaultStore
 
-    store = embedded_store(_store_root(ctx))
-    store.ensure(packaged_sources())
-    from .loading import describe_source
+    store = DefaultStore(_store_root(ctx))
+    store.ensure()
+    from erasmus_kg.store.loading import describe_source
 
     for graph in store.graphs():
         click.echo(f"{graph.iri}  {graph.triples} triples  {describe_source(graph)}")
@@ -428,7 +428,7 @@ def sources(ctx: click.Context) -> None:
 @click.pass_context
 def remove(ctx: click.Context, source: str) -> None:
     """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
-    from .loading import remove_source
+    from erasmus_kg.store.loading import remove_source
 
     iri = remove_source(_store_root(ctx), source)
     click.echo(f"Removed <{iri}>.")
@@ -467,7 +467,7 @@ def _import_options(command):  # type: ignore[no-untyped-def]
 
 
 def _import(ctx: click.Context, kind: str, file: Path, on_error: str, output: Path | None) -> None:
-    from .importing import import_file
+    from erasmus_kg.importing.run import import_file
 
     result = import_file(kind, file, root=_store_root(ctx), on_error=on_error, output=output)
     click.echo(result.summary())
@@ -541,8 +541,8 @@ def export_command(
       erasmus-kg export -o kg.ttl
       erasmus-kg export --format jsonld --frame project --context embed > projects.jsonld
     """
-    from .embedded import open_target
-    from .export import export, export_to_path, format_for_path
+    from erasmus_kg.export import export, export_to_path, format_for_path
+    from erasmus_kg.query.targets import open_target
 
     chosen = fmt or (format_for_path(output) if output is not None else None)
     if chosen is None:
@@ -570,7 +570,7 @@ def export_command(
 def docs(out_dir: Path) -> None:
     """Write HTML documentation of the ontology: every class and property with its English and Dutch labels,
     its definition, domain and range."""
-    from .ontology_docs import write_docs
+    from erasmus_kg.docs.ontology import write_docs
 
     index = write_docs(out_dir)
     click.echo(f"Wrote {index}")

@@ -25,7 +25,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
-from .namespaces import PREFIXES
+from erasmus_kg.namespaces import PREFIXES
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = PREFIXES["rdf"]
@@ -868,7 +868,7 @@ _PER_VALUE: dict[str, Callable] = {
 @cache
 def packaged_screen() -> Screen:
     """The screen of the packaged shapes, with the packaged context (built once per process)."""
-    from .batch_validation import packaged_context
-    from .validation import shapes_graph
+    from erasmus_kg.validation.batches import packaged_context
+    from erasmus_kg.validation.shacl import shapes_graph
 
     return Screen.from_graphs(shapes_graph(), packaged_context())

@@ -20,12 +20,11 @@ from functools import cache
 import pyoxigraph as ox
 
 from erasmus_kg import resources
+from erasmus_kg.importing import prp_terms
+from erasmus_kg.importing.common import SKOS, T, iri, literal, normalise_name, slug
+from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.namespaces import ID, VOCAB
-
-from . import prp_terms
-from .common import SKOS, T, iri, literal, normalise_name, slug
-from .existing import ExistingFacts
-from .sink import GraphSink
 
 ACTION_SCHEME = VOCAB + "action"
 TOPIC_SCHEME = VOCAB + "topic"

@@ -15,10 +15,10 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
-from . import resources
-from .errors import InputFileError
-from .namespaces import PREFIXES, bind_all
-from .rdf_files import QUAD_FORMATS, check_readable, rdf_format, syntax_error
+from erasmus_kg import resources
+from erasmus_kg.errors import InputFileError
+from erasmus_kg.namespaces import PREFIXES, bind_all
+from erasmus_kg.rdf_files import QUAD_FORMATS, check_readable, rdf_format, syntax_error
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

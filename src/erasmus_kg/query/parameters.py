@@ -14,10 +14,10 @@ from difflib import get_close_matches
 
 import pyoxigraph as ox
 
-from .binding import Term, bind
-from .catalogue import Parameter, StoredQuery, internal_query
-from .errors import ParameterError
-from .namespaces import EKG, VOCAB
+from erasmus_kg.errors import ParameterError
+from erasmus_kg.namespaces import EKG, VOCAB
+from erasmus_kg.query.binding import Term, bind
+from erasmus_kg.query.catalogue import Parameter, StoredQuery, internal_query
 
 Select = Callable[[str], ox.QuerySolutions]
 """Runs a SELECT query (text) on a store or an endpoint."""

@@ -37,9 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.namespaces import ID, VOCAB
-
-from .common import (
+from erasmus_kg.importing.common import (
     BadRow,
     CountryCodes,
     Problem,
@@ -51,8 +49,9 @@ from .common import (
     organisation_key,
     segment,
 )
-from .existing import ExistingFacts
-from .sink import GraphSink
+from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.sink import GraphSink
+from erasmus_kg.namespaces import ID, VOCAB
 
 COLUMNS = (
     "Proposal number",

@@ -34,9 +34,9 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from . import resources
-from .importers.sink import Batch
-from .namespaces import PREFIXES
+from erasmus_kg import resources
+from erasmus_kg.importing.sink import Batch
+from erasmus_kg.namespaces import PREFIXES
 
 CONTEXT_PREDICATES = frozenset(
     {PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "subClassOf", PREFIXES["skos"] + "inScheme"}
@@ -80,8 +80,8 @@ def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) 
     from rdflib import RDF, Graph, URIRef
     from rdflib.namespace import SH
 
-    from .screening import packaged_screen
-    from .validation import _violation
+    from erasmus_kg.validation.screen import packaged_screen
+    from erasmus_kg.validation.shacl import _violation
 
     if triples is None:
         triples = _own_triples(text)
@@ -164,7 +164,7 @@ def _prepare_process() -> None:
     from pyshacl.validator import assign_baked_in
     from rdflib.term import IdentifiedNode, Literal
 
-    from .validation import shapes_graph
+    from erasmus_kg.validation.shacl import shapes_graph
 
     apply_patches()
     assign_baked_in()
@@ -328,7 +328,7 @@ def _result(parts, violations, triples):  # type: ignore[no-untyped-def]
     from rdflib import RDF, BNode, Graph, Literal
     from rdflib.namespace import SH
 
-    from .validation import ValidationResult
+    from erasmus_kg.validation.shacl import ValidationResult
 
     graph = Graph()
     top = BNode()
@@ -420,7 +420,7 @@ def _is_participation(
 
 def imported_graphs(root) -> list[str]:  # type: ignore[no-untyped-def]
     """The graphs of the store at `root` that `erasmus-kg import` put there ([] when there is no store)."""
-    from .store import EmbeddedStore
+    from erasmus_kg.store.builds import EmbeddedStore
 
     store = EmbeddedStore(root)
     if store.current_build() is None:
@@ -431,12 +431,12 @@ def imported_graphs(root) -> list[str]:  # type: ignore[no-untyped-def]
 def validate_imports(root, workers: int | None = None, batch_nodes: int = 2_000):  # type: ignore[no-untyped-def]
     """Validate the imported graphs of the store at `root` batch by batch (see `store_batches`); None when the
     store holds no import."""
-    from .embedded import embedded_store, packaged_sources
+    from erasmus_kg.store.default import DefaultStore
 
-    store = embedded_store(root)
+    store = DefaultStore(root)
     if store.current_build() is None:
         return None  # no store yet: nothing imported (and nothing is built just to validate)
-    store.ensure(packaged_sources())
+    store.ensure()
     graphs = [g.iri for g in store.graphs() if g.metadata.get("kind") == "import"]
     if not graphs:
         return None
@@ -449,7 +449,7 @@ def validate_imports(root, workers: int | None = None, batch_nodes: int = 2_000)
 def validate_packaged_and_imports(root, workers: int | None = None):  # type: ignore[no-untyped-def]
     """`erasmus-kg validate` without files: the packaged data (whole, as `validate_files`) and every imported
     graph of the store (in batches), in one result."""
-    from .validation import validate_files
+    from erasmus_kg.validation.shacl import validate_files
 
     packaged = validate_files([])
     imports = validate_imports(root, workers)

@@ -8,37 +8,16 @@ the target. `--show-query` prints that text instead of running it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
 
 import pyoxigraph as ox
 
-from .binding import bind
-from .catalogue import get_query
-from .errors import UsageError
-from .parameters import resolve_all
+from erasmus_kg.errors import UsageError
+from erasmus_kg.query.binding import bind
+from erasmus_kg.query.catalogue import get_query
+from erasmus_kg.query.parameters import resolve_all
+from erasmus_kg.query.targets import Results, Target
 
 LANGUAGES = ("nl", "en")
-
-Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-
-class Target(Protocol):
-    """Something that answers SPARQL queries over the union of its graphs."""
-
-    def query(self, sparql: str) -> Results: ...
-
-
-class StoreTarget:
-    """A pyoxigraph store, queried over the union of its named graphs."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-
-    def query(self, sparql: str) -> Results:
-        try:
-            return self.store.query(sparql, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise UsageError(f"the SPARQL query is not valid: {exc.msg}") from None
 
 
 def prepare(name: str, raw_params: Mapping[str, str], lang: str, target: Target) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalogue import internal_query
-from .embedded import embedded_store, packaged_sources
-from .querying import StoreTarget
+from erasmus_kg.query.catalogue import internal_query
+from erasmus_kg.query.targets import StoreTarget
+from erasmus_kg.store.default import DefaultStore
 
 
 def graph_statistics(root: Path | None) -> dict:
-    store = embedded_store(root)
-    build = store.ensure(packaged_sources())
+    store = DefaultStore(root)
+    build = store.ensure()
     with store.open_reader() as reader:
         row = next(iter(StoreTarget(reader).query(internal_query("statistics"))))
         counts = {name: int(row[name].value) for name in ("projects", "organisations", "countries")}

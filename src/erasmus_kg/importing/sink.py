@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from .common import T
+from erasmus_kg.importing.common import T
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from .embedded import embedded_store, packaged_sources
-from .errors import UsageError
-from .namespaces import GRAPH
-from .rdf_files import check_readable, rdf_format
-from .store import BuildInfo, GraphInfo, Source
+from erasmus_kg.errors import UsageError
+from erasmus_kg.namespaces import GRAPH
+from erasmus_kg.rdf_files import check_readable, rdf_format
+from erasmus_kg.store.builds import BuildInfo, GraphInfo, Source
+from erasmus_kg.store.default import DefaultStore
 
 FILE_GRAPH = GRAPH + "file/"
 
@@ -25,12 +25,11 @@ def load_files(root: Path | None, files: list[Path], graph: str | None = None) -
     Every file is checked before anything is written; a file that fails to load leaves the store as it was.
     With `graph`, all files go into that one graph (which then holds exactly their union).
     """
-    store = embedded_store(root)
-    packaged = packaged_sources()
+    store = DefaultStore(root)
     for path in files:
         check_readable(path)
     if not files:
-        return store.ensure(packaged)
+        return store.ensure()
     if graph is not None and len(files) > 1:
         raise UsageError("--graph takes one file; load several files into one graph by merging them first")
     changes = {}
@@ -39,7 +38,7 @@ def load_files(root: Path | None, files: list[Path], graph: str | None = None) -
         if iri in changes:
             raise UsageError(f"{path}: two files load into the same graph <{iri}>")
         changes[iri] = Source(iri, path.resolve(), rdf_format(path))
-    return store.replace_graphs(changes, packaged=packaged, metadata={"kind": "file"})
+    return store.replace_graphs(changes, metadata={"kind": "file"})
 
 
 def source_names(graph: GraphInfo) -> set[str]:
@@ -66,9 +65,8 @@ def describe_source(graph: GraphInfo) -> str:
 
 def remove_source(root: Path | None, source: str) -> str:
     """Remove a loaded or imported graph, named by its IRI or by the name or path of the file it came from."""
-    store = embedded_store(root)
-    packaged = packaged_sources()
-    store.ensure(packaged)
+    store = DefaultStore(root)
+    store.ensure()
     graphs = store.graphs()
     matches = [g for g in graphs if source in source_names(g)]
     if not matches:
@@ -77,5 +75,5 @@ def remove_source(root: Path | None, source: str) -> str:
     if any(g.packaged for g in matches):
         raise UsageError(f"<{matches[0].iri}> is packaged data and cannot be removed")
     iri = matches[0].iri
-    store.replace_graphs({iri: None}, packaged=packaged)
+    store.replace_graphs({iri: None})
     return iri

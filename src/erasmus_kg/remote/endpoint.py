@@ -28,8 +28,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, UsageError
-from .namespaces import GRAPH
+from erasmus_kg.errors import EndpointError, UsageError
+from erasmus_kg.namespaces import GRAPH
 
 MANIFEST_GRAPH = GRAPH + "manifest"
 """The graph in which `erasmus-kg load --endpoint` lists the graphs it loaded (dcterms:hasPart)."""
@@ -175,8 +175,8 @@ class EndpointTarget:
 
 def loaded_graphs(target: EndpointTarget) -> list[str]:
     """The graphs `erasmus-kg load` listed in the manifest graph on the server ([] when there is none)."""
-    from .binding import bind
-    from .catalogue import internal_query
+    from erasmus_kg.query.binding import bind
+    from erasmus_kg.query.catalogue import internal_query
 
     results = target.query(
         bind(internal_query("loaded-graphs"), {"manifest": [ox.NamedNode(MANIFEST_GRAPH)]})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .common import EKG, RDF_TYPE
+from erasmus_kg.importing.common import EKG, RDF_TYPE
 
 _PIC = ox.NamedNode(EKG + "pic")
 _COUNTRY = ox.NamedNode(EKG + "country")

@@ -1,0 +1,1 @@
+"""Stored SPARQL queries: the catalogue, parameter resolution, binding, targets, running and output."""

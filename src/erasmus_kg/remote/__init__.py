@@ -1,0 +1,1 @@
+"""Triple stores elsewhere: HTTP, the SPARQL protocol target and publishing by the Graph Store Protocol."""

@@ -1,0 +1,74 @@
+"""The default store: the embedded store with the packaged ontology and data bound once.
+
+Every command that reads or changes the graph goes through `DefaultStore`: it is built on first use and
+rebuilt when the packaged files change (see `builds.EmbeddedStore.ensure`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from erasmus_kg import resources
+from erasmus_kg.namespaces import GRAPH
+from erasmus_kg.store.builds import BuildInfo, EmbeddedStore, GraphInfo, Source
+
+ONTOLOGY_GRAPH = GRAPH + "ontology"
+
+
+def packaged_sources() -> list[Source]:
+    """The ontology and every packaged data file, each in its own named graph (graph/<file stem>)."""
+    sources = [Source(ONTOLOGY_GRAPH, resources.ontology_file(), "turtle")]
+    sources += [Source(GRAPH + path.stem, path, "turtle") for path in resources.data_files()]
+    return sources
+
+
+class DefaultStore:
+    """The store at `root` (the user data directory when None) with the packaged sources bound.
+
+    Cheap to construct: nothing is read until a method is called.
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.builds = EmbeddedStore(root)
+
+    def __repr__(self) -> str:
+        return f"DefaultStore({str(self.root)!r})"
+
+    @property
+    def root(self) -> Path:
+        return self.builds.root
+
+    @cached_property
+    def packaged(self) -> list[Source]:
+        return packaged_sources()
+
+    def current_build(self) -> BuildInfo | None:
+        """The current build as it is (None if there is none): nothing is built."""
+        return self.builds.current_build()
+
+    def ensure(self) -> BuildInfo:
+        """The current build, made or brought up to date with the packaged sources first."""
+        return self.builds.ensure(self.packaged)
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs of the current build, sorted by IRI."""
+        return self.builds.graphs()
+
+    @contextlib.contextmanager
+    def open_reader(self) -> Iterator[ox.Store]:
+        """A read-only Store on the up-to-date current build (see `EmbeddedStore.open_reader`)."""
+        self.ensure()
+        with self.builds.open_reader() as reader:
+            yield reader
+
+    def replace_graphs(
+        self, changes: Mapping[str, Source | None], *, metadata: Mapping[str, object] | None = None
+    ) -> BuildInfo:
+        """A new build with the graphs of `changes` replaced or (for None) dropped; see
+        `EmbeddedStore.replace_graphs`."""
+        return self.builds.replace_graphs(changes, packaged=self.packaged, metadata=metadata)
