@@ -18,7 +18,7 @@ import pytest
 from erasmus_kg.errors import InputFileError, StoreError, UsageError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.rdf_files import rdf_format
-from erasmus_kg.store import builds as store_module
+from erasmus_kg.store import manifest as store_module
 from erasmus_kg.store.builds import EmbeddedStore, Source, default_store_root
 
 G_A = GRAPH + "test-a"
@@ -106,13 +106,13 @@ def test_first_ensure_builds_each_source_into_its_graph(root: Path, packaged: li
     assert info[0].format == "turtle"
     assert info[0].packaged is True
     assert info[0].hash.startswith("blake2b:")
-    assert info[0].hash == store_module._hash_file(packaged[0].path)
+    assert info[0].hash == store_module.hash_file(packaged[0].path)
     assert info[0].loaded.endswith("Z")
     assert info[0].metadata == {}
     assert store.current_build() == build
     manifest = json.loads((build.path / "manifest.json").read_text())
     assert manifest["layout"] == store_module.LAYOUT
-    assert manifest["packaged"] == [[s.graph, s.format, store_module._hash_file(s.path)] for s in packaged]
+    assert manifest["packaged"] == [[s.graph, s.format, store_module.hash_file(s.path)] for s in packaged]
 
 
 def test_second_ensure_with_unchanged_files_opens_no_store(
@@ -163,10 +163,10 @@ def test_changed_content_rebuilds_and_keeps_imported_graphs(
 def test_same_size_content_change_is_seen_even_with_stat_cache(
     root: Path, packaged: list[Source], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "_RACY_WINDOW_NS", 0)  # trust every stat record
+    monkeypatch.setattr(store_module, "RACY_WINDOW_NS", 0)  # trust every stat record
     hashed: list[str] = []
-    real_hash = store_module._hash_file
-    monkeypatch.setattr(store_module, "_hash_file", lambda p: hashed.append(str(p)) or real_hash(p))
+    real_hash = store_module.hash_file
+    monkeypatch.setattr(store_module, "hash_file", lambda p: hashed.append(str(p)) or real_hash(p))
     store = EmbeddedStore(root)
     first = store.ensure(packaged)
     hashed.clear()

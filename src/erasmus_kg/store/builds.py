@@ -45,22 +45,29 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from erasmus_kg.errors import InputFileError, StoreError, UsageError
 from erasmus_kg.rdf_files import OX_FORMATS as FORMATS
 from erasmus_kg.rdf_files import QUAD_FORMATS
+from erasmus_kg.store.durable import fsync_dir, fsync_tree, hash_file, write_file
+from erasmus_kg.store.manifest import (
+    LAYOUT,
+    BuildInfo,
+    ForeignLayout,
+    GraphInfo,
+    Manifest,
+    Source,
+    one_line,
+    packaged_fingerprint,
+)
 
-LAYOUT = "erasmus-kg-store/1"
-"""The layout version written in every manifest. A build of another layout is rebuilt."""
+__all__ = ["LAYOUT", "BuildInfo", "EmbeddedStore", "GraphInfo", "Source", "default_store_root"]
 
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-_RACY_WINDOW_NS = 2_000_000_000
-"""A cached content hash is trusted on an unchanged stat only if the file had not been changed for this long
-before it was hashed: a change within the same timestamp tick as the hashing would not show in the stat."""
 _CLONE_MAX_DROP = 2_000_000
 """Never drop more triples than this by transaction (memory: ~1.4 KB per dropped triple)."""
 _DROP_COST = 2.5
@@ -77,73 +84,6 @@ def default_store_root() -> Path:
     import platformdirs  # here: off the start-up path
 
     return Path(platformdirs.user_data_dir("erasmus-kg")) / "store"
-
-
-@dataclass(frozen=True)
-class Source:
-    """An RDF file to load into one named graph.
-
-    Triple formats are loaded into `graph`. For quad formats (nquads, trig) the quads in the file's default
-    graph go into `graph`, quads already in `graph` stay there, and a quad in any other graph makes the load
-    fail: an import file is written with its quads in the default graph or in `graph`.
-    """
-
-    graph: str
-    path: Path
-    format: str
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "path", Path(self.path))
-        if self.format not in FORMATS:
-            raise UsageError(
-                f"{self.path}: unknown RDF format {self.format!r} (expected one of {', '.join(FORMATS)})"
-            )
-        try:
-            ox.NamedNode(self.graph)
-        except ValueError as e:
-            raise UsageError(f"{self.path}: <{self.graph}> is not a valid graph IRI ({e})") from None
-
-
-@dataclass(frozen=True)
-class GraphInfo:
-    """One named graph of a build, as its manifest records it."""
-
-    iri: str
-    source: str
-    """The source path as it was given when the graph was loaded."""
-    format: str
-    hash: str
-    """`blake2b:<hex>` of the source file's bytes, computed when it was loaded."""
-    triples: int
-    loaded: str
-    """When it was loaded: ISO 8601, UTC."""
-    packaged: bool
-    metadata: dict = field(default_factory=dict, compare=False)
-    """What `replace_graphs(..., metadata=...)` was given when this graph was loaded ({} for packaged)."""
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    """One complete build."""
-
-    id: str
-    path: Path
-    """The build directory; the pyoxigraph store is `db_path`."""
-    created: str
-    strategy: str
-    """How it was made: "fresh" (an empty store, kept graphs copied in) or "clone" (a backup of the previous
-    build, replaced graphs dropped)."""
-    packaged: tuple[tuple[str, str, str], ...]
-    """The packaged fingerprint: sorted (graph IRI, format, content hash) of the packaged sources."""
-    graphs: dict[str, GraphInfo]
-
-    @property
-    def db_path(self) -> Path:
-        return self.path / "db"
-
-    @property
-    def triples(self) -> int:
-        return sum(g.triples for g in self.graphs.values())
 
 
 class _BuildGone(Exception):
@@ -172,8 +112,11 @@ class EmbeddedStore:
 
     def current_build(self) -> BuildInfo | None:
         """The current build, or None if none was ever made. A corrupt pointer or manifest is a StoreError."""
-        found = self._current()
-        return None if found is None else _build_info(self._builds / found[0], found[1])
+        try:
+            found = self._current()
+        except ForeignLayout:
+            return None
+        return None if found is None else BuildInfo.of(self._builds / found[0], found[1])
 
     def graphs(self) -> list[GraphInfo]:
         """The named graphs of the current build, sorted by IRI ([] when there is no build)."""
@@ -192,7 +135,7 @@ class EmbeddedStore:
             try:
                 store = ox.Store.read_only(str(db))
             except (OSError, RuntimeError) as e:
-                raise StoreError(f"{db}: cannot open the store read-only ({_one_line(e)})") from None
+                raise StoreError(f"{db}: cannot open the store read-only ({one_line(e)})") from None
             try:
                 yield store
             finally:
@@ -218,17 +161,10 @@ class EmbeddedStore:
             found = None
         if found is not None:
             bid, manifest = found
-            rows, _ = _packaged_rows(packaged, manifest.get("packaged_files"))
-            if (
-                rows == manifest.get("packaged")
-                and manifest.get("layout") == LAYOUT
-                and (self._builds / bid / "db").is_dir()
-            ):
+            rows, _ = packaged_fingerprint(packaged, manifest.packaged_files)
+            if rows == manifest.packaged and (self._builds / bid / "db").is_dir():
                 self._maybe_gc(bid)
-                try:
-                    return _build_info(self._builds / bid, manifest)
-                except StoreError:
-                    pass  # corrupt manifest: rebuild below
+                return BuildInfo.of(self._builds / bid, manifest)
         with self._write_lock():
             cur = self._current_for_writing()
             try:
@@ -242,7 +178,7 @@ class EmbeddedStore:
         changes: Mapping[str, Source | None],
         *,
         packaged: Iterable[Source],
-        metadata: Mapping | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> BuildInfo:
         """Make a new build in which each graph of `changes` is dropped and, unless its value is None,
         loaded from its source; packaged graphs are brought up to date as by `ensure`; nothing else changes.
@@ -293,28 +229,23 @@ class EmbeddedStore:
         except NotADirectoryError:
             raise StoreError(f"{self.root}: the store root or a parent is not a directory") from None
         except (OSError, UnicodeDecodeError) as e:
-            raise StoreError(f"{self._pointer}: cannot read the store pointer ({_one_line(e)})") from None
+            raise StoreError(f"{self._pointer}: cannot read the store pointer ({one_line(e)})") from None
         bid = text.strip()
         if not _valid_id(bid):
             raise StoreError(f"{self._pointer}: corrupt store pointer ({text[:40]!r} is not a build id)")
         return bid
 
-    def _read_manifest(self, bid: str) -> dict:
+    def _read_manifest(self, bid: str) -> Manifest:
         build_dir = self._builds / bid
         path = build_dir / "manifest.json"
         try:
-            data = json.loads(path.read_bytes())
+            return Manifest.read(path)
         except FileNotFoundError:
             if not build_dir.is_dir():
                 raise _BuildGone(bid) from None
             raise StoreError(f"{path}: the manifest of the current build is missing") from None
-        except (OSError, ValueError) as e:
-            raise StoreError(f"{path}: corrupt manifest ({_one_line(e)})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("graphs"), dict):
-            raise StoreError(f"{path}: corrupt manifest (no graphs table)")
-        return data
 
-    def _current(self) -> tuple[str, dict] | None:
+    def _current(self) -> tuple[str, Manifest] | None:
         """(id, manifest) of the current build, None if there is none; StoreError if corrupt."""
         previous = None
         for _ in range(_READER_ATTEMPTS):
@@ -329,7 +260,7 @@ class EmbeddedStore:
                 previous = bid  # maybe switched and collected meanwhile: read the pointer again
         raise StoreError(f"{self._pointer}: names build {previous}, which is missing from {self._builds}")
 
-    def _current_for_writing(self) -> tuple[str, dict] | None:
+    def _current_for_writing(self) -> tuple[str, Manifest] | None:
         """The current build a writer builds on (lock held); a corrupt one is logged and treated as none."""
         try:
             found = self._current()
@@ -338,15 +269,7 @@ class EmbeddedStore:
             return None
         if found is None:
             return None
-        bid, manifest = found
-        try:
-            _build_info(self._builds / bid, manifest)
-        except StoreError as e:
-            _warn(f"{e}; rebuilding the store from the packaged sources")
-            return None
-        if manifest.get("layout") != LAYOUT:
-            _warn(f"{self._builds / bid}: layout {manifest.get('layout')!r} is not {LAYOUT}; rebuilding")
-            return None
+        bid = found[0]
         if not (self._builds / bid / "db").is_dir():
             _warn(f"{self._builds / bid / 'db'}: the current build's store is missing; rebuilding")
             return None
@@ -361,7 +284,7 @@ class EmbeddedStore:
         finally:
             os.close(fd)
         tmp.replace(self._pointer)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
 
     # ----------------------------------------------------------------------------------------------------
     # Locks
@@ -374,7 +297,7 @@ class EmbeddedStore:
         except FileExistsError:
             raise StoreError(f"{self._builds}: exists and is not a directory") from None
         except OSError as e:
-            raise StoreError(f"{self.root}: cannot create the store directory ({_one_line(e)})") from None
+            raise StoreError(f"{self.root}: cannot create the store directory ({one_line(e)})") from None
         if not os.access(self.root, os.W_OK | os.X_OK) or not os.access(self._builds, os.W_OK | os.X_OK):
             raise StoreError(f"{self.root}: the store root is not writable")
 
@@ -384,7 +307,7 @@ class EmbeddedStore:
         try:
             fd = os.open(self._write_lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as e:
-            raise StoreError(f"{self._write_lock_path}: cannot open the lock ({_one_line(e)})") from None
+            raise StoreError(f"{self._write_lock_path}: cannot open the lock ({one_line(e)})") from None
         try:
             deadline = time.monotonic() + self.lock_timeout
             while True:
@@ -419,7 +342,7 @@ class EmbeddedStore:
                 previous = bid
                 continue
             except OSError as e:
-                raise StoreError(f"{lock}: cannot open the reader lock ({_one_line(e)})") from None
+                raise StoreError(f"{lock}: cannot open the reader lock ({one_line(e)})") from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a collector is deleting this very build
                 mine = os.fstat(fd)
@@ -509,10 +432,10 @@ class EmbeddedStore:
 
     def _commit(
         self,
-        cur: tuple[str, dict] | None,
+        cur: tuple[str, Manifest] | None,
         changes: dict[str, Source | None],
         packaged: list[Source],
-        metadata: dict | None,
+        metadata: dict[str, Any] | None,
     ) -> BuildInfo:
         """Make, publish and switch to a new build (write lock held); return the current build."""
         try:
@@ -520,17 +443,17 @@ class EmbeddedStore:
         except StoreError:
             pointed = None
         self._gc_locked(pointed)  # leftovers of killed writers, builds that readers held back then
-        rows, stat_cache = _packaged_rows(packaged, cur[1].get("packaged_files") if cur else None)
+        rows, stat_cache = packaged_fingerprint(packaged, cur[1].packaged_files if cur else {})
         hashes = {graph: digest for graph, _, digest in rows}
-        old: dict[str, dict] = cur[1]["graphs"] if cur else {}
+        old: Mapping[str, GraphInfo] = cur[1].graphs if cur else {}
         by_iri = {s.graph: s for s in packaged}
 
-        kept: dict[str, dict] = {}
+        kept: dict[str, GraphInfo] = {}
         loads: dict[str, tuple[Source, str | None]] = {}  # graph -> (source, known hash if packaged)
         for iri, entry in old.items():
-            if entry.get("packaged"):
+            if entry.packaged:
                 src = by_iri.get(iri)
-                if src is not None and entry.get("hash") == hashes[iri] and entry.get("format") == src.format:
+                if src is not None and entry.hash == hashes[iri] and entry.format == src.format:
                     kept[iri] = entry
             elif iri not in changes and iri not in by_iri:
                 kept[iri] = entry
@@ -542,11 +465,11 @@ class EmbeddedStore:
                 loads[iri] = (src, None)
         dropped = [iri for iri in old if iri not in kept]
 
-        if cur is not None and not loads and not dropped and rows == cur[1].get("packaged"):
-            return _build_info(self._builds / cur[0], cur[1])
+        if cur is not None and not loads and not dropped and rows == cur[1].packaged:
+            return BuildInfo.of(self._builds / cur[0], cur[1])
 
-        drop_triples = sum(int(old[iri].get("triples", 0)) for iri in dropped)
-        keep_triples = sum(int(entry.get("triples", 0)) for entry in kept.values())
+        drop_triples = sum(old[iri].triples for iri in dropped)
+        keep_triples = sum(entry.triples for entry in kept.values())
         strategy = _choose_strategy(cur is not None, drop_triples, keep_triples)
 
         bid = _new_id()
@@ -555,7 +478,7 @@ class EmbeddedStore:
         try:
             tmp.mkdir()
         except OSError as e:
-            raise StoreError(f"{tmp}: cannot create a build directory ({_one_line(e)})") from None
+            raise StoreError(f"{tmp}: cannot create a build directory ({one_line(e)})") from None
         try:
             entries = self._make_db(
                 tmp / "db",
@@ -566,44 +489,44 @@ class EmbeddedStore:
                 loads,
                 metadata or {},
             )
-            manifest = {
-                "layout": LAYOUT,
-                "id": bid,
-                "created": _now(),
-                "strategy": strategy,
-                "packaged": rows,
-                "packaged_files": stat_cache,
-                "graphs": entries,
-            }
-            _fsync_tree(tmp / "db")
-            _write_file(tmp / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode())
-            _write_file(tmp / "reader.lock", b"")
-            _fsync_dir(tmp)
+            manifest = Manifest(
+                id=bid,
+                created=_now(),
+                strategy=strategy,
+                packaged=rows,
+                packaged_files=stat_cache,
+                graphs=entries,
+            )
+            fsync_tree(tmp / "db")
+            write_file(tmp / "manifest.json", manifest.to_json())
+            write_file(tmp / "reader.lock", b"")
+            fsync_dir(tmp)
             tmp.rename(final)
-            _fsync_dir(self._builds)
+            fsync_dir(self._builds)
             self._write_pointer(bid)
         except OSError as e:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise StoreError(f"{tmp}: cannot publish the build ({_one_line(e)})") from None
+            raise StoreError(f"{tmp}: cannot publish the build ({one_line(e)})") from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         self._gc_locked(bid)
-        return _build_info(final, manifest)
+        return BuildInfo.of(final, manifest)
 
     def _make_db(
         self,
         db: Path,
         cur_db: Path | None,
         strategy: str,
-        kept: dict[str, dict],
+        kept: dict[str, GraphInfo],
         dropped: list[str],
         loads: dict[str, tuple[Source, str | None]],
-        metadata: dict,
-    ) -> dict[str, dict]:
+        metadata: dict[str, Any],
+    ) -> dict[str, GraphInfo]:
         """Fill the new store at `db`; return the manifest's graph entries. The store is closed on return."""
         entries = dict(kept)
-        store = source = None
+        store: ox.Store | None = None
+        source: ox.Store | None = None
         try:
             if strategy == "clone":
                 assert cur_db is not None
@@ -611,7 +534,7 @@ class EmbeddedStore:
                     source = ox.Store.read_only(str(cur_db))
                     source.backup(str(db))
                 except (OSError, RuntimeError) as e:
-                    raise _CurrentUnreadable(f"{cur_db}: cannot back up the build ({_one_line(e)})") from None
+                    raise _CurrentUnreadable(f"{cur_db}: cannot back up the build ({one_line(e)})") from None
                 source = None
                 store = _open_rw(db)
                 for iri in dropped:
@@ -623,7 +546,7 @@ class EmbeddedStore:
                     try:
                         source = ox.Store.read_only(str(cur_db))
                     except (OSError, RuntimeError) as e:
-                        raise _CurrentUnreadable(f"{cur_db}: cannot open ({_one_line(e)})") from None
+                        raise _CurrentUnreadable(f"{cur_db}: cannot open ({one_line(e)})") from None
                     for iri in kept:
                         graph = ox.NamedNode(iri)
                         store.bulk_extend(source.quads_for_pattern(None, None, None, graph))
@@ -631,15 +554,16 @@ class EmbeddedStore:
             for iri, (src, known_hash) in loads.items():
                 is_packaged = known_hash is not None
                 digest, triples = _load_source(store, iri, src, known_hash)
-                entries[iri] = {
-                    "source": str(src.path),
-                    "format": src.format,
-                    "hash": digest,
-                    "triples": triples,
-                    "loaded": _now(),
-                    "packaged": is_packaged,
-                    "metadata": {} if is_packaged else metadata,
-                }
+                entries[iri] = GraphInfo(
+                    iri=iri,
+                    source=str(src.path),
+                    format=src.format,
+                    hash=digest,
+                    triples=triples,
+                    loaded=_now(),
+                    packaged=is_packaged,
+                    metadata={} if is_packaged else metadata,
+                )
             stray = {str(g.value) for g in store.named_graphs()} - set(entries)
             if stray:
                 raise StoreError(f"{db}: unexpected graphs after loading: {', '.join(sorted(stray))}")
@@ -647,7 +571,7 @@ class EmbeddedStore:
                 raise StoreError(f"{db}: unexpected triples in the default graph after loading")
             store.flush()  # required: a read-only backup of this build would miss what stayed in the WAL
         except (OSError, RuntimeError) as e:
-            raise StoreError(f"{db}: building the store failed ({_one_line(e)})") from None
+            raise StoreError(f"{db}: building the store failed ({one_line(e)})") from None
         finally:
             store = source = None  # closes them (pyoxigraph has no close())
         return entries
@@ -670,7 +594,7 @@ def _open_rw(db: Path) -> ox.Store:
     try:
         return ox.Store(str(db))
     except (OSError, RuntimeError) as e:
-        raise StoreError(f"{db}: cannot create the store ({_one_line(e)})") from None
+        raise StoreError(f"{db}: cannot create the store ({one_line(e)})") from None
 
 
 def _load_source(store: ox.Store, iri: str, src: Source, digest: str | None) -> tuple[str, int]:
@@ -686,22 +610,23 @@ def _load_source(store: ox.Store, iri: str, src: Source, digest: str | None) -> 
     # The file is hashed in a thread while pyoxigraph loads it (both release the GIL): at 100,000 projects
     # that is a second less than hashing first.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(_hash_file, path) if digest is None else None
+        hashing = pool.submit(hash_file, path) if digest is None else None
         try:
             if src.format in QUAD_FORMATS:
                 _check_quad_graphs(path, fmt, graph)
             store.bulk_load(path=str(path), format=fmt, to_graph=graph)
         except SyntaxError as e:
-            raise InputFileError(path, _one_line(e.msg or e), e.lineno) from None
+            raise InputFileError(path, one_line(e.msg or e), e.lineno) from None
         except ValueError as e:
-            raise InputFileError(path, _one_line(e)) from None
+            raise InputFileError(path, one_line(e)) from None
         if hashing is not None:
             try:
                 digest = hashing.result()
             except OSError as e:
                 raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
-    count = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")))
-    return digest, int(count[0].value)
+    counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    assert isinstance(counted, ox.QuerySolutions) and digest is not None
+    return digest, int(next(iter(counted))[0].value)
 
 
 def _check_quad_graphs(path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> None:
@@ -717,87 +642,6 @@ def _check_quad_graphs(path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode) -> No
             )
 
 
-def _hash_file(path: str | os.PathLike[str]) -> str:
-    import hashlib  # 2.5 ms to import: only when hashing
-
-    h = hashlib.blake2b(digest_size=20)
-    with Path(path).open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return "blake2b:" + h.hexdigest()
-
-
-def _packaged_rows(packaged: list[Source], cache: object) -> tuple[list[list[str]], dict[str, list]]:
-    """The packaged fingerprint (sorted [graph, format, content hash]) and the stat cache to record.
-
-    A file's hash is taken from the cache when its (device, inode, size, mtime, ctime) are those recorded
-    and it had not changed for `_RACY_WINDOW_NS` before it was hashed; otherwise the file is hashed. Any
-    write to a file changes its ctime (which cannot be set back), so no content change is missed.
-    """
-    cache = cache if isinstance(cache, dict) else {}
-    rows: list[list[str]] = []
-    new_cache: dict[str, list] = {}
-    seen: set[str] = set()
-    for src in packaged:
-        if src.graph in seen:
-            raise StoreError(f"{src.path}: graph <{src.graph}> is given twice among the packaged sources")
-        seen.add(src.graph)
-        key = str(src.path.absolute())
-        started = time.time_ns()
-        try:
-            st = src.path.stat()
-        except OSError as e:
-            raise InputFileError(src.path, f"cannot read: {e.strerror or e}") from None
-        ident = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        rec = cache.get(key)
-        if (
-            isinstance(rec, list)
-            and len(rec) == 7
-            and rec[:5] == ident
-            and isinstance(rec[6], int)
-            and max(st.st_mtime_ns, st.st_ctime_ns) < rec[6] - _RACY_WINDOW_NS
-        ):
-            digest = rec[5]
-            new_cache[key] = rec
-        else:
-            try:
-                digest = _hash_file(key)
-            except OSError as e:
-                raise InputFileError(src.path, f"cannot read: {e.strerror or e}") from None
-            new_cache[key] = [*ident, digest, started]
-        rows.append([src.graph, src.format, digest])
-    rows.sort()
-    return rows, new_cache
-
-
-def _build_info(build_dir: Path, manifest: dict) -> BuildInfo:
-    try:
-        graphs = {
-            iri: GraphInfo(
-                iri=iri,
-                source=str(e["source"]),
-                format=str(e["format"]),
-                hash=str(e["hash"]),
-                triples=int(e["triples"]),
-                loaded=str(e["loaded"]),
-                packaged=bool(e["packaged"]),
-                metadata=dict(e.get("metadata") or {}),
-            )
-            for iri, e in manifest["graphs"].items()
-        }
-        return BuildInfo(
-            id=str(manifest["id"]),
-            path=build_dir,
-            created=str(manifest["created"]),
-            strategy=str(manifest.get("strategy", "")),
-            packaged=tuple((str(g), str(f), str(h)) for g, f, h in manifest["packaged"]),
-            graphs=graphs,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
-        where = build_dir / "manifest.json"
-        raise StoreError(f"{where}: corrupt manifest ({type(e).__name__}: {_one_line(e)})") from None
-
-
 def _valid_id(bid: str) -> bool:
     return 0 < len(bid) <= 64 and all(c in _ID_CHARS for c in bid)
 
@@ -810,42 +654,7 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def _one_line(e: object) -> str:
-    return " ".join(str(e).split())
-
-
 def _warn(message: str) -> None:
     import logging  # ~10 ms to import: only when warning
 
     logging.getLogger(__name__).warning(message)
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(path: Path) -> None:
-    """fsync every file and directory under `path` (a closed store about to be published)."""
-    for dirpath, _dirnames, filenames in os.walk(path):
-        for name in filenames:
-            fd = os.open(Path(dirpath, name), os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(dirpath))

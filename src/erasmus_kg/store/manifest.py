@@ -1,0 +1,283 @@
+"""What a build holds, as typed records: its sources, its named graphs, and the manifest written beside it.
+
+A build's `manifest.json` is a `Manifest`: the packaged fingerprint (which packaged files, with which content,
+the build was made from), a stat cache that spares hashing unchanged packaged files, and one `GraphInfo` per
+named graph. Records are parsed strictly: anything missing or of the wrong type is a corrupt manifest
+(`StoreError`), never a half-read dict.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from erasmus_kg.errors import InputFileError, StoreError, UsageError
+from erasmus_kg.rdf_files import OX_FORMATS
+from erasmus_kg.store.durable import hash_file
+
+LAYOUT = "erasmus-kg-store/1"
+"""The layout version written in every manifest. A build of another layout is rebuilt."""
+
+RACY_WINDOW_NS = 2_000_000_000
+"""A cached content hash is trusted on an unchanged stat only if the file had not been changed for this long
+before it was hashed: a change within the same timestamp tick as the hashing would not show in the stat."""
+
+PackagedRow = tuple[str, str, str]
+"""(graph IRI, format, content hash) of one packaged source."""
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Source:
+    """An RDF file to load into one named graph.
+
+    Triple formats are loaded into `graph`. For quad formats (nquads, trig) the quads in the file's default
+    graph go into `graph`, quads already in `graph` stay there, and a quad in any other graph makes the load
+    fail: an import file is written with its quads in the default graph or in `graph`.
+    """
+
+    graph: str
+    path: Path
+    format: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))
+        if self.format not in OX_FORMATS:
+            raise UsageError(
+                f"{self.path}: unknown RDF format {self.format!r} (expected one of {', '.join(OX_FORMATS)})"
+            )
+        try:
+            ox.NamedNode(self.graph)
+        except ValueError as e:
+            raise UsageError(f"{self.path}: <{self.graph}> is not a valid graph IRI ({e})") from None
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """One named graph of a build, as its manifest records it."""
+
+    iri: str
+    source: str
+    """The source path as it was given when the graph was loaded."""
+    format: str
+    hash: str
+    """`blake2b:<hex>` of the source file's bytes, computed when it was loaded."""
+    triples: int
+    loaded: str
+    """When it was loaded: ISO 8601, UTC."""
+    packaged: bool
+    metadata: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """What `replace_graphs(..., metadata=...)` was given when this graph was loaded ({} for packaged)."""
+
+    def to_json(self) -> JsonObject:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "hash": self.hash,
+            "triples": self.triples,
+            "loaded": self.loaded,
+            "packaged": self.packaged,
+            "metadata": dict(self.metadata),
+        }
+
+    @classmethod
+    def from_json(cls, iri: str, entry: object) -> GraphInfo:
+        if not isinstance(entry, dict):
+            raise TypeError(f"graph {iri} is not an object")
+        metadata = entry.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            raise TypeError(f"the metadata of graph {iri} is not an object")
+        return cls(
+            iri=iri,
+            source=str(entry["source"]),
+            format=str(entry["format"]),
+            hash=str(entry["hash"]),
+            triples=int(entry["triples"]),
+            loaded=str(entry["loaded"]),
+            packaged=bool(entry["packaged"]),
+            metadata=metadata,
+        )
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """A packaged file's identity when it was hashed, and the hash: the stat cache of a manifest."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    digest: str
+    hashed_at_ns: int
+
+    def same_file(self, st: Any) -> bool:
+        """Whether `st` (an os.stat_result) is this unchanged file, and it was hashed safely after its last
+        change (see RACY_WINDOW_NS)."""
+        return (self.device, self.inode, self.size, self.mtime_ns, self.ctime_ns) == (
+            st.st_dev,
+            st.st_ino,
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+        ) and max(st.st_mtime_ns, st.st_ctime_ns) < self.hashed_at_ns - RACY_WINDOW_NS
+
+    def to_json(self) -> list[int | str]:
+        return [
+            self.device,
+            self.inode,
+            self.size,
+            self.mtime_ns,
+            self.ctime_ns,
+            self.digest,
+            self.hashed_at_ns,
+        ]
+
+    @classmethod
+    def from_json(cls, record: object) -> FileStat | None:
+        """The record, or None when it is not one (a stale or foreign cache entry is ignored, not read)."""
+        if not isinstance(record, list) or len(record) != 7:
+            return None
+        device, inode, size, mtime, ctime, digest, hashed_at = record
+        numbers = (device, inode, size, mtime, ctime, hashed_at)
+        if not all(isinstance(n, int) for n in numbers) or not isinstance(digest, str):
+            return None
+        return cls(device, inode, size, mtime, ctime, digest, hashed_at)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The manifest of one build (`manifest.json`)."""
+
+    id: str
+    created: str
+    strategy: str
+    """How it was made: "fresh" (an empty store, kept graphs copied in) or "clone" (a backup of the previous
+    build, replaced graphs dropped)."""
+    packaged: tuple[PackagedRow, ...]
+    """The packaged fingerprint: sorted (graph IRI, format, content hash) of the packaged sources."""
+    packaged_files: Mapping[str, FileStat]
+    graphs: Mapping[str, GraphInfo]
+    layout: str = LAYOUT
+
+    def to_json(self) -> bytes:
+        return json.dumps(
+            {
+                "layout": self.layout,
+                "id": self.id,
+                "created": self.created,
+                "strategy": self.strategy,
+                "packaged": [list(row) for row in self.packaged],
+                "packaged_files": {path: stat.to_json() for path, stat in self.packaged_files.items()},
+                "graphs": {iri: info.to_json() for iri, info in self.graphs.items()},
+            },
+            indent=1,
+            sort_keys=True,
+        ).encode()
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        """The manifest in `path`; FileNotFoundError if there is none, StoreError if it is corrupt or of
+        another layout (`ForeignLayout`)."""
+        try:
+            data = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{path}: corrupt manifest ({one_line(e)})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("graphs"), dict):
+            raise StoreError(f"{path}: corrupt manifest (no graphs table)")
+        if data.get("layout") != LAYOUT:
+            raise ForeignLayout(f"{path.parent}: layout {data.get('layout')!r} is not {LAYOUT}")
+        try:
+            files = data.get("packaged_files")
+            stats = {
+                str(k): FileStat.from_json(v) for k, v in (files if isinstance(files, dict) else {}).items()
+            }
+            return cls(
+                id=str(data["id"]),
+                created=str(data["created"]),
+                strategy=str(data.get("strategy", "")),
+                packaged=tuple((str(g), str(f), str(h)) for g, f, h in data["packaged"]),
+                packaged_files={k: v for k, v in stats.items() if v is not None},
+                graphs={str(iri): GraphInfo.from_json(str(iri), e) for iri, e in data["graphs"].items()},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise StoreError(f"{path}: corrupt manifest ({type(e).__name__}: {one_line(e)})") from None
+
+
+class ForeignLayout(StoreError):
+    """A build written in another layout: it is rebuilt, not read."""
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """One complete build."""
+
+    id: str
+    path: Path
+    """The build directory; the pyoxigraph store is `db_path`."""
+    created: str
+    strategy: str
+    """How it was made: "fresh" or "clone" (see `Manifest.strategy`)."""
+    packaged: tuple[PackagedRow, ...]
+    """The packaged fingerprint: sorted (graph IRI, format, content hash) of the packaged sources."""
+    graphs: Mapping[str, GraphInfo]
+
+    @classmethod
+    def of(cls, path: Path, manifest: Manifest) -> BuildInfo:
+        return cls(manifest.id, path, manifest.created, manifest.strategy, manifest.packaged, manifest.graphs)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / "db"
+
+    @property
+    def triples(self) -> int:
+        return sum(g.triples for g in self.graphs.values())
+
+
+def packaged_fingerprint(
+    packaged: list[Source], cache: Mapping[str, FileStat]
+) -> tuple[tuple[PackagedRow, ...], dict[str, FileStat]]:
+    """The packaged fingerprint (sorted (graph, format, content hash)) and the stat cache to record.
+
+    A file's hash is taken from the cache when its (device, inode, size, mtime, ctime) are those recorded
+    and it had not changed for `RACY_WINDOW_NS` before it was hashed; otherwise the file is hashed. Any
+    write to a file changes its ctime (which cannot be set back), so no content change is missed.
+    """
+    rows: list[PackagedRow] = []
+    new_cache: dict[str, FileStat] = {}
+    seen: set[str] = set()
+    for src in packaged:
+        if src.graph in seen:
+            raise StoreError(f"{src.path}: graph <{src.graph}> is given twice among the packaged sources")
+        seen.add(src.graph)
+        key = str(src.path.absolute())
+        started = time.time_ns()
+        try:
+            st = src.path.stat()
+        except OSError as e:
+            raise InputFileError(src.path, f"cannot read: {e.strerror or e}") from None
+        rec = cache.get(key)
+        if rec is None or not rec.same_file(st):
+            try:
+                digest = hash_file(key)
+            except OSError as e:
+                raise InputFileError(src.path, f"cannot read: {e.strerror or e}") from None
+            rec = FileStat(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest, started)
+        new_cache[key] = rec
+        rows.append((src.graph, src.format, rec.digest))
+    rows.sort()
+    return tuple(rows), new_cache
+
+
+def one_line(e: object) -> str:
+    return " ".join(str(e).split())
