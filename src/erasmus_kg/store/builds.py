@@ -39,7 +39,6 @@ Measured facts this module relies on (pyoxigraph 0.5.13, 2 cores):
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -53,6 +52,7 @@ import pyoxigraph as ox
 from erasmus_kg.errors import InputFileError, StoreError, UsageError
 from erasmus_kg.rdf_files import OX_FORMATS as FORMATS
 from erasmus_kg.rdf_files import QUAD_FORMATS
+from erasmus_kg.store import locks
 from erasmus_kg.store.durable import fsync_dir, fsync_tree, hash_file, write_file
 from erasmus_kg.store.manifest import (
     LAYOUT,
@@ -73,7 +73,6 @@ _CLONE_MAX_DROP = 2_000_000
 _DROP_COST = 2.5
 """Dropping a triple by transaction costs about 2.5 times copying one into a new store."""
 _READER_ATTEMPTS = 50
-_LOCK_POLL_S = 0.05
 
 
 def default_store_root() -> Path:
@@ -304,26 +303,10 @@ class EmbeddedStore:
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:
         self._prepare_root()
-        try:
-            fd = os.open(self._write_lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as e:
-            raise StoreError(f"{self._write_lock_path}: cannot open the lock ({one_line(e)})") from None
-        try:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise StoreError(
-                            f"{self._write_lock_path}: another process is writing the store "
-                            f"(waited {self.lock_timeout:g} s)"
-                        ) from None
-                    time.sleep(_LOCK_POLL_S)
+        with locks.exclusive(
+            self._write_lock_path, self.lock_timeout, "another process is writing the store"
+        ):
             yield
-        finally:
-            os.close(fd)  # releases the lock
 
     def _lock_current_for_reading(self) -> tuple[int, Path]:
         """Open and share-lock the current build's reader.lock; retry if the build was collected meanwhile."""
@@ -344,7 +327,7 @@ class EmbeddedStore:
             except OSError as e:
                 raise StoreError(f"{lock}: cannot open the reader lock ({one_line(e)})") from None
             try:
-                fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a collector is deleting this very build
+                locks.shared(fd)  # waits only while a collector is deleting this very build
                 mine = os.fstat(fd)
                 try:
                     there = lock.stat()
@@ -373,7 +356,8 @@ class EmbeddedStore:
             return
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if not locks.try_exclusive(fd):
+                    return
             except OSError:
                 return
             if self._read_pointer() == current_id:
@@ -406,11 +390,8 @@ class EmbeddedStore:
             except OSError:
                 continue
             try:
-                if fd is not None:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    except BlockingIOError:
-                        continue  # a reader holds it
+                if fd is not None and not locks.try_exclusive(fd):
+                    continue  # a reader holds it
                 trash = self._builds / f"{name}.del"
                 try:
                     path.rename(trash)
