@@ -21,7 +21,7 @@ from erasmus_kg.query.catalogue import get_query, query_names
 from erasmus_kg.query.parameters import resolve_all
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import StoreTarget, Target
-from erasmus_kg.remote.endpoint import EndpointTarget, open_endpoint
+from erasmus_kg.remote.sparql import EndpointTarget, open_endpoint
 
 from .servers import OxigraphServer
 

@@ -14,7 +14,7 @@ from erasmus_kg.cli import cli
 from erasmus_kg.errors import EndpointError
 from erasmus_kg.query.running import prepare
 from erasmus_kg.query.targets import StoreTarget
-from erasmus_kg.remote.endpoint import MANIFEST_GRAPH, open_endpoint
+from erasmus_kg.remote.sparql import MANIFEST_GRAPH, open_endpoint
 
 from .servers import OxigraphServer, answer, cutting_proxy, oxigraph_server, stub_server
 
@@ -176,7 +176,8 @@ def test_server_error() -> None:
 
 
 def test_timeout() -> None:
-    from erasmus_kg.remote.endpoint import Endpoint, EndpointTarget
+    from erasmus_kg.remote.http import Endpoint
+    from erasmus_kg.remote.sparql import EndpointTarget
 
     with stub_server(answer(200, b"{}", "application/sparql-results+json", delay=3)) as base:
         target = EndpointTarget(Endpoint(f"{base}/query", timeout=0.5))
@@ -191,7 +192,7 @@ def test_not_an_http_url() -> None:
 
 
 def test_credentials_repr_hides_secrets() -> None:
-    from erasmus_kg.remote.endpoint import Credentials
+    from erasmus_kg.remote.http import Credentials
 
     text = repr(Credentials(user="alice", password="hunter2", token="tok"))
     assert "hunter2" not in text and "tok'" not in text

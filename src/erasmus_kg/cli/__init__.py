@@ -205,7 +205,7 @@ def _run(
 
 def _target(ctx: click.Context, endpoint: str | None):  # type: ignore[no-untyped-def]
     if endpoint:
-        from erasmus_kg.remote.endpoint import open_endpoint
+        from erasmus_kg.remote.sparql import open_endpoint
 
         return open_endpoint(endpoint)
     from erasmus_kg.query.targets import open_target
@@ -385,10 +385,10 @@ def load(
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:
-        from erasmus_kg.remote.endpoint import Credentials
         from erasmus_kg.remote.graph_store import publish, terminal_progress
+        from erasmus_kg.remote.http import Credentials
 
-        credentials = Credentials.from_environment(user, prompt=sys.stdin.isatty())
+        credentials = Credentials.from_environment(user, prompt=_ask_password if sys.stdin.isatty() else None)
         published = publish(
             _store_root(ctx),
             endpoint,
@@ -403,10 +403,14 @@ def load(
         click.echo(f"Sent {total} triples in {len(published)} graph(s) to {_public_url(endpoint)}.")
 
 
-def _public_url(url: str) -> str:
-    from erasmus_kg.remote.endpoint import _safe
+def _ask_password(question: str) -> str:
+    return str(click.prompt(question, hide_input=True, err=True))
 
-    return _safe(url)
+
+def _public_url(url: str) -> str:
+    from erasmus_kg.remote.http import safe_url
+
+    return safe_url(url)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -23,7 +23,9 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.remote.endpoint import DEFAULT_TIMEOUT, MANIFEST_GRAPH, Credentials, Endpoint
+from erasmus_kg.namespaces import PREFIXES
+from erasmus_kg.remote.http import DEFAULT_TIMEOUT, Credentials, Endpoint, Readable
+from erasmus_kg.remote.sparql import MANIFEST_GRAPH
 from erasmus_kg.store.default import DefaultStore
 
 CHUNK = 1 << 20
@@ -83,7 +85,7 @@ def _dump(store: ox.Store, graphs: list[str], path: Path) -> None:
             store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
 
 
-def _put(endpoint: Endpoint, graph: str, body: bytes | BinaryIO, size: int) -> None:
+def _put(endpoint: Endpoint, graph: str, body: bytes | Readable, size: int) -> None:
     endpoint.request(
         "PUT",
         params=[("graph", graph)],
@@ -96,7 +98,7 @@ def _put(endpoint: Endpoint, graph: str, body: bytes | BinaryIO, size: int) -> N
 
 def _manifest(graphs: list[str]) -> bytes:
     subject = ox.NamedNode(MANIFEST_GRAPH)
-    has_part = ox.NamedNode("http://purl.org/dc/terms/hasPart")
+    has_part = ox.NamedNode(PREFIXES["dcterms"] + "hasPart")
     triples = [ox.Triple(subject, has_part, ox.NamedNode(g)) for g in sorted(graphs)]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
