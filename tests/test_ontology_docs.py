@@ -4,6 +4,7 @@ compared with the ontology as rdflib reads it (not with the code that wrote the 
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -157,3 +158,40 @@ def test_write_docs(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(UsageError, match="cannot write the documentation"):
         write_docs(blocker / "docs")
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def test_hostile_texts_come_out_escaped(tmp_path: Path) -> None:
+    """Every text of the ontology that the page shows is escaped by the templates (autoescape), and an IRI
+    with `'` and `&` stays one attribute value."""
+    ontology = tmp_path / "hostile.ttl"
+    ontology.write_text(
+        f"""@prefix ekg: <{EKG}> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+        <{EKG.rstrip("#")}> dcterms:title "{HOSTILE}"@en ; dcterms:description "{HOSTILE}"@nl ;
+            owl:versionInfo "{HOSTILE}" .
+        ekg:Thing a owl:Class ; rdfs:label "{HOSTILE}"@en, "{HOSTILE}"@nl ; skos:definition "{HOSTILE}"@en ;
+            rdfs:comment "{HOSTILE}" ; skos:closeMatch <https://example.org/a'b&c> .
+        dcterms:title rdfs:label "{HOSTILE}"@en .
+        """,
+        encoding="utf-8",
+    )
+    html = ontology_html(ontology)
+    assert "<script" not in html
+    # <title>, h1, description, version; the term's heading and label rows (2 + 2), definition, comment;
+    # the label of the reused dcterms:title.
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 11
+    assert 'href="https://example.org/a&#39;b&amp;c"' in html
+    parser = _TermPage()
+    parser.feed(html)
+    assert parser.terms["Thing"]["labels"] == {"en": [HOSTILE], "nl": [HOSTILE]}
+
+
+def test_the_stylesheet_is_written_beside_the_page(tmp_path: Path) -> None:
+    index = write_docs(tmp_path)
+    links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', index.read_text(encoding="utf-8"))
+    assert links == ["erasmus-kg.css"]
+    assert "article.term" in (tmp_path / "erasmus-kg.css").read_text(encoding="utf-8")
