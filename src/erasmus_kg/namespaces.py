@@ -55,9 +55,20 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def sparql_prologue() -> str:
-    """PREFIX declarations for every prefix, for ad hoc queries and checks."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+def compact(iri: str) -> str | None:
+    """`prefix:local` for `iri` with the longest of our namespaces it starts with, or None.
+
+    None when no namespace matches or when the local part is empty or holds a character that a prefixed name
+    cannot carry unescaped in SPARQL and Turtle (only letters, digits, `-`, `_` and inner `.`): what this
+    returns can be pasted back wherever an IRI is written.
+    """
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            local = iri[len(namespace) :]
+            if local and not local.endswith(".") and all(ch.isalnum() or ch in "-_." for ch in local):
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else None
 
 
 def bind_all(graph: Graph) -> Graph:

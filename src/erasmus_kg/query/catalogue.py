@@ -22,9 +22,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from erasmus_kg import resources
-from erasmus_kg.errors import UsageError
+from erasmus_kg.errors import ErasmusKGError, UsageError
 
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -59,11 +60,13 @@ class StoredQuery:
         return f"erasmus-kg query {self.name}{args}"
 
 
-class QueryFileError(Exception):
+class QueryFileError(ErasmusKGError):
     """A stored query's header is missing or malformed (a defect of the package, caught by the tests)."""
 
+    exit_code = 3
 
-def read_header(path: Path) -> dict:
+
+def read_header(path: Path) -> dict[str, Any]:
     import yaml
 
     lines = []

@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.namespaces import PREFIXES
+from erasmus_kg.namespaces import compact
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -51,22 +51,12 @@ def cell_text(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return compact_iri(term.value)
+        return compact(term.value) or term.value
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term)
-
-
-def compact_iri(iri: str) -> str:
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            local = iri[len(namespace) :]
-            if local and all(ch.isalnum() or ch in "-_." for ch in local):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
 def table(variables: list[str], rows: list[list[str]]) -> str:

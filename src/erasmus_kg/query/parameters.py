@@ -113,14 +113,15 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
         if list(rows):
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
-    exact = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": candidates(text, NOTATION_TYPES)}
-    rows = list(select(bind(internal_query("concept-exact"), exact))) if exact["text"] else []
-    if not rows:
+    texts = candidates(text, NOTATION_TYPES)
+    exact: dict[str, list[Term]] = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": [*texts]}
+    found = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
+    if not found:
         needle = ox.Literal(text.lower())
-        rows = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
-    if rows:
-        best = min(int(row["rank"].value) for row in rows)
-        return [row["concept"] for row in rows if int(row["rank"].value) == best]
+        found = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
+    if found:
+        best = min(int(_value(row, "rank")) for row in found)
+        return [_term(row, "concept") for row in found if int(_value(row, "rank")) == best]
     known = _texts(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
     raise _unknown(param, text, known)
 
@@ -129,20 +130,31 @@ def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Te
     text = value.strip()
     if _IRI.match(text):
         iri = _named_node(param, text)
-        rows = select(bind(internal_query(f"{kind}-by-iri"), {kind: [iri]}))
-        if list(rows):
+        if list(select(bind(internal_query(f"{kind}-by-iri"), {kind: [iri]}))):
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {kind} known to the graph")
-    rows: list[ox.QuerySolution] = []
-    if kind == "project":  # an exact title or acronym first, by index lookups; parts of titles otherwise
-        exact = {"property": list(NAME_PROPERTIES), "text": candidates(text)}
-        rows = list(select(bind(internal_query("project-exact"), exact))) if exact["text"] else []
-    if not rows:
-        rows = list(select(bind(internal_query(kind), {"needle": [ox.Literal(text.lower())]})))
-    if rows:
-        return [row[kind] for row in rows]
+    found: list[ox.QuerySolution] = []
+    texts = candidates(text)
+    if kind == "project" and texts:  # an exact title or acronym first, by index lookups; parts of titles else
+        exact: dict[str, list[Term]] = {"property": list(NAME_PROPERTIES), "text": [*texts]}
+        found = list(select(bind(internal_query("project-exact"), exact)))
+    if not found:
+        found = list(select(bind(internal_query(kind), {"needle": [ox.Literal(text.lower())]})))
+    if found:
+        return [_term(row, kind) for row in found]
     known = _texts(select(bind(internal_query(f"{kind}-names"), {})))
     raise _unknown(param, text, known)
+
+
+def _term(row: ox.QuerySolution, name: str) -> Term:
+    term = row[name]
+    if not isinstance(term, ox.NamedNode | ox.Literal):
+        raise TypeError(f"?{name} is bound to {term!r}, not an IRI or a literal")  # a defect of the query
+    return term
+
+
+def _value(row: ox.QuerySolution, name: str) -> str:
+    return _term(row, name).value
 
 
 def candidates(text: str, datatypes: tuple[ox.NamedNode, ...] = ()) -> list[ox.Literal]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
 
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.targets import StoreTarget
 from erasmus_kg.store.default import DefaultStore
 
 
-def graph_statistics(root: Path | None) -> dict:
+def graph_statistics(root: Path | None) -> dict[str, Any]:
     store = DefaultStore(root)
     build = store.ensure()
     with store.open_reader() as reader:
-        row = next(iter(StoreTarget(reader).query(internal_query("statistics"))))
-        counts = {name: int(row[name].value) for name in ("projects", "organisations", "countries")}
+        results = StoreTarget(reader).query(internal_query("statistics"))
+        assert isinstance(results, ox.QuerySolutions)
+        row = next(iter(results))
+        counts = {name: int(_literal(row, name)) for name in ("projects", "organisations", "countries")}
     return {
         "store": str(store.root),
         "triples": build.triples,
@@ -29,3 +34,9 @@ def graph_statistics(root: Path | None) -> dict:
             for graph in store.graphs()
         ],
     }
+
+
+def _literal(row: ox.QuerySolution, name: str) -> str:
+    term = row[name]
+    assert isinstance(term, ox.Literal), name
+    return term.value

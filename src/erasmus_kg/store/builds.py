@@ -85,7 +85,7 @@ def default_store_root() -> Path:
     return Path(platformdirs.user_data_dir("erasmus-kg")) / "store"
 
 
-class _BuildGone(Exception):
+class _BuildGone(StoreError):
     """The build directory disappeared (garbage-collected) between reading the pointer and using it."""
 
 
