@@ -1,0 +1,92 @@
+"""Writing the graph out: `erasmus-kg export` (RDF serialisations, JSON-LD) and `erasmus-kg docs` (HTML
+documentation of the ontology)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from erasmus_kg.cli.options import CONTEXT, store_root
+
+
+@click.command(name="export", context_settings=CONTEXT)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonld", "turtle", "ntriples", "nquads", "trig"]),
+    default=None,
+    help="Output format (default: from the -o file's suffix: .jsonld, .ttl, .nt, .nq, .trig).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (replaced only when the export is complete) instead of standard output.",
+)
+@click.option(
+    "--context",
+    "context_mode",
+    type=click.Choice(["link", "embed"]),
+    default="link",
+    show_default=True,
+    help="JSON-LD: refer to the published context by URL, or copy it into the document.",
+)
+@click.option(
+    "--frame",
+    type=click.Choice(["project"]),
+    default=None,
+    help="JSON-LD: one nested document per project (a view for web developers, not a full dump).",
+)
+@click.pass_context
+def export_command(
+    ctx: click.Context, fmt: str | None, output: Path | None, context_mode: str, frame: str | None
+) -> None:
+    """Export the whole graph: JSON-LD, Turtle, N-Triples (all graphs merged into one), N-Quads, TriG
+    (each named graph kept).
+
+    The output is streamed with bounded memory and is the same bytes for the same store. JSON-LD is
+    compacted with the published context (https://w3id.org/erasmus-kg/context.jsonld, kept in
+    ontology/context.jsonld); any JSON-LD processor reads it back to the graph of the Turtle export.
+
+    \b
+    Examples:
+      erasmus-kg export --format jsonld -o kg.jsonld
+      erasmus-kg export -o kg.ttl
+      erasmus-kg export --format jsonld --frame project --context embed > projects.jsonld
+    """
+    from erasmus_kg.export import export, export_to_path, format_for_path
+    from erasmus_kg.query.targets import open_target
+
+    chosen = fmt or (format_for_path(output) if output is not None else None)
+    if chosen is None:
+        told = f"the name {output.name} does not tell the format: " if output is not None else ""
+        raise click.UsageError(f"{told}give --format (jsonld, turtle, ntriples, nquads or trig)", ctx)
+    with open_target(store_root(ctx)) as target:
+        if output is None:
+            out = sys.stdout.buffer
+            export(target.store, chosen, out, context=context_mode, frame=frame)
+            out.flush()
+        else:
+            export_to_path(target.store, chosen, output, context=context_mode, frame=frame)
+            click.echo(f"Wrote {output} ({chosen}).", err=True)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for index.html (created if needed), with copies of the ontology and the JSON-LD context.",
+)
+def docs(out_dir: Path) -> None:
+    """Write HTML documentation of the ontology: every class and property with its English and Dutch labels,
+    its definition, domain and range."""
+    from erasmus_kg.docs.ontology import write_docs
+
+    index = write_docs(out_dir)
+    click.echo(f"Wrote {index}")

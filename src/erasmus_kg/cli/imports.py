@@ -1,0 +1,62 @@
+"""`erasmus-kg import prp|eche`: real Erasmus+ data into the embedded store (see `erasmus_kg.importing`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from erasmus_kg.cli.options import CONTEXT, F, store_root
+
+
+@click.group(name="import", context_settings=CONTEXT)
+def import_group() -> None:
+    """Import real Erasmus+ data into the embedded store: the Project Results Platform export (prp) and the
+    Erasmus Charter list of higher-education institutions (eche).
+
+    Each file goes into its own named graph (graph/import/FILE NAME), is validated against the shapes before
+    it replaces anything, and importing the same file again replaces what it imported before. Bad rows are
+    reported as FILE:ROW: column 'NAME': message.
+    """
+
+
+def _import_options(command: F) -> F:
+    command = click.argument("file", type=click.Path(path_type=Path))(command)
+    command = click.option(
+        "--on-error",
+        type=click.Choice(["fail", "skip"]),
+        default="fail",
+        show_default=True,
+        help="On a bad row: stop and import nothing (fail), or leave the row out and go on (skip).",
+    )(command)
+    return click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the RDF to this N-Quads file instead of loading it into the store.",
+    )(command)
+
+
+def _import(ctx: click.Context, kind: str, file: Path, on_error: str, output: Path | None) -> None:
+    from erasmus_kg.importing.run import import_file
+
+    result = import_file(kind, file, root=store_root(ctx), on_error=on_error, output=output)
+    click.echo(result.summary())
+
+
+@import_group.command(name="prp", context_settings=CONTEXT)
+@_import_options
+@click.pass_context
+def import_prp(ctx: click.Context, file: Path, on_error: str, output: Path | None) -> None:
+    """Import an Erasmus+ Project Results Platform export (CSV as downloaded, or XLSX): projects, their
+    actions, call years, topics, grants, coordinators and partners with their countries."""
+    _import(ctx, "prp", file, on_error, output)
+
+
+@import_group.command(name="eche", context_settings=CONTEXT)
+@_import_options
+@click.pass_context
+def import_eche(ctx: click.Context, file: Path, on_error: str, output: Path | None) -> None:
+    """Import the list of higher-education institutions holding an Erasmus Charter (ECHE): Erasmus code,
+    PIC, OID, legal name, address, country, website and charter validity."""
+    _import(ctx, "eche", file, on_error, output)

@@ -1,0 +1,120 @@
+"""The embedded store: `erasmus-kg load` (and publishing with --endpoint), `sources`, `remove`, `info`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from erasmus_kg.cli.options import CONTEXT, store_root
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--graph", "graph", metavar="IRI", help="Named graph for a single FILE, or on the endpoint for all."
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Also send the whole graph to this SPARQL 1.1 Graph Store Protocol endpoint (see the README).",
+)
+@click.option(
+    "--user", metavar="NAME", help="User for basic auth (password: ERASMUS_KG_PASSWORD or a prompt)."
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
+)
+@click.pass_context
+def load(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    graph: str | None,
+    endpoint: str | None,
+    user: str | None,
+    timeout: float,
+) -> None:
+    """(Re)build the embedded store from the packaged data, loading FILES into named graphs; with
+    --endpoint, send every graph of the store to a triple store.
+
+    Each file goes into the graph https://w3id.org/erasmus-kg/graph/file/NAME (NAME: the file name),
+    replacing what that graph held; --graph names the graph for a single file. On an endpoint each graph
+    is replaced as a whole (one PUT per graph), so loading twice gives the same content as loading once;
+    --graph puts everything into that one graph instead. Credentials: ERASMUS_KG_USER and
+    ERASMUS_KG_PASSWORD (or --user and a prompt), or ERASMUS_KG_TOKEN for a bearer token.
+    """
+    from erasmus_kg.store.loading import load_files
+
+    build = load_files(store_root(ctx), list(files), None if endpoint else graph)
+    root = build.path.parent.parent
+    click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
+    if endpoint:
+        from erasmus_kg.remote.graph_store import publish, terminal_progress
+        from erasmus_kg.remote.http import Credentials, safe_url
+
+        credentials = Credentials.from_environment(user, prompt=_ask_password if sys.stdin.isatty() else None)
+        published = publish(
+            store_root(ctx),
+            endpoint,
+            graph=graph,
+            credentials=credentials,
+            progress=terminal_progress,
+            timeout=timeout,
+        )
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        total = sum(p.triples for p in published)
+        click.echo(f"Sent {total} triples in {len(published)} graph(s) to {safe_url(endpoint)}.")
+
+
+def _ask_password(question: str) -> str:
+    return str(click.prompt(question, hide_input=True, err=True))
+
+
+@click.command(context_settings=CONTEXT)
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """List the named graphs in the embedded store and where each comes from."""
+    from erasmus_kg.store.default import DefaultStore
+
+    store = DefaultStore(store_root(ctx))
+    store.ensure()
+    from erasmus_kg.store.loading import describe_source
+
+    for graph in store.graphs():
+        click.echo(f"{graph.iri}  {graph.triples} triples  {describe_source(graph)}")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("source")
+@click.pass_context
+def remove(ctx: click.Context, source: str) -> None:
+    """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
+    from erasmus_kg.store.loading import remove_source
+
+    iri = remove_source(store_root(ctx), source)
+    click.echo(f"Removed <{iri}>.")
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Output format.")
+@click.pass_context
+def info(ctx: click.Context, fmt: str) -> None:
+    """Counts of triples, projects, organisations and countries, and the sources in the store."""
+    import json
+
+    from erasmus_kg.query.statistics import graph_statistics
+
+    stats = graph_statistics(store_root(ctx))
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"store:          {stats['store']}")
+    click.echo(f"triples:        {stats['triples']}")
+    click.echo(f"projects:       {stats['projects']}")
+    click.echo(f"organisations:  {stats['organisations']}")
+    click.echo(f"countries:      {stats['countries']} (of organisations, participations and destinations)")
+    click.echo("sources:")
+    for source in stats["sources"]:
+        click.echo(f"  {source['graph']}  {source['triples']} triples  ({source['source']})")
