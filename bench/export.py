@@ -31,24 +31,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import benchlib  # bench/benchlib.py (bench/ is sys.path[0] when this file is run)
 import pyoxigraph as ox
-import synthetic  # bench/synthetic.py (bench/ is sys.path[0] when this file is run)
+import synthetic  # bench/synthetic.py
+from benchlib import BENCH_GRAPH, load_average
+from children.export_kind import KINDS  # bench/children/export_kind.py: what it can time
 
-from erasmus_kg import __version__
-from erasmus_kg.namespaces import GRAPH, PREFIXES
 from erasmus_kg.store.default import packaged_sources
 
-BENCH_GRAPH = GRAPH + "bench"
-KINDS = ("open", "turtle-dump", "trig-dump", "jsonld", "jsonld-frame", "turtle", "ntriples", "nquads")
 REPEATED = ("turtle-dump", "jsonld")
 TARGET_RATIO = 3.0
 
@@ -57,38 +54,10 @@ TARGET_RATIO = 3.0
 # One measurement, in its own process
 
 
-def measure(kind: str, store_dir: Path, out_path: Path) -> dict:
-    from erasmus_kg.export import export
-
-    start, cpu_start = time.perf_counter(), time.process_time()
-    store = ox.Store.read_only(str(store_dir))
-    if kind != "open":
-        with out_path.open("wb") as out:
-            if kind == "turtle-dump":
-                store.dump(out, ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(BENCH_GRAPH), prefixes=PREFIXES)
-            elif kind == "trig-dump":
-                store.dump(out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
-            elif kind == "jsonld-frame":
-                export(store, "jsonld", out, frame="project")
-            else:
-                export(store, kind, out)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    size = out_path.stat().st_size if kind != "open" else 0
-    peak_mb = peak_memory_mb()
-    return {"kind": kind, "seconds": seconds, "cpu": cpu, "bytes": size, "peak_mb": peak_mb}
-
-
-def peak_memory_mb() -> float:
-    """This process's peak resident memory. VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over
-    exec, so a child of the benchmark (which bulk-loaded the store) would report the parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_measure(kind: str, store_dir: Path, out_path: Path) -> dict:
-    command = [sys.executable, __file__, "--measure", kind, "--store", str(store_dir), "--out", str(out_path)]
+    """Time one export in a fresh process (bench/children/export_kind.py)."""
+    script = benchlib.child("export_kind")
+    command = [sys.executable, script, kind, str(store_dir), str(out_path), BENCH_GRAPH]
     result = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(result.stdout)
 
@@ -127,30 +96,15 @@ def build_store(workdir: Path, projects: int, seed: int) -> tuple[Path, int]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    ram = "unknown"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.is_file():
-        kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
-        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    m = benchlib.machine()
     return (
-        f"{os.cpu_count()} cores (nproc), {cpu}, {ram} RAM; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}, pyoxigraph {ox.__version__}, erasmus-kg {__version__}"
+        f"{m.nproc} cores (nproc), {m.cpu}, {m.ram} RAM; {m.system} {m.release}; "
+        f"Python {m.python}, pyoxigraph {m.pyoxigraph}, erasmus-kg {m.erasmus_kg}"
     )
 
 
 def log(message: str) -> None:
-    print(f"[bench/export] {message}", file=sys.stderr, flush=True)
-
-
-def load_average() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    benchlib.log(message, tag="bench/export")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,14 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated exports to time")
     parser.add_argument("--workdir", type=Path, help="where stores are built and kept (default: temporary)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work directory")
-    parser.add_argument("--measure", choices=KINDS, help=argparse.SUPPRESS)
-    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
-    if args.measure:
-        print(json.dumps(measure(args.measure, args.store, args.out)))
-        return 0
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="erasmus-kg-bench-export-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -199,8 +146,6 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((projects, triples, results))
     finally:
         if args.workdir is None and not args.keep:
-            import shutil
-
             shutil.rmtree(workdir, ignore_errors=True)
 
     command = "python bench/export.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -208,10 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine()}.  ")
     loads = f"load average {started_load} at the start, {load_average()} at the end"
     print(f"Command: `{command.strip()}`; {loads}.\n")
-    print(
-        "| triples | export | time (s) | vs Turtle dump | CPU (s) | CPU vs dump | output (MB) | peak (MB) |"
-    )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    table = []
     for _projects, triples, results in rows:
         baseline, baseline_cpu = results["turtle-dump"]["seconds"], results["turtle-dump"]["cpu"]
         for kind in kinds:
@@ -219,8 +161,19 @@ def main(argv: list[str] | None = None) -> int:
             ratio = "" if kind == "open" else f"{r['seconds'] / baseline:.2f}x"
             cpu_ratio = "" if kind == "open" else f"{r['cpu'] / baseline_cpu:.2f}x"
             size = "" if kind == "open" else f"{r['bytes'] / 1e6:.1f}"
-            cells = [f"{triples:,}", kind, f"{r['seconds']:.2f}", ratio, f"{r['cpu']:.2f}", cpu_ratio, size]
-            print("| " + " | ".join([*cells, f"{r['peak_mb']:.0f}"]) + " |")
+            seconds, cpu, peak = f"{r['seconds']:.2f}", f"{r['cpu']:.2f}", f"{r['peak_mb']:.0f}"
+            table.append([f"{triples:,}", kind, seconds, ratio, cpu, cpu_ratio, size, peak])
+    header = [
+        "triples",
+        "export",
+        "time (s)",
+        "vs Turtle dump",
+        "CPU (s)",
+        "CPU vs dump",
+        "output (MB)",
+        "peak (MB)",
+    ]
+    print(benchlib.markdown_table(header, table, [k != "export" for k in header]))
     print()
     for _projects, triples, results in rows:
         if "jsonld" not in results:

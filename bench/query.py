@@ -6,9 +6,9 @@ For each stored query it then
 
 1. asks the CLI for the exact SPARQL it runs (`erasmus-kg query NAME ... --show-query`) and writes it to a
    file;
-2. times, as whole processes, a bare script (`Store.read_only(db)`, `query(text,
-   use_default_graph_as_union=True)`, CSV to stdout) and `erasmus-kg --store DIR query NAME ... --format csv`:
-   warm-ups first, then runs alternating which of the two goes first;
+2. times, as whole processes, a bare script (bench/children/bare_query.py: `Store.read_only(db)`,
+   `query(text, use_default_graph_as_union=True)`, CSV to stdout) and `erasmus-kg --store DIR query NAME ...
+   --format csv`: warm-ups first, then runs alternating which of the two goes first;
 3. checks that both wrote byte-identical output (every run against the first output on the same build) and
    shows a diff when they did not.
 
@@ -17,10 +17,10 @@ so that edits to the packaged files while the benchmark runs cost no timed rebui
 runs (`--budget`). Each run records wall time and CPU time (user + system, from getrusage).
 
 It prints Markdown tables: medians and minima of wall time, median CPU time, the CLI overhead (ms and
-ratio; target: ratio <= 1.5), the start-up
-costs (interpreter, bare store open, `erasmus-kg --version`, the whole CLI path without the query itself:
-`--show-query`), the CLI's time per step (measured in a child process that wraps the library's functions)
-and the heaviest imports (`python -X importtime`).
+ratio; target: ratio <= 1.5), the start-up costs (interpreter, bare store open, `erasmus-kg --version`, the
+whole CLI path without the query itself: `--show-query`), the CLI's time per step (measured in a child
+process that wraps the library's functions: bench/children/cli_phases.py) and the heaviest imports
+(`python -X importtime`).
 
 Run with the project's virtual environment (it imports erasmus_kg):
 
@@ -36,109 +36,29 @@ import contextlib
 import difflib
 import json
 import os
-import platform
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
-import synthetic  # bench/synthetic.py (bench/ is sys.path[0] when this file is run)
+import benchlib  # bench/benchlib.py (bench/ is sys.path[0] when this file is run)
+import synthetic  # bench/synthetic.py
+from benchlib import BENCH_GRAPH, Timed, log, markdown_table, median_ms
 
-from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.query.catalogue import get_query
-from erasmus_kg.store.builds import BuildInfo, EmbeddedStore, Source
-from erasmus_kg.store.default import packaged_sources
+from erasmus_kg.store.builds import BuildInfo, Source
+from erasmus_kg.store.default import DefaultStore
 
-BENCH_GRAPH = GRAPH + "bench"
 DEFAULT_QUERIES = ("projects-by-country", "country-collaborations")
 MIN_RUNS = 3
 SLOW_WARMUP_S = 10.0
 """After a warm-up pair that took longer than this, further warm-ups are skipped (the cache is warm)."""
-
-BARE_SCRIPT = """\
-import sys
-
-import pyoxigraph
-
-store = pyoxigraph.Store.read_only(sys.argv[1])
-with open(sys.argv[2], encoding="utf-8") as f:
-    text = f.read()
-results = store.query(text, use_default_graph_as_union=True)
-results.serialize(sys.stdout.buffer, pyoxigraph.QueryResultsFormat.CSV)
-sys.stdout.buffer.flush()
-"""
-
-BARE_OPEN = "import sys, pyoxigraph; pyoxigraph.Store.read_only(sys.argv[1])"
-
-# Run in a child process: the CLI's `--show-query` path (everything but running the stored query and writing
-# its results), with the library's steps wrapped in timers. Writes a JSON object of seconds to argv[1].
-PHASES_SCRIPT = """\
-import json, sys, time
-
-out_path, argv = sys.argv[1], sys.argv[2:]
-t = {}
-start = time.perf_counter()
-import erasmus_kg.cli as cli
-t["import erasmus_kg.cli (click, store, ...)"] = time.perf_counter() - start
-s = time.perf_counter()
-import erasmus_kg.query.catalogue, erasmus_kg.query.targets, erasmus_kg.query.output
-import erasmus_kg.query.parameters, erasmus_kg.query.running
-t["lazy imports (querying, parameters, embedded, output)"] = time.perf_counter() - s
-s = time.perf_counter()
-import yaml
-t["import yaml (stored query header)"] = time.perf_counter() - s
-import contextlib
-import erasmus_kg.query.running as querying
-import erasmus_kg.store.builds as store
-
-def timed(label, fn):
-    def wrapper(*args, **kwargs):
-        s = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            t[label] = t.get(label, 0.0) + time.perf_counter() - s
-    return wrapper
-
-store.EmbeddedStore.ensure = timed("store.ensure (manifest, stat packaged files)", store.EmbeddedStore.ensure)
-original_open_reader = store.EmbeddedStore.open_reader
-
-@contextlib.contextmanager
-def open_reader(self):
-    s = time.perf_counter()
-    with original_open_reader(self) as reader:
-        t["open_reader (flock, Store.read_only)"] = time.perf_counter() - s
-        yield reader
-
-store.EmbeddedStore.open_reader = open_reader
-import erasmus_kg.query.catalogue as catalogue
-get_query = timed("get_query (read .rq, parse YAML header)", catalogue.get_query)
-catalogue.get_query = querying.get_query = get_query
-import erasmus_kg.query.targets as targets
-targets.StoreTarget.query = timed("parameter resolution queries", targets.StoreTarget.query)
-querying.resolve_all = timed("resolve_all (parameters, incl. queries)", querying.resolve_all)
-s = time.perf_counter()
-try:
-    cli.main(argv)
-except SystemExit as e:
-    if e.code not in (0, None):
-        raise
-t["main() in all"] = time.perf_counter() - s
-t["process so far"] = time.perf_counter() - start
-with open(out_path, "w") as f:
-    json.dump(t, f)
-"""
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
+BARE_QUERY = benchlib.child("bare_query")
+"""The baseline: a stored query's SPARQL with nothing but pyoxigraph (bench/children/bare_query.py)."""
 
 # ------------------------------------------------------------------------------------------------------------
 # The store
@@ -146,7 +66,7 @@ def log(message: str) -> None:
 
 def bench_store(root: Path, projects: int, seed: int) -> BuildInfo:
     """The store at `root` with the synthetic graph for (projects, seed), built unless it already holds it."""
-    store = EmbeddedStore(root)
+    store = DefaultStore(root)
     wanted = {
         "generator": "bench/synthetic.py",
         "version": synthetic.VERSION,
@@ -157,7 +77,7 @@ def bench_store(root: Path, projects: int, seed: int) -> BuildInfo:
     info = build.graphs.get(BENCH_GRAPH) if build else None
     if info is not None and all(info.metadata.get(k) == v for k, v in wanted.items()):
         log(f"reusing the bench graph in {root} ({info.triples} triples)")
-        return store.ensure(packaged_sources())  # cheap when the packaged files did not change
+        return store.ensure()  # cheap when the packaged files did not change
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="erasmus-kg-bench-data-") as tmp:
         path = Path(tmp) / "synthetic.nt"
@@ -167,7 +87,6 @@ def bench_store(root: Path, projects: int, seed: int) -> BuildInfo:
         started = time.perf_counter()
         build = store.replace_graphs(
             {BENCH_GRAPH: Source(BENCH_GRAPH, path, "ntriples")},
-            packaged=packaged_sources(),
             metadata={**wanted, "generated_triples": triples},
         )
         log(f"loaded into {build.db_path} in {time.perf_counter() - started:.1f} s")
@@ -176,46 +95,6 @@ def bench_store(root: Path, projects: int, seed: int) -> BuildInfo:
 
 # ------------------------------------------------------------------------------------------------------------
 # Processes
-
-
-def cli_executable() -> str:
-    beside = Path(sys.executable).parent / "erasmus-kg"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("erasmus-kg")
-    if not found:
-        sys.exit(
-            "bench/query.py: no erasmus-kg beside this Python nor on PATH (run it with .venv/bin/python)"
-        )
-    return found
-
-
-class Timed(NamedTuple):
-    wall: float
-    """Seconds from start to exit."""
-    out: bytes
-    """What it wrote to standard output."""
-    cpu: float
-    """Seconds of CPU (user + system) it used: less sensitive than `wall` to other processes on the cores."""
-
-
-def run(cmd: Sequence[str]) -> Timed:
-    """Run a command to completion and time it."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(cmd)} exited with {proc.returncode}: {proc.stderr.decode(errors='replace').strip()}"
-        )
-    return Timed(elapsed, proc.stdout, cpu)
-
-
-def median_ms(values: Sequence[float]) -> float:
-    return statistics.median(values) * 1000
 
 
 def query_params(name: str, country: str) -> list[str]:
@@ -244,9 +123,8 @@ class Pin:
     """
 
     def __init__(self, root: Path) -> None:
-        self.store = EmbeddedStore(root)
-        self.packaged = packaged_sources()
-        self.build = self.store.ensure(self.packaged)
+        self.store = DefaultStore(root)
+        self.build = self.store.ensure()
         self.rebuilds = 0
         self.discarded = 0
 
@@ -257,12 +135,12 @@ class Pin:
     @contextlib.contextmanager
     def held(self) -> Iterator[BuildInfo]:
         for _ in range(5):
-            build = self.store.ensure(self.packaged)
+            build = self.store.ensure()
             if build.id != self.build.id:
                 self.rebuilds += 1
                 log(f"  the packaged files changed: store rebuilt ({build.id}), outside the timings")
                 self.build = build
-            with self.store.open_reader():
+            with self.store.builds.open_reader():  # not DefaultStore.open_reader: no second ensure
                 if self.current_id() == build.id:
                     yield build
                     return
@@ -272,7 +150,7 @@ class Pin:
         """Run `command(build)` on a held, up-to-date build: its timing and the build id."""
         for _ in range(3):
             with self.held() as build:
-                timed = run(command(build))
+                timed = benchlib.run_timed(command(build))
                 if self.current_id() == build.id:
                     return timed, build.id
             self.discarded += 1
@@ -284,7 +162,7 @@ def measure_query(
     name: str,
     pin: Pin,
     cli: str,
-    bare_script: Path,
+    bare_script: str,
     params: list[str],
     query_file: Path,
     repeat: int,
@@ -310,7 +188,7 @@ def measure_query(
                 log(f"  {source} changed: the bare script now runs the new text")
 
     def bare(build: BuildInfo) -> list[str]:
-        return [sys.executable, str(bare_script), str(build.db_path), str(query_file)]
+        return [sys.executable, bare_script, str(build.db_path), str(query_file)]
 
     def cli_command(_build: BuildInfo) -> list[str]:
         return [cli, "--store", root, "query", name, *params, "--format", "csv"]
@@ -389,37 +267,37 @@ def _diff(reference: bytes, other: bytes, limit: int = 60) -> str:
 def measure_startup(commands: dict[str, list[str]], repeat: int) -> dict[str, dict[str, list[float]]]:
     """Wall and CPU times of short commands, interleaved, after one warm-up each."""
     for cmd in commands.values():
-        run(cmd)
+        benchlib.run_timed(cmd)
     times: dict[str, dict[str, list[float]]] = {label: {"wall": [], "cpu": []} for label in commands}
     for _ in range(repeat):
         for label, cmd in commands.items():
-            timed = run(cmd)
+            timed = benchlib.run_timed(cmd)
             times[label]["wall"].append(timed.wall)
             times[label]["cpu"].append(timed.cpu)
     return times
 
 
-def measure_phases(argv: list[str], repeat: int) -> dict[str, float]:
-    """Median seconds per step of the CLI's --show-query path (see PHASES_SCRIPT)."""
-    samples: dict[str, list[float]] = {}
+def measure_phases(argv: list[str], repeat: int) -> list[tuple[str, int, float]]:
+    """Median seconds per step of the CLI's --show-query path, with each step's depth (a row of depth 1 is
+    part of the row of depth 0 above it): bench/children/cli_phases.py, after one warm-up run."""
+    samples: dict[tuple[str, int], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="erasmus-kg-bench-") as tmp:
         out = Path(tmp) / "phases.json"
         for i in range(repeat + 1):
-            run([sys.executable, "-c", PHASES_SCRIPT, str(out), *argv])
+            benchlib.run_timed([sys.executable, benchlib.child("cli_phases"), str(out), *argv])
             if i == 0:
                 continue  # warm-up
-            for label, seconds in json.loads(out.read_text()).items():
-                samples.setdefault(label, []).append(seconds)
-    return {label: statistics.median(values) for label, values in samples.items()}
+            for label, depth, seconds in json.loads(out.read_text()):
+                samples.setdefault((label, depth), []).append(seconds)
+    return [(label, depth, statistics.median(values)) for (label, depth), values in samples.items()]
 
 
 def measure_imports(argv: list[str], repeat: int = 5, top: int = 12) -> list[tuple[str, float]]:
     """The heaviest top-level imports of the CLI's --show-query path: (module, median cumulative ms)."""
-    code = f"from erasmus_kg.cli import main; main({argv!r})"
     samples: dict[str, list[float]] = {}
     for _ in range(repeat):
         proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", code],
+            [sys.executable, "-X", "importtime", benchlib.child("cli_main"), *argv],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=False,
@@ -437,68 +315,6 @@ def measure_imports(argv: list[str], repeat: int = 5, top: int = 12) -> list[tup
 
 # ------------------------------------------------------------------------------------------------------------
 # Report
-
-
-def machine() -> dict[str, str]:
-    import pyoxigraph
-
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram": ram,
-        "python": platform.python_version(),
-        "pyoxigraph": pyoxigraph.__version__,
-        "os": platform.platform(),
-        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "code": _code_version(),
-    }
-
-
-def _code_version() -> str:
-    """The commit, and which of queries/, src/, ontology/, data/ have uncommitted changes."""
-    repo = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "-C", str(repo), "status", "--porcelain", "--", "queries", "src", "ontology", "data"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-    dirty = sorted({line[3:].split("/", 1)[0] for line in status.splitlines() if line[3:]})
-    return f"commit {head}" + (
-        f", uncommitted changes in {', '.join(d + '/' for d in dirty)}" if dirty else ""
-    )
-
-
-def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[bool]) -> str:
-    lines = ["| " + " | ".join(header) + " |"]
-    lines.append("|" + "|".join("---:" if r else "---" for r in right) + "|")
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -542,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         get_query(name)  # an unknown name fails here, before anything is built
 
     started = time.perf_counter()
-    args.load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    args.load_before = benchlib.load_average()
     temporary = args.store is None
     root = Path(tempfile.mkdtemp(prefix="erasmus-kg-bench-store-")) if temporary else args.store.resolve()
     work = Path(tempfile.mkdtemp(prefix="erasmus-kg-bench-"))
@@ -555,9 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bench_store(root, args.projects, args.seed)
         pin = Pin(root)
-        cli = cli_executable()
-        bare = work / "bare.py"
-        bare.write_text(BARE_SCRIPT, encoding="utf-8")
+        cli = benchlib.executable("erasmus-kg")
 
         results = []
         budget = args.budget
@@ -569,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{name}: timing (SPARQL in {query_file})")
             results.append(
                 measure_query(
-                    name, pin, cli, bare, params, query_file, args.repeat, args.warmup, per_query_budget
+                    name, pin, cli, BARE_QUERY, params, query_file, args.repeat, args.warmup, per_query_budget
                 )
             )
             budget -= time.perf_counter() - query_started
@@ -582,7 +396,11 @@ def main(argv: list[str] | None = None) -> int:
             db = str(build.db_path)
             startup_cmds = {
                 "`python -c pass`": [sys.executable, "-c", "pass"],
-                "bare: `import pyoxigraph; Store.read_only(db)`": [sys.executable, "-c", BARE_OPEN, db],
+                "bare: `import pyoxigraph; Store.read_only(db)`": [
+                    sys.executable,
+                    benchlib.child("bare_open"),
+                    db,
+                ],
                 "`erasmus-kg --version`": [cli, "--version"],
                 f"`erasmus-kg query {first} ... --show-query`": [cli, *show_argv],
             }
@@ -594,18 +412,27 @@ def main(argv: list[str] | None = None) -> int:
         build = pin.build
         elapsed = time.perf_counter() - started
 
-        info = machine()
+        info = benchlib.machine()
         print(report(args, build, pin, results, startup, phases, imports, info, first, elapsed))
         if args.json:
             args.json.write_text(
                 json.dumps(
                     {
-                        "machine": info,
+                        "machine": {
+                            "nproc": str(info.nproc),
+                            "cpu": info.cpu,
+                            "ram": info.ram,
+                            "python": info.python,
+                            "pyoxigraph": info.pyoxigraph,
+                            "os": info.os,
+                            "load": info.load,
+                            "code": info.code,
+                        },
                         "store_triples": build.triples,
                         "bench_graph_triples": build.graphs[BENCH_GRAPH].triples,
                         "queries": results,
                         "startup_s": startup,
-                        "phases_s": phases,
+                        "phases_s": {label: seconds for label, _depth, seconds in phases},
                         "imports_ms": imports,
                         "elapsed_s": elapsed,
                         "store_rebuilds": pin.rebuilds,
@@ -628,17 +455,17 @@ def report(
     pin: Pin,
     results: list[dict],
     startup: dict[str, dict[str, list[float]]],
-    phases: dict[str, float],
+    phases: list[tuple[str, int, float]],
     imports: list[tuple[str, float]],
-    info: dict[str, str],
+    info: benchlib.Machine,
     first: str,
     elapsed: float,
 ) -> str:
     bench_triples = build.graphs[BENCH_GRAPH].triples
     out = [
-        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram']} RAM; Python {info['python']}, "
-        f"pyoxigraph {info['pyoxigraph']}; {info['os']}. Load average at the start: {args.load_before}, "
-        f"at the end: {info['load']}. Code: {info['code']}. Bytecode: "
+        f"Machine: {info.nproc} CPUs ({info.cpu}), {info.ram} RAM; Python {info.python}, "
+        f"pyoxigraph {info.pyoxigraph}; {info.os}. Load average at the start: {args.load_before}, "
+        f"at the end: {info.load}. Code: {info.code}. Bytecode: "
         + ("as the environment has it." if args.keep_env else "cached (temporary PYTHONPYCACHEPREFIX)."),
         f"Store: {build.triples:,} triples ({bench_triples:,} synthetic: {args.projects:,} projects, "
         f"seed {args.seed}; the rest packaged). Whole benchmark: {elapsed:.0f} s.",
@@ -726,21 +553,7 @@ def report(
         "are part of the row above them):",
         "",
     ]
-    order = [
-        ("import erasmus_kg.cli (click, store, ...)", ""),
-        ("lazy imports (querying, parameters, embedded, output)", ""),
-        ("import yaml (stored query header)", ""),
-        ("main() in all", ""),
-        ("store.ensure (manifest, stat packaged files)", "↳ "),
-        ("open_reader (flock, Store.read_only)", "↳ "),
-        ("get_query (read .rq, parse YAML header)", "↳ "),
-        ("resolve_all (parameters, incl. queries)", "↳ "),
-        ("parameter resolution queries", "↳ ↳ "),
-        ("process so far", ""),
-    ]
-    step_rows = [
-        [indent + label, f"{phases[label] * 1000:.1f}"] for label, indent in order if label in phases
-    ]
+    step_rows = [["↳ " * depth + label, f"{seconds * 1000:.1f}"] for label, depth, seconds in phases]
     out.append(markdown_table(["step", "ms"], step_rows, [False, True]))
     out += ["", "Heaviest top-level imports of that run (`python -X importtime`, cumulative, median ms):", ""]
     out.append(

@@ -14,8 +14,11 @@ the largest resident set of the child and of the workers it started):
    batches validated by pySHACL in worker processes alongside, then the new build;
 5. validating the imported graph in the store afterwards (what `erasmus-kg validate` adds for imports);
 6. `projects-by-country -p country=LT` and `country-collaborations`: the whole `erasmus-kg query` process
-   against a bare pyoxigraph script on the same store (medians; bench/query.py's bare script);
-7. JSON-LD export time, when the CLI has an `export` command.
+   against a bare pyoxigraph script on the same store (medians; measured by bench/query.py's code, against
+   its bare script bench/children/bare_query.py);
+7. the JSON-LD export: `erasmus-kg export --output FILE.jsonld`.
+
+The children it measures are bench/children/import_prp.py (steps 1, 3, 4) and validate_imports.py (step 5).
 
 It prints a Markdown table (and writes the figures as JSON with --json).
 """
@@ -24,84 +27,35 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import generate  # bench/generate.py (bench/ is sys.path[0] when this file is run)
+import benchlib  # bench/benchlib.py (bench/ is sys.path[0] when this file is run)
+import generate  # bench/generate.py
+from benchlib import log, markdown_table, median_ms
 
-VENV_BIN = Path(sys.executable).parent
+from erasmus_kg.store.default import DefaultStore
 
-CHILD = r"""
-import json, resource, sys, time
-from pathlib import Path
-from erasmus_kg.importing.run import import_file
-mode, csv_path, target, out = sys.argv[1:5]
-started = time.perf_counter()
-if mode == "nquads":
-    result = import_file("prp", Path(csv_path), output=Path(target), validate=False, progress=False)
-else:
-    result = import_file(
-        "prp", Path(csv_path), root=Path(target), validate=(mode == "validated"), progress=False
-    )
-figures = {
-    "wall_s": time.perf_counter() - started,
-    "timings": result.timings,
-    "triples": result.triples,
-    "rows": result.rows_imported,
-    "conforms": None if result.validation is None else result.validation.conforms,
-    "maxrss_self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "maxrss_workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-}
-Path(out).write_text(json.dumps(figures))
-"""
-
-VALIDATE_CHILD = r"""
-import json, sys, time
-from pathlib import Path
-from erasmus_kg.validation.batches import validate_imports
-started = time.perf_counter()
-result = validate_imports(Path(sys.argv[1]))
-figures = {"wall_s": time.perf_counter() - started, "conforms": result.conforms,
-           "triples": result.data_triples, "violations": len(result.violations)}
-Path(sys.argv[2]).write_text(json.dumps(figures))
-"""
+QUERIES = ("projects-by-country", "country-collaborations")
+COUNTRY = "LT"
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-MEASURED = r"""
-import json, resource, subprocess, sys, time
-started = time.perf_counter()
-proc = subprocess.run(sys.argv[2:], capture_output=True)
-wall = time.perf_counter() - started
-with open(sys.argv[1], "w") as f:
-    json.dump({"wall_s": wall, "peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-               "returncode": proc.returncode, "stderr": proc.stderr.decode(errors="replace")[-2000:]}, f)
-"""
-
-
-def child(cmd: list[str], work: Path) -> tuple[float, float]:
+def child(cmd: list[str]) -> tuple[float, float]:
     """Run a command in a fresh wrapper process; (wall seconds, peak resident set in MB of the command and its
-    descendants, from getrusage(RUSAGE_CHILDREN) in the wrapper)."""
-    out = work / "measured.json"
-    subprocess.run([sys.executable, "-c", MEASURED, str(out), *cmd], check=True)
-    figures = json.loads(out.read_text())
-    if figures["returncode"] != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {figures['returncode']}: {figures['stderr']}")
-    return figures["wall_s"], figures["peak_kb"] / 1024
+    descendants): `benchlib.run_measured`."""
+    measured = benchlib.run_measured(cmd)
+    return measured.wall, measured.peak_mb
 
 
 def import_step(mode: str, csv_path: Path, target: Path, work: Path) -> dict:
+    """One import (bench/children/import_prp.py) in a measured process: its figures, kept in the work
+    directory for --reuse."""
     out = work / f"figures-{mode}.json"
-    wall, peak = child([sys.executable, "-c", CHILD, mode, str(csv_path), str(target), str(out)], work)
+    wall, peak = child(
+        [sys.executable, benchlib.child("import_prp"), mode, str(csv_path), str(target), str(out)]
+    )
     figures = json.loads(out.read_text())
     figures["process_wall_s"] = wall
     figures["peak_rss_mb"] = peak
@@ -122,118 +76,58 @@ def reused(work: Path, step: str) -> dict | None:
     return figures
 
 
-def query_latency(store_root: Path, repeat: int) -> list[dict]:
-    import query as bench_query  # bench/query.py: the same bare script as the query benchmark
+def query_latency(store_root: Path, work: Path, repeat: int) -> list[dict]:
+    """The stored queries of QUERIES through the CLI against bench/query.py's bare script on the imported
+    store, measured as bench/query.py measures them (one warm-up pair, then `repeat` pairs, alternating which
+    goes first, each on a held, up-to-date build, every output compared)."""
+    import query as bench_query  # bench/query.py
 
-    bare_text = bench_query.BARE_SCRIPT
-    from erasmus_kg.store.builds import EmbeddedStore
-    from erasmus_kg.store.default import packaged_sources
-
-    cli = str(VENV_BIN / "erasmus-kg")
-    store = EmbeddedStore(store_root)
-    bare = store_root / "bare.py"
-    bare.write_text(bare_text)
+    pin = bench_query.Pin(store_root)
+    cli = benchlib.executable("erasmus-kg")
     rows = []
-    for name, params in (("projects-by-country", ["-p", "country=LT"]), ("country-collaborations", [])):
-        base = [cli, "--store", str(store_root), "query", name, *params]
-        text = subprocess.run([*base, "--show-query"], capture_output=True, check=True).stdout
-        query_file = store_root / f"{name}.rq"
-        query_file.write_bytes(text)
-        times: dict[str, list[float]] = {"bare": [], "cli": []}
-        outputs = {}
-        for i in range(repeat + 1):
-            # Others may edit the packaged files meanwhile: bring the store up to date first (untimed) and
-            # hold the build as a reader, so that the bare script's build is not collected under it.
-            build = store.ensure(packaged_sources())
-            with store.open_reader():
-                for which in (("bare", "cli"), ("cli", "bare"))[i % 2]:
-                    cmd = (
-                        [sys.executable, str(bare), str(build.db_path), str(query_file)]
-                        if which == "bare"
-                        else [*base, "--format", "csv"]
-                    )
-                    started = time.perf_counter()
-                    proc = subprocess.run(cmd, capture_output=True, check=True)
-                    if i:  # the first pair warms the caches
-                        times[which].append(time.perf_counter() - started)
-                    outputs[which] = proc.stdout
+    for name in QUERIES:
+        params = bench_query.query_params(name, COUNTRY)
+        r = bench_query.measure_query(
+            name,
+            pin,
+            cli,
+            bench_query.BARE_QUERY,
+            params,
+            work / f"{name}.rq",
+            repeat,
+            warmup=1,
+            budget=1e9,  # no budget: `repeat` pairs whatever they take
+        )
         rows.append(
             {
                 "query": name,
-                "bare_ms": statistics.median(times["bare"]) * 1000,
-                "cli_ms": statistics.median(times["cli"]) * 1000,
-                "rows": outputs["cli"].count(b"\n") - 1,
-                "identical": outputs["cli"] == outputs["bare"],
+                "bare_ms": median_ms(r["bare_s"]),
+                "cli_ms": median_ms(r["cli_s"]),
+                "rows": r["rows"],
+                "identical": r["identical"],
             }
         )
     return rows
 
 
-EXPORT_CHILD = r"""
-import json, sys, time
-from pathlib import Path
-import pyoxigraph
-from erasmus_kg.export import export
-store = pyoxigraph.Store.read_only(sys.argv[1])
-started = time.perf_counter()
-with open(sys.argv[2], "wb") as out:
-    nodes = export(store, "jsonld", out)
-Path(sys.argv[3]).write_text(json.dumps({"seconds": time.perf_counter() - started, "nodes": nodes}))
-"""
-
-
 def export_time(store_root: Path, work: Path) -> dict:
-    """Compact JSON-LD of the whole store: `erasmus-kg export` when the CLI has it, else the library's
-    `erasmus_kg.export.export(store, "jsonld", out)` in a child process; skipped when neither exists."""
-    from erasmus_kg.store.builds import EmbeddedStore
-    from erasmus_kg.store.default import packaged_sources
-
+    """Compact JSON-LD of the whole store by `erasmus-kg export --output FILE.jsonld`, and its peak memory."""
     target = work / "export.jsonld"
-    cli = str(VENV_BIN / "erasmus-kg")
-    store = EmbeddedStore(store_root)
-    build = store.ensure(packaged_sources())
-    if subprocess.run([cli, "export", "--help"], capture_output=True, check=False).returncode == 0:
-        with store.open_reader():
-            wall, peak = child([cli, "--store", str(store_root), "export", "--output", str(target)], work)
-        figures = {"seconds": wall, "peak_rss_mb": peak, "how": "`erasmus-kg export --output FILE.jsonld`"}
-    else:
-        try:
-            import erasmus_kg.export  # noqa: F401
-        except ImportError:
-            return {"note": "skipped: neither `erasmus-kg export` nor erasmus_kg.export exists yet"}
-        out = work / "figures-export.json"
-        with store.open_reader():
-            wall, peak = child(
-                [sys.executable, "-c", EXPORT_CHILD, str(build.db_path), str(target), str(out)], work
-            )
-        figures = {
-            **json.loads(out.read_text()),
-            "peak_rss_mb": peak,
-            "how": "`erasmus_kg.export.export(store, 'jsonld', out)` (the CLI has no `export` command yet)",
-        }
+    cli = benchlib.executable("erasmus-kg")
+    # Others may edit the packaged files meanwhile: bring the store up to date first (untimed) and hold the
+    # build as a reader while the export runs.
+    with DefaultStore(store_root).open_reader():
+        wall, peak = child([cli, "--store", str(store_root), "export", "--output", str(target)])
+    figures = {"seconds": wall, "peak_rss_mb": peak, "how": "`erasmus-kg export --output FILE.jsonld`"}
     figures["bytes"] = target.stat().st_size
     target.unlink()
     return figures
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem = int(
-            next(
-                x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")
-            ).split()[1]
-        )
-        memory = f"{mem / 1024 / 1024:.0f} GB RAM"
-    except (OSError, StopIteration, ValueError):
-        memory = "? RAM"
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory}, Python {platform.python_version()}, {platform.system()}"
-    )
+    m = benchlib.machine()
+    memory = "? RAM" if m.ram_gib is None else f"{m.ram_gib:.0f} GB RAM"
+    return f"{m.nproc} cores ({m.cpu}), {memory}, Python {m.python}, {m.system}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline_dir = work / "baseline"
     shutil.rmtree(baseline_dir, ignore_errors=True)
     wall, peak = child(
-        [str(VENV_BIN / "oxigraph"), "load", "--location", str(baseline_dir), "--file", str(nquads)], work
+        [benchlib.executable("oxigraph"), "load", "--location", str(baseline_dir), "--file", str(nquads)]
     )
     figures["baseline"] = {"wall_s": wall, "peak_rss_mb": peak}
     shutil.rmtree(baseline_dir, ignore_errors=True)
@@ -311,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         out = work / "figures-store-validation.json"
         figures["store_validation"] = earlier("store-validation")
         if not figures["store_validation"]:
-            wall, peak = child([sys.executable, "-c", VALIDATE_CHILD, str(store_root), str(out)], work)
+            wall, peak = child(
+                [sys.executable, benchlib.child("validate_imports"), str(store_root), str(out)]
+            )
             figures["store_validation"] = {
                 **json.loads(out.read_text()),
                 "process_wall_s": wall,
@@ -320,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             out.write_text(json.dumps(figures["store_validation"]))
     if "queries" not in skip:
         log("6. query latency")
-        figures["queries"] = query_latency(store_root, args.repeat)
+        figures["queries"] = query_latency(store_root, work, args.repeat)
     if "export" not in skip:
         log("7. JSON-LD export")
         figures["export"] = export_time(store_root, work)
@@ -335,45 +231,49 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(f: dict) -> str:
     base = f["baseline"]["wall_s"]
+
+    def row(step: str, figures: dict, wall: float) -> list[str]:
+        return [step, f"{wall:.1f} s", f"{wall / base:.2f}x", f"{figures['peak_rss_mb']:.0f} MB"]
+
+    steps = [
+        row("rows -> N-Quads, no validation (`--output`)", f["nquads"], f["nquads"]["wall_s"]),
+        row("baseline: `oxigraph load` of those N-Quads", f["baseline"], base),
+        row("import without validation (rows -> store)", f["import_plain"], f["import_plain"]["wall_s"]),
+    ]
+    if "import_validated" in f:
+        v = f["import_validated"]
+        t = v["timings"]
+        step = (
+            f"**the whole import, validated** (rows {t['rows']:.1f} s with validation alongside, then "
+            f"{t.get('validation', 0):.1f} s waiting for it, load {t['load']:.1f} s)"
+        )
+        steps.append(row(step, v, v["wall_s"]))
+    if "store_validation" in f:
+        s = f["store_validation"]
+        verdict = "conforms" if s["conforms"] else f"{s['violations']} violations"
+        step = f"validating the imported graph in the store ({s['triples']:,} triples, {verdict})"
+        steps.append([step, f"{s['wall_s']:.1f} s", "", f"{s['peak_rss_mb']:.0f} MB"])
     lines = [
         f"### {f['projects']:,} projects ({f['csv_mb']:.0f} MB CSV, {f['nquads']['triples']:,} triples)",
         "",
         f"Machine: {f['machine']}. Command: `{f['command']}`.",
         "",
-        "| step | wall time | vs baseline | peak memory |",
-        "| --- | ---: | ---: | ---: |",
-        f"| rows -> N-Quads, no validation (`--output`) | {f['nquads']['wall_s']:.1f} s | "
-        f"{f['nquads']['wall_s'] / base:.2f}x | {f['nquads']['peak_rss_mb']:.0f} MB |",
-        f"| baseline: `oxigraph load` of those N-Quads | {base:.1f} s | 1.00x | "
-        f"{f['baseline']['peak_rss_mb']:.0f} MB |",
-        f"| import without validation (rows -> store) | {f['import_plain']['wall_s']:.1f} s | "
-        f"{f['import_plain']['wall_s'] / base:.2f}x | {f['import_plain']['peak_rss_mb']:.0f} MB |",
+        markdown_table(["step", "wall time", "vs baseline", "peak memory"], steps, [False, True, True, True]),
     ]
-    if "import_validated" in f:
-        v = f["import_validated"]
-        t = v["timings"]
-        lines.append(
-            f"| **the whole import, validated** (rows {t['rows']:.1f} s with validation alongside, then "
-            f"{t.get('validation', 0):.1f} s waiting for it, load {t['load']:.1f} s) | {v['wall_s']:.1f} s | "
-            f"{v['wall_s'] / base:.2f}x | {v['peak_rss_mb']:.0f} MB |"
-        )
-    if "store_validation" in f:
-        s = f["store_validation"]
-        lines.append(
-            f"| validating the imported graph in the store ({s['triples']:,} triples, "
-            f"{'conforms' if s['conforms'] else str(s['violations']) + ' violations'}) | "
-            f"{s['wall_s']:.1f} s | | "
-            f"{s['peak_rss_mb']:.0f} MB |"
-        )
     if "queries" in f:
-        lines += ["", "| query | bare pyoxigraph | `erasmus-kg query` | ratio | rows | same output |",
-                  "| --- | ---: | ---: | ---: | ---: | --- |"]  # fmt: skip
-        for q in f["queries"]:
-            lines.append(
-                f"| {q['query']} | {q['bare_ms']:.0f} ms | {q['cli_ms']:.0f} ms | "
-                f"{q['cli_ms'] / q['bare_ms']:.2f} | "
-                f"{q['rows']} | {'yes' if q['identical'] else 'no'} |"
-            )
+        queries = [
+            [
+                q["query"],
+                f"{q['bare_ms']:.0f} ms",
+                f"{q['cli_ms']:.0f} ms",
+                f"{q['cli_ms'] / q['bare_ms']:.2f}",
+                q["rows"],
+                "yes" if q["identical"] else "no",
+            ]
+            for q in f["queries"]
+        ]
+        header = ["query", "bare pyoxigraph", "`erasmus-kg query`", "ratio", "rows", "same output"]
+        lines += ["", markdown_table(header, queries, [False, True, True, True, True, False])]
     e = f.get("export")
     if e is not None:
         size, peak = e.get("bytes", 0) / 1e6, e.get("peak_rss_mb", 0)

@@ -1,0 +1,130 @@
+"""The CLI's time per step (bench/query.py): its `--show-query` path, the library's steps wrapped in timers.
+
+    python bench/children/cli_phases.py STEPS.json [erasmus-kg arguments...]
+
+Imports the CLI, wraps the functions the stored-query path goes through, runs `erasmus_kg.cli.main(arguments)`
+in this process and writes [[label, depth, seconds], ...] to STEPS.json in the order of `STEPS` (a row of
+depth 1 is part of the row of depth 0 above it, and so on). Everything but running the stored query and
+writing its results is timed.
+
+Written for the package as laid out by issue #10: the CLI goes through `erasmus_kg.store.default.DefaultStore`
+(ensure), `erasmus_kg.store.builds.EmbeddedStore` (open_reader), `erasmus_kg.query.catalogue.get_query`,
+`erasmus_kg.query.running` (get_query, resolve_all) and `erasmus_kg.query.targets.StoreTarget.query`. When
+the CLI no longer calls one of them, this script fails (exit status 3) rather than print a table without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+IMPORT_CLI = "import erasmus_kg.cli (click, errors)"
+LAZY_IMPORTS = "lazy imports (query.catalogue, targets, output, parameters, running)"
+IMPORT_YAML = "import yaml (stored query header)"
+MAIN = "main() in all"
+ENSURE = "store.ensure (packaged sources, manifest, stat packaged files)"
+OPEN_READER = "open_reader (flock, Store.read_only)"
+GET_QUERY = "get_query (read .rq, parse YAML header)"
+RESOLVE_ALL = "resolve_all (parameters, incl. queries)"
+TARGET_QUERY = "parameter resolution queries"
+PROCESS = "process so far"
+
+STEPS = (
+    (IMPORT_CLI, 0),
+    (LAZY_IMPORTS, 0),
+    (IMPORT_YAML, 0),
+    (MAIN, 0),
+    (ENSURE, 1),
+    (OPEN_READER, 1),
+    (GET_QUERY, 1),
+    (RESOLVE_ALL, 1),
+    (TARGET_QUERY, 2),
+    (PROCESS, 0),
+)
+WRAPPED = (ENSURE, OPEN_READER, GET_QUERY, RESOLVE_ALL, TARGET_QUERY)
+
+
+def main(argv: list[str]) -> int:
+    out_path, cli_argv = argv[0], argv[1:]
+    t: dict[str, float] = {}
+    start = time.perf_counter()
+    import erasmus_kg.cli as cli
+
+    t[IMPORT_CLI] = time.perf_counter() - start
+    s = time.perf_counter()
+    import erasmus_kg.query.catalogue as catalogue
+    import erasmus_kg.query.output
+    import erasmus_kg.query.parameters  # noqa: F401 (imported to time it)
+    import erasmus_kg.query.running as running
+    import erasmus_kg.query.targets as targets
+
+    t[LAZY_IMPORTS] = time.perf_counter() - s
+    s = time.perf_counter()
+    import yaml  # noqa: F401
+
+    t[IMPORT_YAML] = time.perf_counter() - s
+    from erasmus_kg.store.builds import EmbeddedStore
+    from erasmus_kg.store.default import DefaultStore
+
+    def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            s = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                t[label] = t.get(label, 0.0) + time.perf_counter() - s
+
+        return wrapper
+
+    def patch(owner: object, name: str, replacement: object) -> None:
+        setattr(owner, name, replacement)
+
+    def wrap(label: str, *places: tuple[object, str]) -> None:
+        """Replace the function at each (owner, attribute) by one timed wrapper of the first one."""
+        wrapper = timed(label, getattr(*places[0]))
+        for owner, name in places:
+            patch(owner, name, wrapper)
+
+    original_open_reader = EmbeddedStore.open_reader
+
+    @contextlib.contextmanager
+    def open_reader(self: EmbeddedStore) -> Iterator[Any]:
+        s = time.perf_counter()
+        with original_open_reader(self) as reader:
+            t[OPEN_READER] = t.get(OPEN_READER, 0.0) + time.perf_counter() - s
+            yield reader
+
+    wrap(ENSURE, (DefaultStore, "ensure"))
+    wrap(GET_QUERY, (catalogue, "get_query"), (running, "get_query"))  # running imported it by name
+    wrap(RESOLVE_ALL, (running, "resolve_all"))
+    wrap(TARGET_QUERY, (targets.StoreTarget, "query"))
+    patch(EmbeddedStore, "open_reader", open_reader)
+
+    s = time.perf_counter()
+    try:
+        cli.main(cli_argv)
+    except SystemExit as e:
+        if e.code not in (0, None):
+            raise
+    t[MAIN] = time.perf_counter() - s
+    t[PROCESS] = time.perf_counter() - start
+    missing = [label for label in WRAPPED if label not in t]
+    if missing:
+        print(
+            f"bench/children/cli_phases.py: the CLI did not call {', '.join(missing)}: the package changed, "
+            "update the wrappers",
+            file=sys.stderr,
+        )
+        return 3
+    steps = [[label, depth, t[label]] for label, depth in STEPS]
+    Path(out_path).write_text(json.dumps(steps), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
