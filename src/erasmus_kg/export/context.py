@@ -208,7 +208,8 @@ class JsonLdContext:
 def published_context_document() -> dict[str, Any]:
     """The context document kept in the repository (ontology/context.jsonld), parsed."""
     path = context_file()
-    return json.loads(path.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
 
 
 @cache

@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -94,7 +94,7 @@ def write_jsonld(
     context: str = "link",
     frame: str | None = None,
     jsonld_context: JsonLdContext | None = None,
-    context_value: str | dict | None = None,
+    context_value: str | dict[str, Any] | None = None,
 ) -> int:
     """Compact JSON-LD. `jsonld_context`/`context_value` replace the published context (for tests)."""
     if jsonld_context is None:

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from erasmus_kg.export.context import XSD_STRING
 from erasmus_kg.export.jsonld import RDF_TYPE, NodeEncoder
-from erasmus_kg.export.merged import Pair, Subject, graph_order, subject_pairs
+from erasmus_kg.export.merged import GraphName, Pair, Subject, graph_order, subject_of, subject_pairs
 from erasmus_kg.namespaces import EKG
 
 DCTERMS = "http://purl.org/dc/terms/"
@@ -78,12 +78,12 @@ def project_subjects(store: ox.Store) -> Iterator[ox.NamedNode | ox.BlankNode]:
     for index, graph in enumerate(graphs):
         earlier = graphs[:index]
         for quad in store.quads_for_pattern(None, rdf_type, project, graph):
-            subject = quad.subject
+            subject = subject_of(quad)
             if not any(_holds(store, subject, rdf_type, project, other) for other in earlier):
                 yield subject
 
 
-def _holds(store: ox.Store, s: Subject, p: ox.NamedNode, o: ox.NamedNode, graph: object) -> bool:
+def _holds(store: ox.Store, s: Subject, p: ox.NamedNode, o: ox.NamedNode, graph: GraphName) -> bool:
     return next(iter(store.quads_for_pattern(s, p, o, graph)), None) is not None
 
 

@@ -74,6 +74,7 @@ class NodeEncoder:
         sets: set[str] = set()
         language_maps: dict[str, dict[str, list[str]]] = {}
         types: set[str] = set()
+        value: Any  # a JSON value: a string, a number, a boolean or an object
 
         for predicate, obj in pairs:
             piri = predicate.value
