@@ -27,7 +27,7 @@ from erasmus_kg import resources
 from erasmus_kg.errors import UsageError
 from erasmus_kg.export.context import context_file
 from erasmus_kg.html import copy_static, render
-from erasmus_kg.namespaces import EKG, PREFIXES
+from erasmus_kg.namespaces import EKG, PREFIXES, compact
 
 OWL = PREFIXES["owl"]
 RDF = PREFIXES["rdf"]
@@ -93,7 +93,7 @@ class OntologyDoc:
 @dataclass(frozen=True)
 class Ref:
     """Where a link to a term goes and what it shows: an anchor on the page for our own terms, else the
-    IRI itself, shown compacted."""
+    IRI itself, shown as a prefixed name (`namespaces.compact`) when it has one."""
 
     href: str
     text: str
@@ -160,7 +160,7 @@ class _Page:
         if iri in self.documented:
             local = iri[len(EKG) :]
             return Ref(f"#{local}", f"ekg:{local}")
-        return Ref(iri, _compact(iri))
+        return Ref(iri, compact(iri) or iri)
 
     # ------------------------------------------------------------------------------------------------------
     # Reading the ontology
@@ -259,14 +259,3 @@ class _Page:
 def _first(texts: Texts, lang: str) -> str | None:
     values = texts.get(lang)
     return values[0] if values else None
-
-
-def _compact(iri: str) -> str:
-    """`prefix:local` for the longest namespace of PREFIXES that `iri` starts with and is longer than (a
-    non-empty local name), else the IRI itself."""
-    best = max(
-        ((prefix, ns) for prefix, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
-        key=lambda item: len(item[1]),
-        default=None,
-    )
-    return iri if best is None else f"{best[0]}:{iri[len(best[1]) :]}"
