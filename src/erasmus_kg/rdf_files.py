@@ -80,13 +80,3 @@ def syntax_error(path: Path, exc: Exception) -> InputFileError:
     if isinstance(exc, OSError):
         return InputFileError(path, exc.strerror or str(exc))
     return InputFileError(path, str(exc))
-
-
-def parse_file(path: Path, fmt: str | None = None) -> list[ox.Quad]:
-    """Parse a whole RDF file with pyoxigraph. For small files (validation, tests); stores load by path."""
-    check_readable(path)
-    name = rdf_format(path, fmt)
-    try:
-        return list(ox.parse(path=str(path), format=OX_FORMATS[name]))
-    except (SyntaxError, UnicodeDecodeError, OSError, ValueError) as exc:
-        raise syntax_error(path, exc) from None
