@@ -8,8 +8,10 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg import resources
-from erasmus_kg.importing.common import COUNTRY, CountryCodes, T, iri
+from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.run import ImportRefused, import_file
+from erasmus_kg.importing.terms import T, iri
+from erasmus_kg.namespaces import COUNTRY
 from erasmus_kg.validation import batches as batch_validation
 from erasmus_kg.validation.shacl import (
     ValidationResult,

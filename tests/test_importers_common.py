@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from erasmus_kg.importing.common import (
-    CountryCodes,
-    Problem,
-    literal,
-    normalise_name,
-    organisation_iri,
-    organisation_key,
-    slug,
-)
+from erasmus_kg.importing.countries import CountryCodes
+from erasmus_kg.importing.identity import normalise_name, organisation_iri, organisation_key, slug
+from erasmus_kg.importing.rows import Problem
+from erasmus_kg.importing.terms import literal
 
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 
@@ -83,7 +80,7 @@ def test_slugs_and_literals() -> None:
     assert literal("plain") == '"plain"'
 
 
-def test_a_problem_line_names_file_row_and_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_problem_line_names_file_row_and_column(tmp_path: Path) -> None:
     problem = Problem(7, "Call year", "'2O17' is not a year (four digits)")
     assert (
         problem.line(tmp_path / "x.csv")

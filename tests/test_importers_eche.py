@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.importing.common import organisation_iri, organisation_key
 from erasmus_kg.importing.eche import parse_date
+from erasmus_kg.importing.identity import organisation_iri, organisation_key
 from erasmus_kg.importing.run import import_file
 
 from .import_helpers import (

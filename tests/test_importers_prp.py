@@ -8,7 +8,7 @@ import pytest
 
 from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing import prp
-from erasmus_kg.importing.common import normalise_name, organisation_iri, organisation_key
+from erasmus_kg.importing.identity import normalise_name, organisation_iri, organisation_key
 from erasmus_kg.importing.run import import_file
 
 from .import_helpers import (

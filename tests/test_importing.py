@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from erasmus_kg.errors import InputFileError, UsageError
-from erasmus_kg.importing.common import T, iri
-from erasmus_kg.importing.run import ImportRefused, Progress, import_file
+from erasmus_kg.importing.run import ImportRefused, import_file
+from erasmus_kg.importing.terms import T, iri
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
 from erasmus_kg.store.builds import EmbeddedStore
@@ -154,20 +153,3 @@ def test_usage_errors() -> None:
         import_file("prp", Path("/nonexistent/export.csv"))
     with pytest.raises(InputFileError, match="cannot write: /nonexistent is not a directory"):
         import_file("prp", SAMPLE, output=Path("/nonexistent/out.nq"))
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_shows_rows_per_second_on_a_terminal_only() -> None:
-    terminal, pipe = _Terminal(), io.StringIO()
-    for stream in (terminal, pipe):
-        meter = Progress("import prp x.csv", stream=stream)
-        for _ in range(300):
-            meter.row()
-        meter.done()
-    assert pipe.getvalue() == ""
-    assert terminal.getvalue().startswith("\rimport prp x.csv: 300 rows, ")
-    assert terminal.getvalue().endswith(" rows/s   \n")

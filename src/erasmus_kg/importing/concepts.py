@@ -21,10 +21,15 @@ import pyoxigraph as ox
 
 from erasmus_kg import resources
 from erasmus_kg.importing import prp_terms
-from erasmus_kg.importing.common import SKOS, T, iri, literal, normalise_name, slug
 from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.identity import normalise_name, slug
 from erasmus_kg.importing.sink import GraphSink
-from erasmus_kg.namespaces import ID, VOCAB
+from erasmus_kg.importing.terms import T, iri, literal
+from erasmus_kg.namespaces import ID, PREFIXES, VOCAB
+
+_SKOS = PREFIXES["skos"]
+_ACTION = PREFIXES["action"]
+_SECTOR = PREFIXES["sector"]
 
 ACTION_SCHEME = VOCAB + "action"
 TOPIC_SCHEME = VOCAB + "topic"
@@ -35,8 +40,8 @@ ORGANISATION_TYPE_SCHEME = VOCAB + "organisation-type"
 @cache
 def packaged_actions() -> tuple[dict[str, str], dict[str, str]]:
     """The action concepts of data/vocabularies.ttl: (notation -> IRI, normalised label -> IRI)."""
-    in_scheme, notation = SKOS + "inScheme", SKOS + "notation"
-    labels = (SKOS + "prefLabel", SKOS + "altLabel")
+    in_scheme, notation = _SKOS + "inScheme", _SKOS + "notation"
+    labels = (_SKOS + "prefLabel", _SKOS + "altLabel")
     triples = list(ox.parse(path=str(resources.data_dir() / "vocabularies.ttl"), format=ox.RdfFormat.TURTLE))
     actions = {
         t.subject.value for t in triples if t.predicate.value == in_scheme and t.object.value == ACTION_SCHEME
@@ -99,7 +104,7 @@ class Concepts:
         if term is not None and term.code and code and term.code != code:
             term = None  # the label names another code than the identifier: trust the identifier
         local = code or (slug(term.en) if term else slug(action_type))
-        node = self._mint("action", code or normalise_name(action_type), VOCAB + "action/" + local)
+        node = self._mint("action", code or normalise_name(action_type), _ACTION + local)
         if self._sink.known(node):
             return node
         broader = iri(term.broader) if term and term.broader else key
@@ -118,7 +123,7 @@ class Concepts:
         for alt in term.alt_en if term else ():
             self._sink.add(node, T.alt_label, literal(alt, language="en"))
         if term and term.sector:
-            self._sink.add(node, T.sector, iri(VOCAB + "sector/" + term.sector))
+            self._sink.add(node, T.sector, iri(_SECTOR + term.sector))
         return node
 
     def key_action(self, text: str, code: str | None) -> str | None:
@@ -130,9 +135,7 @@ class Concepts:
         if found is not None:
             return iri(found)
         term = _KEY_ACTION_TERMS.get(normalise_name(text))
-        node = self._mint(
-            "key-action", normalise_name(text), VOCAB + "action/" + slug(term.en if term else text)
-        )
+        node = self._mint("key-action", normalise_name(text), _ACTION + slug(term.en if term else text))
         if not self._sink.known(node):
             self._sink.describe(node, T.action_class)
             self._scheme_member(node, ACTION_SCHEME, top=True)

@@ -14,7 +14,7 @@ and ekg:url (website); each row is an ekg:ErasmusCharter (dcterms:identifier: th
 ekg:validFrom, ekg:validUntil: xsd:date) held by it (ekg:charterHolder).
 
 Identity. An institution is the organisation with its normalised name and country, the same IRI as a project
-organisation of that name and country (`common.organisation_iri`), so an ECHE import and a project export
+organisation of that name and country (`identity.organisation_iri`), so an ECHE import and a project export
 meet without any lookup. Two exceptions:
 
 - an organisation of another graph of the store with the same PIC (and country) is the same institution: its
@@ -29,29 +29,21 @@ Rows of one institution (same PIC and name, e.g. a second charter) describe one 
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.importing.common import (
-    BadRow,
-    CountryCodes,
-    Problem,
-    T,
-    clean,
-    iri,
-    literal,
-    organisation_iri,
-    organisation_key,
-    segment,
-)
+from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.identity import organisation_iri, organisation_key, segment
+from erasmus_kg.importing.importer import Importer
+from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, read_csv
 from erasmus_kg.importing.sink import GraphSink
-from erasmus_kg.namespaces import ID, VOCAB
+from erasmus_kg.importing.terms import T, iri, literal
+from erasmus_kg.namespaces import ID, PREFIXES
 
 COLUMNS = (
     "Proposal number",
@@ -71,7 +63,7 @@ COLUMNS = (
 
 MISSING = "#N/A"
 CHARTER = ID + "erasmus-charter/"
-HIGHER_EDUCATION = iri(VOCAB + "organisation-kind/higher-education-institution")
+HIGHER_EDUCATION = iri(PREFIXES["orgkind"] + "higher-education-institution")
 
 _DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -98,41 +90,29 @@ def parse_date(text: str) -> datetime.date:
         raise ValueError(f"{text!r} is not a date (M/D/YYYY or DD/MM/YYYY)") from None
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+CSV = CsvLayout("cp1252", "Windows-1252 text", delimiter=";", skip_blank_rows=True)
+"""The list as published: Windows-1252, semicolon-separated, blank rows (one before the header) left out."""
+
+
+def read_rows(path: Path) -> Iterator[Row]:
     """(row number as a spreadsheet shows it, cells) for each data row; the header is checked."""
-    number = 0
-    try:
-        with path.open(encoding="cp1252", newline="") as handle:
-            reader = csv.reader(handle, delimiter=";")
-            header = None
-            for number, cells in enumerate(reader, start=1):  # noqa: B007 - used after the loop
-                if not any(cell.strip() for cell in cells):
-                    continue
-                header = [cell.strip() for cell in cells]
-                break
-            if header is None:
-                raise InputFileError(path, "the file is empty: expected the header of the ECHE list")
-            while header and header[-1] == "":
-                header.pop()
-            if tuple(header) != COLUMNS:
-                raise InputFileError(
-                    path, f"the header is not that of the ECHE list (expected: {';'.join(COLUMNS)})", number
-                )
-            header_row = number
-            for number, cells in enumerate(reader, start=header_row + 1):
-                if not any(cell.strip() for cell in cells):
-                    continue
-                yield number, cells
-    except UnicodeDecodeError:
-        raise InputFileError(path, "is not Windows-1252 text", number + 1) from None
-    except csv.Error as exc:
-        raise InputFileError(path, f"not a readable CSV file ({exc})", number + 1) from None
-    except OSError as exc:
-        raise InputFileError(path, exc.strerror or str(exc)) from None
+    return read_csv(path, CSV, lambda header, row: check_header(path, header, row))
+
+
+def check_header(path: Path, header: list[str] | None, row: int) -> None:
+    if header is None:
+        raise InputFileError(path, "the file is empty: expected the header of the ECHE list")
+    names = [cell.strip() for cell in header]
+    while names and names[-1] == "":
+        names.pop()
+    if tuple(names) != COLUMNS:
+        raise InputFileError(
+            path, f"the header is not that of the ECHE list (expected: {';'.join(COLUMNS)})", row
+        )
 
 
 @dataclass
-class _Row:
+class _CheckedRow:
     number: int
     values: list[str]
     key: tuple[str, str]
@@ -140,15 +120,14 @@ class _Row:
     end: datetime.date | None
 
 
-class CharterRows:
-    """Maps the ECHE list into a `GraphSink`: `rows()` reads and checks every row, `map` stages one
-    institution (all its rows) at a time."""
+class CharterImporter(Importer):
+    """Maps the ECHE list into a `GraphSink`: every row is read and checked first, then each institution
+    (all its rows) is staged and committed at once."""
+
+    kind = "eche"
 
     def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
-        self.path = path
-        self._sink = sink
-        self._source = source
-        self._existing = existing
+        super().__init__(path, sink, source, existing)
         self._countries = CountryCodes.packaged()
         self._charters: dict[str, int] = {}
 
@@ -161,10 +140,22 @@ class CharterRows:
     def source_format(self) -> str:
         return "text/csv"
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Iterator[Row]:
         return read_rows(self.path)
 
-    def check(self, number: int, cells: list[str]) -> _Row:
+    def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
+        checked = []
+        for number, cells in rows:
+            try:
+                checked.append(self.check(number, cells))
+            except BadRow as bad:
+                bad_row(bad)
+        for node, institution in self.group(checked):
+            self.map(node, institution)
+            self._sink.commit()
+        return len(checked)
+
+    def check(self, number: int, cells: list[str]) -> _CheckedRow:
         """The values of a row, checked; BadRow names every bad cell."""
         cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)] if len(cells) != len(COLUMNS) else cells
         values = [_value(cell) for cell in cells]
@@ -210,14 +201,14 @@ class CharterRows:
             raise BadRow(problems)
         self._charters[charter] = number
         country = self._countries.eu_code(values[_COUNTRY])
-        return _Row(number, values, organisation_key(values[_NAME], country), start, end)
+        return _CheckedRow(number, values, organisation_key(values[_NAME], country), start, end)
 
-    def group(self, rows: list[_Row]) -> list[tuple[str, list[_Row]]]:
+    def group(self, rows: list[_CheckedRow]) -> list[tuple[str, list[_CheckedRow]]]:
         """The institutions (serialised IRI, their rows), in the order of their first row."""
         pics: dict[tuple[str, str], set[str]] = {}
         for row in rows:
             pics.setdefault(row.key, set()).add(row.values[_PIC])
-        groups: dict[str, list[_Row]] = {}
+        groups: dict[str, list[_CheckedRow]] = {}
         for row in rows:
             pic = row.values[_PIC]
             country = self._countries.serialised(row.values[_COUNTRY])
@@ -229,7 +220,7 @@ class CharterRows:
             groups.setdefault(node, []).append(row)
         return list(groups.items())
 
-    def map(self, node: str, rows: list[_Row]) -> None:
+    def map(self, node: str, rows: list[_CheckedRow]) -> None:
         """Stage one institution and its charters."""
         add = self._sink.add
         self._sink.describe(node, T.organisation_class)
@@ -265,7 +256,7 @@ class CharterRows:
         for row in rows:
             self._charter(node, row)
 
-    def _charter(self, holder: str, row: _Row) -> None:
+    def _charter(self, holder: str, row: _CheckedRow) -> None:
         add = self._sink.add
         node = iri(self._charter_iri(row.values))
         self._sink.describe(node, T.charter_class)

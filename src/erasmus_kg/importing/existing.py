@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from erasmus_kg.importing.common import EKG, RDF_TYPE
+from erasmus_kg.importing.terms import RDF_TYPE
+from erasmus_kg.namespaces import EKG
 
 _PIC = ox.NamedNode(EKG + "pic")
 _COUNTRY = ox.NamedNode(EKG + "country")

@@ -17,7 +17,7 @@ Every column is mapped (see `COLUMNS` and the README's import section):
   ekg:Organisation with skos:prefLabel (name), ekg:organisationKind (organisation type), ekg:address,
   ekg:region, ekg:country and ekg:url (website).
 
-An organisation is identified by its normalised name and its country (`common.organisation_iri`): one node
+An organisation is identified by its normalised name and its country (`identity.organisation_iri`): one node
 however many rows and roles name it, described by the first row that names it. One organisation named twice
 in one project (coordinator and partner) has one participation with both roles. An organisation whose name
 a row leaves empty is described in that row only, with a descriptive rdfs:label.
@@ -25,28 +25,19 @@ a row leaves empty is described in that row only, with a descriptive rdfs:label.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.importing.common import (
-    PROJECT,
-    BadRow,
-    CountryCodes,
-    Problem,
-    T,
-    clean,
-    iri,
-    literal,
-    organisation_iri,
-    organisation_key,
-    segment,
-)
 from erasmus_kg.importing.concepts import Concepts
+from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment
+from erasmus_kg.importing.importer import Importer
+from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, read_csv
 from erasmus_kg.importing.sink import GraphSink
+from erasmus_kg.importing.terms import T, iri, literal
 
 PARTNERS = 100
 GRANT_COLUMN = (
@@ -117,36 +108,23 @@ FORMATS = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedo
 # Reading
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+CSV = CsvLayout("utf-8-sig", "UTF-8 text (an export downloaded as CSV is)", first_data_row=2)
+"""The CSV export as downloaded: UTF-8 (with or without a byte order mark), comma-separated, the header on
+row 1; a blank row is a row (of empty cells)."""
+
+
+def read_rows(path: Path) -> Iterator[Row]:
     """(row number as a spreadsheet shows it, cells as text) for each data row of a CSV or XLSX export."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        yield from _csv_rows(path)
+        yield from read_csv(path, CSV, lambda header, _row: check_header(path, header))
     elif suffix == ".xlsx":
         yield from _xlsx_rows(path)
     else:
         raise InputFileError(path, "an Erasmus+ Project Results export is a .csv or .xlsx file")
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    csv.field_size_limit(1 << 28)
-    number = 1
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            check_header(path, header)
-            for number, cells in enumerate(reader, start=2):
-                yield number, cells
-    except UnicodeDecodeError:
-        raise InputFileError(path, "is not UTF-8 text (an export downloaded as CSV is)", number + 1) from None
-    except csv.Error as exc:
-        raise InputFileError(path, f"not a readable CSV file ({exc})", number + 1) from None
-    except OSError as exc:
-        raise InputFileError(path, exc.strerror or str(exc)) from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(path: Path) -> Iterator[Row]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -155,6 +133,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputFileError(path, f"not a readable XLSX workbook ({exc})") from None
+    except SyntaxError as exc:  # a malformed XML part (lxml and ElementTree raise SyntaxErrors)
+        raise _unreadable_xml(path, exc) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -165,8 +145,14 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         check_header(path, header)
         for number, values in enumerate(rows, start=2):
             yield number, [cell_text(value) for value in values]
+    except SyntaxError as exc:  # the sheet's XML is parsed as its rows are read
+        raise _unreadable_xml(path, exc) from None
     finally:
         workbook.close()
+
+
+def _unreadable_xml(path: Path, exc: SyntaxError) -> InputFileError:
+    return InputFileError(path, f"not a readable XLSX workbook ({exc.msg or exc})")
 
 
 def cell_text(value: object) -> str:
@@ -207,14 +193,13 @@ def check_header(path: Path, header: list[str] | None) -> None:
 # Mapping
 
 
-class ProjectRows:
-    """Maps the rows of one export into a `GraphSink`."""
+class ProjectResultsImporter(Importer):
+    """Maps the rows of one export into a `GraphSink`, one row (one project) at a time."""
+
+    kind = "prp"
 
     def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
-        self.path = path
-        self._sink = sink
-        self._source = source
-        self._existing = existing
+        super().__init__(path, sink, source, existing)
         self._countries = CountryCodes.packaged()
         self._concepts = Concepts(sink, existing)
         self._projects: dict[str, int] = {}
@@ -226,8 +211,21 @@ class ProjectRows:
     def source_format(self) -> str:
         return FORMATS.get(self.path.suffix.lower(), "text/csv")
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Iterator[Row]:
         return read_rows(self.path)
+
+    def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
+        imported = 0
+        for number, cells in rows:
+            try:
+                self.map(number, cells)
+            except BadRow as bad:
+                self._sink.discard()
+                bad_row(bad)
+                continue
+            self._sink.commit()
+            imported += 1
+        return imported
 
     def map(self, number: int, cells: list[str]) -> None:
         """Stage the triples of one row; BadRow (nothing staged that matters) when a cell is bad."""
@@ -285,10 +283,10 @@ class ProjectRows:
             else:  # a scheme is case-insensitive; its canonical form (and the shapes' pattern) is lower case
                 values[_CARD] = scheme.group(0).lower() + card[scheme.end() :]
         countries = []
-        for code in _split(values[_COUNTRIES], ","):
-            country = self._countries.serialised(code)
+        for written in _split(values[_COUNTRIES], ","):
+            country = self._countries.serialised(written)
             if country is None:
-                bad(_COUNTRIES, f"unknown country code {code!r}")
+                bad(_COUNTRIES, f"unknown country code {written!r}")
             elif country not in countries:
                 countries.append(country)
         code_match = _ACTION_CODE.search(identifier)

@@ -6,17 +6,16 @@ here with a Dutch translation (and, for action types, their code and sector wher
 them). A value that is not listed still becomes a concept: its English label is the export's text and its
 Dutch label is the same text, marked by a skos:editorialNote as untranslated.
 
-Keys are compared with `common.normalise_name` (case, accents, punctuation and dashes do not matter).
+Keys are compared with `identity.normalise_name` (case, accents, punctuation and dashes do not matter).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erasmus_kg.namespaces import VOCAB
+from erasmus_kg.namespaces import PREFIXES
 
-ACTION = VOCAB + "action/"
-SECTOR = VOCAB + "sector/"
+ACTION = PREFIXES["action"]
 
 UNTRANSLATED_NOTE = "The Dutch label is the export's English label, untranslated."
 

@@ -1,12 +1,13 @@
 """Importing an external dataset: rows -> N-Triples in a temporary file -> validation -> the embedded store.
 
-`import_file("prp" | "eche", FILE)` reads the file row by row (memory does not grow with its size), maps each
-row to triples (`importers.prp`, `importers.eche`) written at once to a temporary file and handed, in
-batches, to worker processes that validate them against the shapes (`batch_validation`) while reading goes
-on. Only when every row is read and the whole import conforms does it replace the file's named graph
-(graph/import/<file name>) in a new build of the store (`EmbeddedStore.replace_graphs`, atomic): nothing
-half-imported or invalid ever reaches the store, and importing a file again replaces what it imported before.
-With `output`, the N-Quads are written to that file instead.
+`import_file(KIND, FILE)` reads the file row by row (memory does not grow with its size) with the importer of
+that kind (`registry`: `prp`, `eche`), which maps each row to triples written at once to a temporary file
+(`sink`) and handed, in batches, to worker processes that validate them against the shapes
+(`validation.batches`) while reading goes on. Only when every row is read and the whole import conforms does
+it replace the file's named graph (graph/import/<file name>) in a new build of the store
+(`DefaultStore.replace_graphs`, atomic): nothing half-imported or invalid ever reaches the store, and
+importing a file again replaces what it imported before. With `output`, the N-Quads are written to that file
+instead.
 
 A bad row (unknown country code, unparsable amount, year or date, missing identifier, ...) is reported as
 `FILE:ROW: column 'NAME': message`; with on_error="fail" (the default) the first one stops the import
@@ -24,20 +25,25 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from erasmus_kg.errors import InputFileError, NotConformingError, UsageError
-from erasmus_kg.importing.common import BadRow, T, import_graph, import_source_document, iri, literal
 from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.identity import import_graph, import_source_document
+from erasmus_kg.importing.registry import importer_for
+from erasmus_kg.importing.rows import BadRow
 from erasmus_kg.importing.sink import GraphSink
+from erasmus_kg.importing.terms import iri
+from erasmus_kg.progress import Meter
 from erasmus_kg.rdf_files import check_readable
 
 if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.importing.importer import Importer
     from erasmus_kg.store.builds import BuildInfo
     from erasmus_kg.store.default import DefaultStore
+    from erasmus_kg.validation.batches import BatchValidator
     from erasmus_kg.validation.shacl import ValidationResult
 
-KINDS = ("prp", "eche")
 ON_ERROR = ("fail", "skip")
 
 
@@ -78,37 +84,6 @@ class ImportRefused(NotConformingError):
                          f"{result.validation.text()}")  # fmt: skip
 
 
-class Progress:
-    """Rows read and rows per second on a terminal (stderr), updated twice a second; silent otherwise."""
-
-    def __init__(self, label: str, stream: TextIO | None = None, enabled: bool | None = None) -> None:
-        self._stream = stream if stream is not None else sys.stderr
-        self._enabled = self._stream.isatty() if enabled is None else enabled
-        self._label = label
-        self._start = time.monotonic()
-        self._next = self._start + 0.5
-        self.rows = 0
-
-    def row(self) -> None:
-        self.rows += 1
-        if self._enabled and self.rows % 256 == 0:
-            now = time.monotonic()
-            if now >= self._next:
-                self._next = now + 0.5
-                self._show(now)
-
-    def done(self) -> None:
-        if self._enabled:
-            self._show(time.monotonic())
-            self._stream.write("\n")
-            self._stream.flush()
-
-    def _show(self, now: float) -> None:
-        rate = self.rows / max(now - self._start, 1e-9)
-        self._stream.write(f"\r{self._label}: {self.rows:,} rows, {rate:,.0f} rows/s   ")
-        self._stream.flush()
-
-
 def import_file(
     kind: str,
     path: Path,
@@ -128,8 +103,7 @@ def import_file(
     stderr (default: when stderr is a terminal). Raises InputFileError (a bad row with on_error="fail", an
     unreadable file) or ImportRefused (the import does not conform); either way nothing is changed.
     """
-    if kind not in KINDS:
-        raise UsageError(f"unknown import kind {kind!r} (one of {', '.join(KINDS)})")
+    importer_class = importer_for(kind)
     if on_error not in ON_ERROR:
         raise UsageError(f"--on-error is one of {', '.join(ON_ERROR)}, not {on_error!r}")
     check_readable(path)
@@ -140,10 +114,13 @@ def import_file(
     result = ImportResult(kind, path, import_graph(path), output=output)
     from erasmus_kg.store.default import DefaultStore
 
-    store = None if output is not None else DefaultStore(root)
-    if store is not None:
+    store: DefaultStore | None = None
+    if output is not None:
+        workdir = _workdir(output.parent)
+    else:
+        store = DefaultStore(root)
         store.ensure()
-    workdir = _workdir(output.parent if store is None else store.root / "imports.tmp")
+        workdir = _workdir(store.root / "imports.tmp")
     try:
         data_file = workdir / (path.name + (".nq" if output else ".nt"))
         with _existing_facts(store, result.graph) as existing, _validator(validate, workers) as validator:
@@ -154,7 +131,8 @@ def import_file(
                     on_batch=validator.submit if validator is not None else None,
                     batch_rows=batch_rows,
                 )
-                _read(kind, path, sink, existing, result, on_error, report, progress)
+                importer = importer_class(path, sink, iri(import_source_document(path)), existing)
+                _read(importer, result, on_error, report, progress)
                 sink.close()
                 result.triples = sink.triples
             result.timings["rows"] = time.monotonic() - started
@@ -190,27 +168,15 @@ def import_file(
 
 
 def _read(
-    kind: str,
-    path: Path,
-    sink: GraphSink,
-    existing: ExistingFacts,
+    importer: Importer,
     result: ImportResult,
     on_error: str,
     report: Callable[[str], None],
     progress: bool | None,
 ) -> None:
-    from erasmus_kg.importing.eche import CharterRows
-    from erasmus_kg.importing.prp import ProjectRows
-
-    source = iri(import_source_document(path))
-    importer: ProjectRows | CharterRows = (ProjectRows if kind == "prp" else CharterRows)(
-        path, sink, source, existing
-    )
-    sink.describe(source, T.source_document)
-    sink.add(source, T.title, literal(importer.source_title(), language="en"))
-    sink.add(source, T.identifier, literal(path.name))
-    sink.add(source, T.format, literal(importer.source_format()))
-    sink.commit()
+    """Read every row of the importer's file into its sink, counting (and reporting) the bad rows."""
+    path = importer.path
+    importer.describe_source()
 
     def bad_row(bad: BadRow) -> None:
         lines = [problem.line(path) for problem in bad.problems]
@@ -224,44 +190,15 @@ def _read(
             report(line)
         result.rows_skipped += 1
 
-    meter = Progress(f"import {kind} {path.name}", enabled=progress)
-    try:
-        if isinstance(importer, ProjectRows):
-            for number, cells in importer.rows():
-                meter.row()
-                try:
-                    importer.map(number, cells)
-                except BadRow as bad:
-                    sink.discard()
-                    bad_row(bad)
-                    continue
-                sink.commit()
-                result.rows_imported += 1
-        else:
-            checked = []
-            for number, cells in importer.rows():
-                meter.row()
-                try:
-                    checked.append(importer.check(number, cells))
-                except BadRow as bad:
-                    bad_row(bad)
-            for node, rows in importer.group(checked):
-                importer.map(node, rows)
-                sink.commit()
-            result.rows_imported = len(checked)
-    except SyntaxError as exc:  # a malformed XML part of an .xlsx (lxml and ElementTree raise SyntaxErrors)
-        what = "XLSX workbook" if path.suffix.lower() == ".xlsx" else "file"
-        raise InputFileError(path, f"not a readable {what} ({getattr(exc, 'msg', None) or exc})") from None
-    finally:
-        meter.done()
+    with Meter(f"import {result.kind} {path.name}", enabled=progress) as meter:
+        result.rows_imported = importer.import_rows(meter.track(importer.rows()), bad_row)
 
 
 @contextlib.contextmanager
 def _existing_facts(store: DefaultStore | None, graph: str) -> Iterator[ExistingFacts]:
     """Lookups on the store when other imports are in it (the packaged graphs never describe the nodes an
     import mints: their organisations and projects have other IRIs, their concepts are reused, not minted)."""
-    others = [] if store is None else [g for g in store.graphs() if g.iri != graph and not g.packaged]
-    if not others:
+    if store is None or not any(g.iri != graph and not g.packaged for g in store.graphs()):
         yield ExistingFacts()
         return
     with store.open_reader() as reader:
@@ -269,7 +206,7 @@ def _existing_facts(store: DefaultStore | None, graph: str) -> Iterator[Existing
 
 
 @contextlib.contextmanager
-def _validator(validate: bool, workers: int | None):  # type: ignore[no-untyped-def]
+def _validator(validate: bool, workers: int | None) -> Iterator[BatchValidator | None]:
     if not validate:
         yield None
         return

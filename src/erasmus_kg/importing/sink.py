@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from erasmus_kg.importing.common import T
+from erasmus_kg.importing.terms import T
 
 
 @dataclass(frozen=True)

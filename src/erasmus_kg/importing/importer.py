@@ -1,0 +1,63 @@
+"""What an importer is: the interface every source's importer implements, and the one thing they all do the
+same way (describing the imported file as an ekg:SourceDocument).
+
+An importer is made for one file, with the `GraphSink` its triples go to, the source document they cite
+(dcterms:source) and the store's `ExistingFacts`. The run (`importing.run`) asks it for the file's rows
+(`rows`, the header checked) and hands them back to `import_rows`, which checks each row, stages its triples
+in the sink and commits them; a bad row goes to the run's `bad_row` callback (which counts and reports it, or
+raises to stop the import) and leaves nothing in the sink. The run wraps the rows in a progress meter between
+the two, which is why they are two calls.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.rows import BadRow, Row
+from erasmus_kg.importing.sink import GraphSink
+from erasmus_kg.importing.terms import T, literal
+
+
+class Importer(ABC):
+    """Maps the rows of one file of one source into a `GraphSink`."""
+
+    kind: ClassVar[str]
+    """The name `erasmus-kg import KIND` takes ("prp", "eche")."""
+
+    def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
+        self.path = path
+        self._sink = sink
+        self._source = source
+        """The serialised IRI of the file's ekg:SourceDocument."""
+        self._existing = existing
+
+    @abstractmethod
+    def source_title(self) -> str:
+        """The English title of the imported file (dcterms:title of its source document)."""
+
+    @abstractmethod
+    def source_format(self) -> str:
+        """The media type of the imported file (dcterms:format)."""
+
+    @abstractmethod
+    def rows(self) -> Iterator[Row]:
+        """The data rows of the file, read one at a time; InputFileError when the file (or its header) is
+        not one of this source."""
+
+    @abstractmethod
+    def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
+        """Check and map `rows` into the sink, committing as it goes; every bad row goes to `bad_row` and
+        leaves nothing behind. Returns how many rows were imported."""
+
+    def describe_source(self) -> None:
+        """Stage and commit the ekg:SourceDocument that describes the imported file."""
+        sink, source = self._sink, self._source
+        sink.describe(source, T.source_document)
+        sink.add(source, T.title, literal(self.source_title(), language="en"))
+        sink.add(source, T.identifier, literal(self.path.name))
+        sink.add(source, T.format, literal(self.source_format()))
+        sink.commit()
