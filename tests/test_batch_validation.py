@@ -8,18 +8,16 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg import resources
+from erasmus_kg.errors import UnsupportedLibraryError
 from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.run import ImportRefused, import_file
 from erasmus_kg.importing.terms import T, iri
 from erasmus_kg.namespaces import COUNTRY
 from erasmus_kg.validation import batches as batch_validation
-from erasmus_kg.validation.shacl import (
-    ValidationResult,
-    Violation,
-    default_data_files,
-    read_graph,
-    validate_graph,
-)
+from erasmus_kg.validation import patches
+from erasmus_kg.validation.context import CONTEXT_PREDICATES, packaged_context
+from erasmus_kg.validation.report import ValidationResult, Violation
+from erasmus_kg.validation.shacl import default_data_files, read_graph, validate_graph
 
 from .import_helpers import SAMPLE
 
@@ -106,12 +104,39 @@ def test_a_valid_import_conforms_both_ways(tmp_path: Path) -> None:
 
 
 def test_the_context_is_types_subclasses_and_schemes_of_the_packaged_files() -> None:
-    context = list(ox.parse(batch_validation.packaged_context(), format=ox.RdfFormat.N_TRIPLES))
-    assert {t.predicate.value for t in context} == set(batch_validation.CONTEXT_PREDICATES)
+    context = list(ox.parse(packaged_context(), format=ox.RdfFormat.N_TRIPLES))
+    assert {t.predicate.value for t in context} == set(CONTEXT_PREDICATES)
     packaged = {
         (t.subject, t.predicate, t.object)
         for path in [resources.ontology_file(), *resources.data_files()]
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-        if t.predicate.value in batch_validation.CONTEXT_PREDICATES
+        if t.predicate.value in CONTEXT_PREDICATES
     }
     assert {(t.subject, t.predicate, t.object) for t in context} == packaged
+
+
+@pytest.mark.parametrize(
+    ("distribution", "version"),
+    [
+        ("rdflib", "7.7.0"),
+        ("rdflib", "7.2.1"),
+        ("rdflib", "8.0.0a1"),
+        ("pyshacl", "0.41.0rc1"),
+        ("pyshacl", "0.31.0"),
+    ],
+)
+def test_the_patches_refuse_a_library_version_they_were_not_written_for(
+    monkeypatch: pytest.MonkeyPatch, distribution: str, version: str
+) -> None:
+    installed = patches.installed_version
+    monkeypatch.setattr(
+        patches, "installed_version", lambda name: version if name == distribution else installed(name)
+    )
+    with pytest.raises(UnsupportedLibraryError, match=f"{distribution} {version} is installed"):
+        patches.check_versions()
+
+
+def test_the_patches_accept_the_installed_libraries() -> None:
+    patches.check_versions()
+    assert patches.release("0.40.1") == (0, 40, 1)
+    assert patches.release("7.6.0.post1") == (7, 6, 0)

@@ -20,14 +20,14 @@ from rdflib import Graph, URIRef
 
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.validation import batches as batch_validation
-from erasmus_kg.validation.screen import (
+from erasmus_kg.validation.context import packaged_context
+from erasmus_kg.validation.screen import Screen, packaged_screen
+from erasmus_kg.validation.screen.literals import (
     XSD,
-    Screen,
     _rdflib_reading,
     compare,
     datatype_ok,
     literal_parts,
-    packaged_screen,
     text_of,
 )
 from erasmus_kg.validation.shacl import default_data_files, shapes_graph
@@ -142,9 +142,9 @@ def pyshacl_foci(text: str, focus: set[str]) -> set[str]:
     from rdflib.namespace import SH
 
     data = Graph()
-    data.parse(data=batch_validation.packaged_context(), format="ox-ntriples")
+    data.parse(data=packaged_context(), format="ox-ntriples")
     data.parse(data=text.encode("utf-8"), format="ox-ntriples")
-    report = batch_validation._run_pyshacl(data, {URIRef(f) for f in focus})
+    report = batch_validation.run_pyshacl(data, {URIRef(f) for f in focus})
     return {str(report.value(r, SH.focusNode)) for r in report.subjects(SH.focusNode, None)} & focus
 
 

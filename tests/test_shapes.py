@@ -37,10 +37,9 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from erasmus_kg import resources
-from erasmus_kg.namespaces import EKG, PREFIXES
+from erasmus_kg.namespaces import BASE, EKG, PREFIXES
+from erasmus_kg.validation.report import ValidationResult, Violation
 from erasmus_kg.validation.shacl import (
-    ValidationResult,
-    Violation,
     default_data_files,
     read_graph,
     shapes_graph,
@@ -52,9 +51,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-OWL = Namespace("http://www.w3.org/2002/07/owl#")
-EKGSH = "https://w3id.org/erasmus-kg/shapes#"
+SH = Namespace(PREFIXES["sh"])
+OWL = Namespace(PREFIXES["owl"])
+EKGSH = BASE + "shapes#"
 HEADER_PREFIXES = {**PREFIXES, "ekgsh": EKGSH, "ex": "https://example.org/"}
 _EXPECT = re.compile(r"^#\s*expect-(focus|path|shape|component|message):\s*(.+?)\s*$")
 _FILE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.ttl$")

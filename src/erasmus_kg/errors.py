@@ -47,3 +47,8 @@ class NotConformingError(ErasmusKGError):
     """Data does not conform to the shapes."""
 
     exit_code = 1
+
+
+class UnsupportedLibraryError(ErasmusKGError):
+    """An installed library (rdflib, pySHACL) is outside the versions that erasmus-kg's patches of its
+    internals were written for (see `validation.patches`). Fixed by installing a supported version."""

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.store.builds import BuildInfo
     from erasmus_kg.store.default import DefaultStore
     from erasmus_kg.validation.batches import BatchValidator
-    from erasmus_kg.validation.shacl import ValidationResult
+    from erasmus_kg.validation.report import ValidationResult
 
 ON_ERROR = ("fail", "skip")
 

@@ -12,21 +12,10 @@ the shapes look at beyond a focus node's own triples (see `batch_validation`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TextIO
 
 from erasmus_kg.importing.terms import T
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Triples to validate together: `text` is N-Triples (or N-Quads; graph names are ignored), `focus` the
-    IRIs whose validation results the batch reports."""
-
-    text: str
-    focus: tuple[str, ...]
-    triples: int
-    """How many triples are the batch's own (the rest, the types of nodes it refers to, are context)."""
+from erasmus_kg.validation.batch import Batch
 
 
 class GraphSink:

@@ -1,1 +1,10 @@
-"""SHACL validation: the report, whole-graph runs, batches of imports and the compiled screen."""
+"""Validation against the SHACL shapes (ontology/shapes.ttl).
+
+- `report`: the result of a validation, and how a violation is described for people;
+- `shacl`: whole-graph runs with pySHACL (reading RDF files, the packaged shapes);
+- `batch`: `Batch`, a piece of a large graph with the focus nodes it reports on;
+- `context`: the packaged triples every batch is validated with;
+- `batches`: large graphs (imports, the store's imported graphs) validated batch by batch, in workers;
+- `screen`: the shapes compiled to fast checks, which keep valid data away from pySHACL;
+- `patches`: every patch of rdflib's and pySHACL's internals, with the versions it was written for.
+"""

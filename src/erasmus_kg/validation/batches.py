@@ -1,5 +1,5 @@
 """Validation of large graphs (an import of 15 million triples) with the same shapes and the same report as
-`validation.validate_graph`, batch by batch, in worker processes.
+`shacl.validate_graph`, batch by batch, in worker processes.
 
 pySHACL on the whole graph of a full export would take hours and tens of gigabytes: its cost grows with the
 graph and it holds the graph in rdflib. A SHACL result, though, depends only on the focus node and on what its
@@ -12,15 +12,15 @@ the projects of a participation through `^ekg:participation`. So a batch is vali
   the importers guarantee by describing every node completely in the row where it first appears, and the
   store batches by gathering each focus node's triples from every graph;
 - the rdf:type of the nodes it refers to outside the batch;
-- the rdf:type, rdfs:subClassOf and skos:inScheme triples of the packaged ontology and data (the context).
+- the rdf:type, rdfs:subClassOf and skos:inScheme triples of the packaged ontology and data (`context`).
 
 Only results whose focus node belongs to the batch are kept (the context's own nodes, validated in every
 batch, belong to none), so every result of the whole graph is reported once. tests/test_batch_validation.py
 shows on invalid imports that the batched report equals pySHACL's report on the whole graph.
 
-Within a batch, pySHACL sees only the focus nodes that the screen (`screening`, the shapes compiled to fast
+Within a batch, pySHACL sees only the focus nodes that the screen (`screen`, the shapes compiled to fast
 checks) cannot show to conform: none, for valid data, which is what keeps a full export's validation in the
-time of its load.
+time of its load. pySHACL's targets are restricted to those nodes by `patches.RestrictedValidator`.
 """
 
 from __future__ import annotations
@@ -31,31 +31,21 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
 
-from erasmus_kg import resources
-from erasmus_kg.importing.sink import Batch
 from erasmus_kg.namespaces import PREFIXES
-
-CONTEXT_PREDICATES = frozenset(
-    {PREFIXES["rdf"] + "type", PREFIXES["rdfs"] + "subClassOf", PREFIXES["skos"] + "inScheme"}
-)
-"""What the shapes look at on nodes outside a focus node's own triples (see the module docstring)."""
-
-
-@cache
-def packaged_context() -> str:
-    """N-Triples: the rdf:type, rdfs:subClassOf and skos:inScheme triples of the packaged ontology and
-    data."""
-    paths = [resources.ontology_file(), *resources.data_files()]
-    lines = []
-    for path in paths:
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            if triple.predicate.value in CONTEXT_PREDICATES:
-                lines.append(f"{triple.subject} {triple.predicate} {triple.object} .\n")
-    return "".join(sorted(set(lines)))
-
+from erasmus_kg.store.default import DefaultStore
+from erasmus_kg.validation.batch import Batch
+from erasmus_kg.validation.context import own_triples, packaged_context
+from erasmus_kg.validation.patches import RestrictedValidator
+from erasmus_kg.validation.report import ValidationResult, Violation, sort_key, violation
+from erasmus_kg.validation.screen import packaged_screen
+from erasmus_kg.validation.shacl import shapes_graph, validate_files
 
 # ------------------------------------------------------------------------------------------------------------
 # One batch (runs in a worker process)
@@ -65,7 +55,7 @@ def packaged_context() -> str:
 class BatchReport:
     """What a worker sends back: the violations of the batch's focus nodes and their report triples."""
 
-    violations: list  # list[validation.Violation]
+    violations: list[Violation]
     report: str
     """N-Triples: every sh:result of these violations with what it points to (blank nodes of this batch)."""
     triples: int
@@ -75,16 +65,10 @@ def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) 
     """Validate one batch (N-Triples `text`) and keep the results of its `focus` nodes.
     `triples`: how many of the batch's triples are its own (not context), for the report's count.
 
-    The screen (`screening`) first finds the focus nodes that may violate a shape; pySHACL validates only
-    those (none, for valid data), so the results are pySHACL's."""
-    from rdflib import RDF, Graph, URIRef
-    from rdflib.namespace import SH
-
-    from erasmus_kg.validation.screen import packaged_screen
-    from erasmus_kg.validation.shacl import _violation
-
+    The screen first finds the focus nodes that may violate a shape; pySHACL validates only those (none, for
+    valid data), so the results are pySHACL's."""
     if triples is None:
-        triples = _own_triples(text)
+        triples = own_triples(text)
     suspects = packaged_screen().suspects(text, focus)
     if not suspects:
         return BatchReport([], "", triples)
@@ -92,7 +76,7 @@ def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) 
     data.parse(data=packaged_context(), format="ox-ntriples")
     data.parse(data=text.encode("utf-8"), format="ox-ntriples")
     owned = {URIRef(node) for node in suspects}
-    report = _run_pyshacl(data, owned)
+    report = run_pyshacl(data, owned)
     kept = [
         node
         for top in report.subjects(RDF.type, SH.ValidationReport)
@@ -102,111 +86,23 @@ def validate_batch(text: str, focus: Iterable[str], triples: int | None = None) 
     out = Graph()
     for node in kept:
         _copy_description(report, node, out)
-    violations = [_violation(report, data, node) for node in kept]
+    violations = [violation(report, data, node) for node in kept]
     return BatchReport(violations, out.serialize(format="nt"), triples)
 
 
-def _own_triples(text: str) -> int:
-    """How many distinct triples of `text` are not in the packaged context."""
-    context = _context_lines()
-    return sum(1 for line in set(text.split("\n")) if line and line[0] != "#" and line not in context)
+def run_pyshacl(data: Graph, focus: Iterable[Node]) -> Graph:
+    """pySHACL's report on `data` with the packaged shapes, for the targets among `focus`."""
+    return _restricted_validator().report(data, focus)
 
 
 @cache
-def _context_lines() -> frozenset[str]:
-    return frozenset(packaged_context().split("\n"))
+def _restricted_validator() -> RestrictedValidator:
+    """One per process: the packaged shapes are read and harvested by pySHACL once, kept across batches."""
+    return RestrictedValidator(shapes_graph())
 
 
-_STATE: dict = {}
-"""Per process: the shapes graph (rdflib) and pySHACL's ShapesGraph made from it, kept across batches."""
-
-_ACTIVE_FOCUS: list[frozenset | None] = [None]
-"""The focus nodes of the batch being validated in this process (None: no restriction)."""
-
-_NESTED: list[dict | None] = [None]
-"""(node shape, value node) -> pySHACL's (conforms, results), for the batch being validated."""
-
-
-def _run_pyshacl(data, focus):  # type: ignore[no-untyped-def]
-    """pySHACL's `validate` with the options of `validation.validate_graph`, its shapes' targets restricted to
-    the batch's `focus` nodes.
-
-    pySHACL's own `focus_nodes` option cannot be used: it also filters the value nodes of nested shapes
-    (sh:node, sh:or, qualified value shapes), so that a country outside the table passes ekgsh:CountryShape.
-    Here only the targets of each top-level shape are restricted (`Shape.focus_nodes`, the method that finds
-    them), while this process validates a batch; everything else is pySHACL's evaluation, unchanged.
-    """
-    from pyshacl import Validator
-    from pyshacl.graph_abstraction import DataGraph
-
-    if not _STATE:
-        _prepare_process()
-    options = {"inference": "none", "advanced": False, "allow_warnings": True, "inplace": True}
-    validator = Validator(DataGraph.from_rdflib(data), shacl_graph=_STATE["shapes"], options=options)
-    if "harvested" in _STATE:
-        validator.shacl_graph = _STATE["harvested"]
-    else:
-        _STATE["harvested"] = validator.shacl_graph
-    _ACTIVE_FOCUS[0] = frozenset(focus)
-    _NESTED[0] = {}
-    try:
-        _conforms, report, _text = validator.run()
-    finally:
-        _ACTIVE_FOCUS[0] = None
-        _NESTED[0] = None
-    return report
-
-
-def _prepare_process() -> None:
-    from pyshacl import shape as pyshacl_shape
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-    from pyshacl.monkey import apply_patches
-    from pyshacl.validator import assign_baked_in
-    from rdflib.term import IdentifiedNode, Literal
-
-    from erasmus_kg.validation.shacl import shapes_graph
-
-    apply_patches()
-    assign_baked_in()
-    _STATE["shapes"] = shapes_graph()
-    # pySHACL looks up, for every shape it evaluates (once per value node for nested shapes), which of the
-    # shape's predicates are constraint parameters, by membership in a list that it caches in this module
-    # attribute; a frozenset gives the same answers a quarter faster.
-    pyshacl_shape.CONSTRAINT_PARAMS = (frozenset(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
-    shape_class = pyshacl_shape.Shape
-    if not getattr(shape_class, "_erasmus_kg_focus", False):
-        find_targets = shape_class.focus_nodes
-
-        def focus_nodes(self, data_graph, debug=False):  # type: ignore[no-untyped-def]
-            found = find_targets(self, data_graph, debug=debug)
-            active = _ACTIVE_FOCUS[0]
-            return found if active is None else {node for node in found if node in active}
-
-        # A node shape evaluated on one value node (sh:node, sh:or, sh:qualifiedValueShape: a country against
-        # ekgsh:CountryShape, a source against [ sh:class ekg:SourceDocument ]) gives the same answer every
-        # time within one batch (the data graph does not change; no rules run): it is evaluated once per
-        # batch. The results it returns are only read by the constraint that asked.
-        validate_shape = shape_class.validate
-
-        def validate(self, executor, target_graph, focus=None, _evaluation_path=None):  # type: ignore[no-untyped-def]
-            nested = _NESTED[0]
-            if nested is None or self.is_property_shape or not isinstance(focus, IdentifiedNode | Literal):
-                return validate_shape(self, executor, target_graph, focus, _evaluation_path)
-            key = (self.node, focus)
-            found = nested.get(key)
-            if found is None:
-                found = nested[key] = validate_shape(self, executor, target_graph, focus, _evaluation_path)
-            return found
-
-        shape_class.focus_nodes = focus_nodes
-        shape_class.validate = validate
-        shape_class._erasmus_kg_focus = True
-
-
-def _copy_description(source, node, target) -> None:  # type: ignore[no-untyped-def]
+def _copy_description(source: Graph, node: Node, target: Graph) -> None:
     """Copy `node`'s triples and, recursively, those of the blank nodes it points to."""
-    from rdflib import BNode
-
     todo, seen = [node], set()
     while todo:
         subject = todo.pop()
@@ -225,7 +121,7 @@ def _copy_description(source, node, target) -> None:  # type: ignore[no-untyped-
 
 class BatchValidator:
     """Validates batches in worker processes while the caller goes on producing them; `result()` merges the
-    reports into one `validation.ValidationResult`. At most `pending` batches wait at a time (bounded memory).
+    reports into one `ValidationResult`. At most `pending` batches wait at a time (bounded memory).
     """
 
     def __init__(self, workers: int | None = None, pending: int | None = None) -> None:
@@ -264,7 +160,7 @@ class BatchValidator:
         while len(self._pending) > self._pending_limit:
             self._reports.append(self._pending.pop(0).result())
 
-    def result(self):  # type: ignore[no-untyped-def]
+    def result(self) -> ValidationResult:
         """Wait for every batch and merge their reports (violations sorted as `validate_graph` sorts them)."""
         if self._first is not None:
             self._reports.append(validate_batch(self._first.text, self._first.focus, self._first.triples))
@@ -299,12 +195,10 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def merge_reports(reports: Iterable[BatchReport]):  # type: ignore[no-untyped-def]
+def merge_reports(reports: Iterable[BatchReport]) -> ValidationResult:
     """One ValidationResult from batch reports: one sh:ValidationReport holding every batch's results."""
-    from rdflib import Graph
-
     parts = []
-    violations = []
+    violations: list[Violation] = []
     triples = 0
     for report in reports:
         triples += report.triples
@@ -315,7 +209,7 @@ def merge_reports(reports: Iterable[BatchReport]):  # type: ignore[no-untyped-de
     return _result(parts, violations, triples)
 
 
-def merge_results(*results):  # type: ignore[no-untyped-def]
+def merge_results(*results: ValidationResult) -> ValidationResult:
     """One ValidationResult from several (their results under one sh:ValidationReport)."""
     return _result(
         [r.report_graph for r in results],
@@ -324,12 +218,7 @@ def merge_results(*results):  # type: ignore[no-untyped-def]
     )
 
 
-def _result(parts, violations, triples):  # type: ignore[no-untyped-def]
-    from rdflib import RDF, BNode, Graph, Literal
-    from rdflib.namespace import SH
-
-    from erasmus_kg.validation.shacl import ValidationResult
-
+def _result(parts: list[Graph], violations: list[Violation], triples: int) -> ValidationResult:
     graph = Graph()
     top = BNode()
     for part in parts:
@@ -337,7 +226,7 @@ def _result(parts, violations, triples):  # type: ignore[no-untyped-def]
             _copy_description(part, result, graph)
             graph.add((top, SH.result, result))
     unique = {(v.focus, v.path, v.value, v.message, v.component, v.source_shape): v for v in violations}
-    ordered = sorted(unique.values(), key=lambda v: (v.focus_label, v.path, v.value, v.message))
+    ordered = sorted(unique.values(), key=sort_key)
     graph.add((top, RDF.type, SH.ValidationReport))
     graph.add((top, SH.conforms, Literal(not ordered)))
     return ValidationResult(not ordered, ordered, graph, triples)
@@ -372,7 +261,7 @@ def store_batches(store: ox.Store, graphs: list[str], batch_nodes: int = 2_000) 
                 objects.add(quad.object)
 
     def flush() -> Batch:
-        context = []
+        context: list[str] = []
         for node in sorted(objects - subjects, key=str):
             context.extend(
                 f"{node} {rdf_type} {q.object} .\n"
@@ -387,7 +276,9 @@ def store_batches(store: ox.Store, graphs: list[str], batch_nodes: int = 2_000) 
 
     for index, graph in enumerate(graph_nodes):
         earlier = graph_nodes[:index]
-        for row in store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
+        rows = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
             subject = row[0]
             if subject in subjects or any(_has_subject(store, subject, g) for g in earlier):
                 continue  # in this batch already (a participation), or validated with an earlier graph
@@ -418,26 +309,28 @@ def _is_participation(
 # The embedded store
 
 
-def imported_graphs(root) -> list[str]:  # type: ignore[no-untyped-def]
+def imported_graphs(root: Path | None) -> list[str]:
     """The graphs of the store at `root` that `erasmus-kg import` put there ([] when there is no store)."""
-    from erasmus_kg.store.builds import EmbeddedStore
-
-    store = EmbeddedStore(root)
+    store = DefaultStore(root)
     if store.current_build() is None:
         return []
+    return _imported_graphs(store)
+
+
+def _imported_graphs(store: DefaultStore) -> list[str]:
     return [g.iri for g in store.graphs() if g.metadata.get("kind") == "import"]
 
 
-def validate_imports(root, workers: int | None = None, batch_nodes: int = 2_000):  # type: ignore[no-untyped-def]
+def validate_imports(
+    root: Path | None, workers: int | None = None, batch_nodes: int = 2_000
+) -> ValidationResult | None:
     """Validate the imported graphs of the store at `root` batch by batch (see `store_batches`); None when the
     store holds no import."""
-    from erasmus_kg.store.default import DefaultStore
-
     store = DefaultStore(root)
     if store.current_build() is None:
         return None  # no store yet: nothing imported (and nothing is built just to validate)
     store.ensure()
-    graphs = [g.iri for g in store.graphs() if g.metadata.get("kind") == "import"]
+    graphs = _imported_graphs(store)
     if not graphs:
         return None
     with store.open_reader() as reader, BatchValidator(workers) as validator:
@@ -446,11 +339,9 @@ def validate_imports(root, workers: int | None = None, batch_nodes: int = 2_000)
         return validator.result()
 
 
-def validate_packaged_and_imports(root, workers: int | None = None):  # type: ignore[no-untyped-def]
+def validate_packaged_and_imports(root: Path | None, workers: int | None = None) -> ValidationResult:
     """`erasmus-kg validate` without files: the packaged data (whole, as `validate_files`) and every imported
     graph of the store (in batches), in one result."""
-    from erasmus_kg.validation.shacl import validate_files
-
     packaged = validate_files([])
     imports = validate_imports(root, workers)
     return packaged if imports is None else merge_results(packaged, imports)

@@ -1,26 +1,22 @@
-"""Validate data against the SHACL shapes, with pySHACL, and report the result for people or machines.
+"""Whole-graph SHACL runs with pySHACL: reading RDF files into a graph, the packaged shapes, and validating.
 
 The data graph is the data together with the ontology and the country and language vocabularies, so that
-`sh:class` follows `rdfs:subClassOf` and countries are checked against the country table.
+`sh:class` follows `rdfs:subClassOf` and countries are checked against the country table. Large graphs (an
+import) are validated batch by batch instead, with the same report (`batches`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
-from rdflib.term import Node
+from rdflib import RDF, Dataset, Graph
+from rdflib.namespace import SH
 
 from erasmus_kg import resources
 from erasmus_kg.errors import InputFileError
-from erasmus_kg.namespaces import PREFIXES, bind_all
 from erasmus_kg.rdf_files import QUAD_FORMATS, check_readable, rdf_format, syntax_error
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from erasmus_kg.validation.report import ValidationResult, sort_key, violation
 
 _RDFLIB_FORMATS = {
     "turtle": "ox-turtle",
@@ -30,45 +26,7 @@ _RDFLIB_FORMATS = {
     "jsonld": "ox-json-ld",
     "rdfxml": "ox-xml",
 }
-
-
-@dataclass(frozen=True)
-class Violation:
-    focus: Node
-    focus_label: str
-    path: str
-    value: str
-    message: str
-    severity: str
-    component: str
-    source_shape: Node | None
-
-    def line(self) -> str:
-        value = f" = {self.value}" if self.value else ""
-        return f"{self.focus_label}: {self.path}{value}: {self.message} [{self.component}]"
-
-
-@dataclass
-class ValidationResult:
-    conforms: bool
-    violations: list[Violation]
-    report_graph: Graph
-    data_triples: int
-
-    def text(self) -> str:
-        if self.conforms:
-            return f"The data conforms to the shapes ({self.data_triples} triples checked)."
-        lines = [f"{len(self.violations)} violation(s) of the shapes ({self.data_triples} triples checked):"]
-        lines += [f"- {v.line()}" for v in self.violations]
-        return "\n".join(lines)
-
-    def turtle(self) -> str:
-        return bind_all(self.report_graph).serialize(format="turtle")
-
-    def json(self) -> str:
-        context = dict(PREFIXES)
-        text = bind_all(self.report_graph).serialize(format="json-ld", context=context, sort_keys=True)
-        return json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
+"""Our format names -> the oxrdflib parsers (pyoxigraph's, behind rdflib's interface)."""
 
 
 def read_graph(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
@@ -79,8 +37,6 @@ def read_graph(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
         fmt = rdf_format(path)
         try:
             if fmt in QUAD_FORMATS:
-                from rdflib import Dataset
-
                 dataset = Dataset()
                 dataset.parse(str(path), format=_RDFLIB_FORMATS[fmt])
                 for s, p, o, _g in dataset.quads((None, None, None, None)):
@@ -100,6 +56,7 @@ def default_data_files() -> list[Path]:
 
 
 def shapes_graph() -> Graph:
+    """The packaged shapes (ontology/shapes.ttl)."""
     return read_graph([resources.shapes_file()])
 
 
@@ -119,6 +76,7 @@ def validate_files(files: Sequence[Path] | None = None) -> ValidationResult:
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult:
+    """pySHACL on `data` (SHACL Core, no inference) against `shapes` (default: the packaged shapes)."""
     from pyshacl import validate
 
     shapes = shapes if shapes is not None else shapes_graph()
@@ -128,84 +86,10 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult
     assert isinstance(report, Graph)
     violations = sorted(
         (
-            _violation(report, data, result)
+            violation(report, data, result)
             for top in report.subjects(RDF.type, SH.ValidationReport)
             for result in report.objects(top, SH.result)
         ),
-        key=lambda v: (v.focus_label, v.path, v.value, v.message),
+        key=sort_key,
     )
     return ValidationResult(bool(conforms), violations, report, len(data))
-
-
-def _violation(report: Graph, data: Graph, result: Node) -> Violation:
-    focus = report.value(result, SH.focusNode)
-    path = report.value(result, SH.resultPath)
-    value = report.value(result, SH.value)
-    message = report.value(result, SH.resultMessage)
-    severity = report.value(result, SH.resultSeverity)
-    component = report.value(result, SH.sourceConstraintComponent)
-    return Violation(
-        focus=focus,
-        focus_label=describe(data, focus),
-        path=_path_text(report, path),
-        value=_term_text(data, value) if value is not None else "",
-        message=str(message) if message is not None else "",
-        severity=_compact(severity) if severity is not None else "",
-        component=_compact(component) if component is not None else "",
-        source_shape=report.value(result, SH.sourceShape),
-    )
-
-
-def describe(graph: Graph, node: Node | None) -> str:
-    """A label for a node as a person would want it: its name or title, then its compact IRI."""
-    if node is None:
-        return "?"
-    if isinstance(node, Literal):
-        return _term_text(graph, node)
-    for predicate in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
-        labels = list(graph.objects(node, predicate))
-        if labels:
-            label = _best_label(labels)
-            return f"{label} ({_compact(node)})" if isinstance(node, URIRef) else label
-    return _compact(node) if isinstance(node, URIRef) else f"[blank node {node}]"
-
-
-def _best_label(labels: list[Node]) -> str:
-    by_lang = {getattr(label, "language", None): str(label) for label in labels}
-    for lang in ("en", "nl", None):
-        if lang in by_lang:
-            return by_lang[lang]
-    return sorted(by_lang.values())[0]
-
-
-def _path_text(report: Graph, path: Node | None) -> str:
-    if path is None:
-        return "(node)"
-    inverse = report.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_compact(inverse)}"
-    return _compact(path)
-
-
-def _term_text(graph: Graph, term: Node) -> str:
-    if isinstance(term, Literal):
-        text = json.dumps(str(term), ensure_ascii=False)
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None:
-            return f"{text}^^{_compact(term.datatype)}"
-        return text
-    if isinstance(term, URIRef):
-        return _compact(term)
-    return str(term)
-
-
-def _compact(term: Node) -> str:
-    iri = str(term)
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    if best is None:
-        return f"<{iri}>"
-    return f"{best}:{iri[len(PREFIXES[best]) :]}"
