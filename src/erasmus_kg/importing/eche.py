@@ -147,15 +147,15 @@ class CharterImporter(Importer):
         checked = []
         for number, cells in rows:
             try:
-                checked.append(self.check(number, cells))
+                checked.append(self._check(number, cells))
             except BadRow as bad:
                 bad_row(bad)
-        for node, institution in self.group(checked):
-            self.map(node, institution)
+        for node, institution in self._institutions(checked):
+            self._stage_institution(node, institution)
             self._sink.commit()
         return len(checked)
 
-    def check(self, number: int, cells: list[str]) -> _CheckedRow:
+    def _check(self, number: int, cells: list[str]) -> _CheckedRow:
         """The values of a row, checked; BadRow names every bad cell."""
         cells = (cells + [""] * len(COLUMNS))[: len(COLUMNS)] if len(cells) != len(COLUMNS) else cells
         values = [_value(cell) for cell in cells]
@@ -203,7 +203,7 @@ class CharterImporter(Importer):
         country = self._countries.eu_code(values[_COUNTRY])
         return _CheckedRow(number, values, organisation_key(values[_NAME], country), start, end)
 
-    def group(self, rows: list[_CheckedRow]) -> list[tuple[str, list[_CheckedRow]]]:
+    def _institutions(self, rows: list[_CheckedRow]) -> list[tuple[str, list[_CheckedRow]]]:
         """The institutions (serialised IRI, their rows), in the order of their first row."""
         pics: dict[tuple[str, str], set[str]] = {}
         for row in rows:
@@ -220,7 +220,7 @@ class CharterImporter(Importer):
             groups.setdefault(node, []).append(row)
         return list(groups.items())
 
-    def map(self, node: str, rows: list[_CheckedRow]) -> None:
+    def _stage_institution(self, node: str, rows: list[_CheckedRow]) -> None:
         """Stage one institution and its charters."""
         add = self._sink.add
         self._sink.describe(node, T.organisation_class)

@@ -218,7 +218,7 @@ class ProjectResultsImporter(Importer):
         imported = 0
         for number, cells in rows:
             try:
-                self.map(number, cells)
+                self._stage_row(number, cells)
             except BadRow as bad:
                 self._sink.discard()
                 bad_row(bad)
@@ -227,7 +227,7 @@ class ProjectResultsImporter(Importer):
             imported += 1
         return imported
 
-    def map(self, number: int, cells: list[str]) -> None:
+    def _stage_row(self, number: int, cells: list[str]) -> None:
         """Stage the triples of one row; BadRow (nothing staged that matters) when a cell is bad."""
         problems: list[Problem] = []
         if len(cells) < len(COLUMNS):

@@ -6,7 +6,7 @@ batch, `discard()` forgets them (a bad row leaves nothing behind). Every node an
 described completely in the row where it first appears (later rows only refer to it), so a batch holds every
 triple of the nodes it describes: those are the batch's focus nodes. For the nodes a batch only refers to
 (an organisation or a concept described in an earlier batch), the batch carries their rdf:type, which is all
-the shapes look at beyond a focus node's own triples (see `batch_validation`).
+the shapes look at beyond a focus node's own triples (see `validation.batches`).
 """
 
 from __future__ import annotations

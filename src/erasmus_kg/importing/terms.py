@@ -52,7 +52,6 @@ class T:
     in_scheme = iri(_SKOS + "inScheme")
     top_concept_of = iri(_SKOS + "topConceptOf")
     broader = iri(_SKOS + "broader")
-    definition = iri(_SKOS + "definition")
     editorial_note = iri(_SKOS + "editorialNote")
     concept_scheme = iri(_SKOS + "ConceptScheme")
     rdfs_label = iri(_RDFS + "label")
