@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from erasmus_kg.namespaces import PREFIXES, bind_all
+from erasmus_kg.namespaces import PREFIXES, bind_all, compact
 
 
 @dataclass(frozen=True)
@@ -128,11 +128,6 @@ def _term_text(term: Node) -> str:
 
 
 def _compact(term: Node) -> str:
+    """A prefixed name (`namespaces.compact`), or the IRI in angle brackets when none fits."""
     iri = str(term)
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    if best is None:
-        return f"<{iri}>"
-    return f"{best}:{iri[len(PREFIXES[best]) :]}"
+    return compact(iri) or f"<{iri}>"
