@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
+from erasmus_kg.namespaces import XSD as _XSD
 from erasmus_kg.store.default import DefaultStore
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Row = dict[str, Any]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBERS: dict[str, type] = {
     **{_XSD + name: int for name in ("integer", "int", "long", "short", "nonNegativeInteger")},
     **{_XSD + name: int for name in ("positiveInteger", "nonPositiveInteger", "negativeInteger")},

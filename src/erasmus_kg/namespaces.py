@@ -22,8 +22,19 @@ ID = BASE + "id/"
 GRAPH = BASE + "graph/"
 """Named graphs, one per source."""
 
+SHAPES = BASE + "shapes#"
+"""Our SHACL shapes."""
+
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+EUVOC = "http://publications.europa.eu/ontology/euvoc#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+SH = "http://www.w3.org/ns/shacl#"
 
 PREFIXES: dict[str, str] = {
     "ekg": EKG,
@@ -39,17 +50,18 @@ PREFIXES: dict[str, str] = {
     "country": COUNTRY,
     "language": LANGUAGE,
     "eurio": "http://data.europa.eu/s66#",
-    "euvoc": "http://publications.europa.eu/ontology/euvoc#",
+    "euvoc": EUVOC,
     "org": "http://www.w3.org/ns/org#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "schema": "https://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "sh": SH,
+    "ekgsh": SHAPES,
     "prov": "http://www.w3.org/ns/prov#",
     "vann": "http://purl.org/vocab/vann/",
 }

@@ -50,7 +50,7 @@ def load(
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:
-        from erasmus_kg.remote.graph_store import publish, terminal_progress
+        from erasmus_kg.remote.graph_store import publish
         from erasmus_kg.remote.http import Credentials, safe_url
 
         credentials = Credentials.from_environment(user, prompt=_ask_password if sys.stdin.isatty() else None)
@@ -59,11 +59,8 @@ def load(
             endpoint,
             graph=graph,
             credentials=credentials,
-            progress=terminal_progress,
             timeout=timeout,
         )
-        if sys.stderr.isatty():
-            click.echo("", err=True)
         total = sum(p.triples for p in published)
         click.echo(f"Sent {total} triples in {len(published)} graph(s) to {safe_url(endpoint)}.")
 

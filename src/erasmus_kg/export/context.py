@@ -21,14 +21,14 @@ from typing import Any
 
 from erasmus_kg import resources
 from erasmus_kg.errors import UsageError
-from erasmus_kg.namespaces import BASE
+from erasmus_kg.namespaces import BASE, RDF, XSD
 
 CONTEXT_URL = BASE + "context.jsonld"
 """Where the context is published; `export(..., context="link")` refers to it."""
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+
 XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_LANG_STRING = RDF + "langString"
 
 # The characters that let a term ending in one of them serve as a prefix in JSON-LD 1.1 compact IRIs.
 _GEN_DELIMS = tuple(":/?#[]@")

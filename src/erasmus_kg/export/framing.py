@@ -23,11 +23,7 @@ import pyoxigraph as ox
 from erasmus_kg.export.context import XSD_STRING
 from erasmus_kg.export.jsonld import RDF_TYPE, NodeEncoder
 from erasmus_kg.export.merged import GraphName, Pair, Subject, graph_order, subject_of, subject_pairs
-from erasmus_kg.namespaces import EKG
-
-DCTERMS = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+from erasmus_kg.namespaces import DCTERMS, EKG, RDFS, SKOS
 
 PROJECT = EKG + "Project"
 

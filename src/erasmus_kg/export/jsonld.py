@@ -26,10 +26,11 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.export.context import RDF_LANG_STRING, XSD, XSD_STRING, JsonLdContext
+from erasmus_kg.export.context import RDF_LANG_STRING, XSD_STRING, JsonLdContext
 from erasmus_kg.export.merged import Pair, Subject
+from erasmus_kg.namespaces import RDF, XSD
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF + "type"
 XSD_INTEGER = XSD + "integer"
 XSD_BOOLEAN = XSD + "boolean"
 

@@ -15,18 +15,18 @@ from difflib import get_close_matches
 import pyoxigraph as ox
 
 from erasmus_kg.errors import ParameterError
-from erasmus_kg.namespaces import EKG, VOCAB
+from erasmus_kg.namespaces import COUNTRY, DCTERMS, EKG, EUVOC, LANGUAGE, SKOS, VOCAB, XSD
 from erasmus_kg.query.binding import Term, bind
 from erasmus_kg.query.catalogue import Parameter, StoredQuery, internal_query
 
 Select = Callable[[str], ox.QuerySolutions]
 """Runs a SELECT query (text) on a store or an endpoint."""
 
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 
 CONCEPT_SCHEMES: dict[str, str] = {
-    "country": "http://publications.europa.eu/resource/authority/country",
-    "language": "http://publications.europa.eu/resource/authority/language",
+    "country": COUNTRY.rstrip("/"),
+    "language": LANGUAGE.rstrip("/"),
     "action": VOCAB + "action",
     "sector": VOCAB + "sector",
     "theme": VOCAB + "theme",
@@ -45,14 +45,12 @@ LABEL_LANGUAGES = (
 """Language tags tried for an exact label match (the EU languages and those of the country table); a label in
 another language is still found by the slower case-insensitive scan."""
 
-EUVOC = "http://publications.europa.eu/ontology/euvoc#"
 NOTATION_TYPES = tuple(
     ox.NamedNode(EUVOC + name)
     for name in ("ISO_3166_1_ALPHA_2", "ISO_3166_1_ALPHA_3", "ISG_COU", "ISO_639_1")
 )
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 LABEL_PROPERTIES = tuple(ox.NamedNode(SKOS + name) for name in ("notation", "prefLabel", "altLabel"))
-NAME_PROPERTIES = (ox.NamedNode("http://purl.org/dc/terms/title"), ox.NamedNode(EKG + "acronym"))
+NAME_PROPERTIES = (ox.NamedNode(DCTERMS + "title"), ox.NamedNode(EKG + "acronym"))
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 _SUGGEST_LIMIT = 200

@@ -13,22 +13,18 @@ GraphDB and RDF4J `http://host:7200/repositories/ID/rdf-graphs/service`.
 
 from __future__ import annotations
 
-import sys
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.namespaces import PREFIXES
-from erasmus_kg.remote.http import DEFAULT_TIMEOUT, Credentials, Endpoint, Readable
+from erasmus_kg.namespaces import DCTERMS
+from erasmus_kg.progress import Meter, Readable
+from erasmus_kg.remote.http import DEFAULT_TIMEOUT, Credentials, Endpoint
 from erasmus_kg.remote.sparql import MANIFEST_GRAPH
 from erasmus_kg.store.default import DefaultStore
 
-CHUNK = 1 << 20
 PUT_TIMEOUT = 3600.0
 """Seconds a server may take to accept one graph (large graphs are large uploads)."""
 
@@ -46,10 +42,11 @@ def publish(
     *,
     graph: str | None = None,
     credentials: Credentials | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: bool | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> list[PublishedGraph]:
-    """Send the embedded store's graphs to the Graph Store Protocol endpoint `url`."""
+    """Send the embedded store's graphs to the Graph Store Protocol endpoint `url`; `progress` shows a meter
+    per graph (None: when stderr is a terminal)."""
     endpoint = Endpoint(url, credentials, timeout=timeout)
     if graph is not None:
         ox.NamedNode(graph)  # a ValueError names a bad IRI before anything is sent
@@ -65,18 +62,15 @@ def publish(
             _dump(reader, sources, path)
             triples = sum(counts[iri] for iri in sources)
             size = path.stat().st_size
-            with path.open("rb") as body:
-                _put(endpoint, target_graph, _Progress(body, size, target_graph, progress), size)
+            with (
+                path.open("rb") as body,
+                Meter(target_graph, unit="bytes", total=size, enabled=progress) as meter,
+            ):
+                _put(endpoint, target_graph, meter.reader(body), size)
             published.append(PublishedGraph(target_graph, triples, size))
     manifest = _manifest([p.graph for p in published])
     _put(endpoint, MANIFEST_GRAPH, manifest, len(manifest))
     return published
-
-
-def terminal_progress(message: str) -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\x1b[2K" + message)
-        sys.stderr.flush()
 
 
 def _dump(store: ox.Store, graphs: list[str], path: Path) -> None:
@@ -98,30 +92,6 @@ def _put(endpoint: Endpoint, graph: str, body: bytes | Readable, size: int) -> N
 
 def _manifest(graphs: list[str]) -> bytes:
     subject = ox.NamedNode(MANIFEST_GRAPH)
-    has_part = ox.NamedNode(PREFIXES["dcterms"] + "hasPart")
+    has_part = ox.NamedNode(DCTERMS + "hasPart")
     triples = [ox.Triple(subject, has_part, ox.NamedNode(g)) for g in sorted(graphs)]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-class _Progress:
-    """A file wrapper that reports how much of it was read (sent)."""
-
-    def __init__(self, body: BinaryIO, size: int, graph: str, report: Callable[[str], None] | None) -> None:
-        self._body = body
-        self._size = size
-        self._graph = graph
-        self._report = report
-        self._sent = 0
-        self._last = 0.0
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._body.read(CHUNK if n is None or n < 0 else min(n, CHUNK))
-        self._sent += len(data)
-        now = time.monotonic()
-        if self._report and (now - self._last > 0.2 or not data):
-            self._last = now
-            percent = 100 * self._sent / self._size if self._size else 100
-            self._report(
-                f"{self._graph}: {self._sent / 1e6:.1f} of {self._size / 1e6:.1f} MB ({percent:.0f}%)"
-            )
-        return data

@@ -19,17 +19,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from erasmus_kg.errors import EndpointError, UsageError
+from erasmus_kg.progress import Readable
 
 DEFAULT_TIMEOUT = 30.0
-
-
-class Readable(Protocol):
-    """A request body read in pieces: an open binary file, or a wrapper around one."""
-
-    def read(self, n: int = -1, /) -> bytes: ...
 
 
 @dataclass(frozen=True)
