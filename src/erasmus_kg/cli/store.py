@@ -101,7 +101,7 @@ def info(ctx: click.Context, fmt: str) -> None:
     """Counts of triples, projects, organisations and countries, and the sources in the store."""
     import json
 
-    from erasmus_kg.query.statistics import graph_statistics
+    from erasmus_kg.query.info import graph_statistics
 
     stats = graph_statistics(store_root(ctx))
     if fmt == "json":
