@@ -108,6 +108,8 @@ def test_no_two_subpackages_import_each_other() -> None:
         ("validation", "importing"),
         ("validation", "query"),
         ("export", "cli"),
+        ("derived", "store"),
+        ("derived", "query"),
     ],
 )
 def test_layers_import_downwards_only(lower: str, upper: str) -> None:

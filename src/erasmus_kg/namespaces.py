@@ -35,6 +35,7 @@ OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 SH = "http://www.w3.org/ns/shacl#"
+QB = "http://purl.org/linked-data/cube#"
 
 PREFIXES: dict[str, str] = {
     "ekg": EKG,
@@ -46,6 +47,7 @@ PREFIXES: dict[str, str] = {
     "theme": VOCAB + "theme/",
     "project": ID + "project/",
     "organisation": ID + "organisation/",
+    "stat": ID + "statistics/",
     "ekgid": ID,
     "country": COUNTRY,
     "language": LANGUAGE,
@@ -61,6 +63,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "sh": SH,
+    "qb": QB,
     "ekgsh": SHAPES,
     "prov": "http://www.w3.org/ns/prov#",
     "vann": "http://purl.org/vocab/vann/",

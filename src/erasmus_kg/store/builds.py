@@ -43,7 +43,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,16 @@ from erasmus_kg.store.manifest import (
     packaged_fingerprint,
 )
 
-__all__ = ["LAYOUT", "BuildInfo", "EmbeddedStore", "GraphInfo", "Source", "default_store_root"]
+__all__ = ["LAYOUT", "BuildInfo", "Deriver", "EmbeddedStore", "GraphInfo", "Source", "default_store_root"]
+
+Deriver = Callable[
+    [ox.Store, Mapping[str, Mapping[str, Any]], frozenset[str], Path],
+    tuple[Mapping[str, tuple[Path, str, Mapping[str, Any]]], Iterable[str]],
+]
+"""What a build derives from its graphs. Called with the new store (read-write) after every load and drop,
+the metadata of each of its graphs, the graphs loaded or dropped in this build and a directory for temporary
+files; it answers the graphs to load (graph -> (N-Triples file, what it is derived from, metadata)) and the
+graphs to drop. It runs before the build is published, so what it derives switches with its sources."""
 
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 _CLONE_MAX_DROP = 2_000_000
@@ -96,9 +105,16 @@ class _CurrentUnreadable(StoreError):
 class EmbeddedStore:
     """The persistent store under `root`. Cheap to construct: nothing is touched until a method is called."""
 
-    def __init__(self, root: str | os.PathLike[str] | None = None, *, lock_timeout: float = 600.0) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        lock_timeout: float = 600.0,
+        derive: Deriver | None = None,
+    ) -> None:
         self.root = Path(root) if root is not None else default_store_root()
         self.lock_timeout = lock_timeout
+        self.derive = derive
         self._builds = self.root / "builds"
         self._pointer = self.root / "current"
         self._write_lock_path = self.root / "write.lock"
@@ -178,12 +194,14 @@ class EmbeddedStore:
         *,
         packaged: Iterable[Source],
         metadata: Mapping[str, Any] | None = None,
+        graph_metadata: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> BuildInfo:
         """Make a new build in which each graph of `changes` is dropped and, unless its value is None,
         loaded from its source; packaged graphs are brought up to date as by `ensure`; nothing else changes.
 
         All or nothing: readers see the old build until the new one is complete. `metadata` (JSON values) is
-        recorded with each graph loaded here. Packaged graphs cannot be replaced this way. When nothing would
+        recorded with each graph loaded here (`graph_metadata[iri]`, where given, instead). Packaged graphs
+        cannot be replaced this way. When nothing would
         change, the current build is returned as it is.
         """
         packaged = list(packaged)
@@ -199,7 +217,8 @@ class EmbeddedStore:
                     ox.NamedNode(iri)
                 except ValueError as e:
                     raise UsageError(f"<{iri}> is not a valid graph IRI ({e})") from None
-        meta = dict(metadata or {})
+        meta = {iri: dict(metadata or {}) for iri in changes}
+        meta.update({iri: dict(m) for iri, m in (graph_metadata or {}).items() if iri in changes})
         try:
             json.dumps(meta)
         except (TypeError, ValueError) as e:
@@ -416,7 +435,7 @@ class EmbeddedStore:
         cur: tuple[str, Manifest] | None,
         changes: dict[str, Source | None],
         packaged: list[Source],
-        metadata: dict[str, Any] | None,
+        metadata: dict[str, dict[str, Any]] | None,
     ) -> BuildInfo:
         """Make, publish and switch to a new build (write lock held); return the current build."""
         try:
@@ -502,7 +521,7 @@ class EmbeddedStore:
         kept: dict[str, GraphInfo],
         dropped: list[str],
         loads: dict[str, tuple[Source, str | None]],
-        metadata: dict[str, Any],
+        metadata: dict[str, dict[str, Any]],
     ) -> dict[str, GraphInfo]:
         """Fill the new store at `db`; return the manifest's graph entries. The store is closed on return."""
         entries = dict(kept)
@@ -543,8 +562,10 @@ class EmbeddedStore:
                     triples=triples,
                     loaded=_now(),
                     packaged=is_packaged,
-                    metadata={} if is_packaged else metadata,
+                    metadata={} if is_packaged else metadata.get(iri, {}),
                 )
+            if self.derive is not None:
+                self._derive(store, entries, frozenset(loads) | frozenset(dropped), db.parent)
             stray = {str(g.value) for g in store.named_graphs()} - set(entries)
             if stray:
                 raise StoreError(f"{db}: unexpected graphs after loading: {', '.join(sorted(stray))}")
@@ -556,6 +577,28 @@ class EmbeddedStore:
         finally:
             store = source = None  # closes them (pyoxigraph has no close())
         return entries
+
+    def _derive(
+        self, store: ox.Store, entries: dict[str, GraphInfo], changed: frozenset[str], workdir: Path
+    ) -> None:
+        """Run the deriver on the new store and apply what it answers to the store and `entries`."""
+        assert self.derive is not None
+        loads, drops = self.derive(store, {iri: e.metadata for iri, e in entries.items()}, changed, workdir)
+        for iri in drops:
+            store.remove_graph(ox.NamedNode(iri))
+            entries.pop(iri, None)
+        for iri, (path, origin, metadata) in loads.items():
+            digest, triples = _load_source(store, iri, Source(iri, path, "ntriples"), None)
+            entries[iri] = GraphInfo(
+                iri=iri,
+                source=f"derived from {origin}",
+                format="ntriples",
+                hash=digest,
+                triples=triples,
+                loaded=_now(),
+                packaged=False,
+                metadata=dict(metadata),
+            )
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from erasmus_kg import resources
+from erasmus_kg.derived.build import derive
+from erasmus_kg.derived.graphs import derived_graph, is_derived
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.store.builds import BuildInfo, EmbeddedStore, GraphInfo, Source
 
@@ -34,7 +36,7 @@ class DefaultStore:
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.builds = EmbeddedStore(root)
+        self.builds = EmbeddedStore(root, derive=derive)
 
     def __repr__(self) -> str:
         return f"DefaultStore({str(self.root)!r})"
@@ -67,8 +69,19 @@ class DefaultStore:
             yield reader
 
     def replace_graphs(
-        self, changes: Mapping[str, Source | None], *, metadata: Mapping[str, object] | None = None
+        self,
+        changes: Mapping[str, Source | None],
+        *,
+        metadata: Mapping[str, object] | None = None,
+        graph_metadata: Mapping[str, Mapping[str, object]] | None = None,
     ) -> BuildInfo:
-        """A new build with the graphs of `changes` replaced or (for None) dropped; see
-        `EmbeddedStore.replace_graphs`."""
-        return self.builds.replace_graphs(changes, packaged=self.packaged, metadata=metadata)
+        """A new build with the graphs of `changes` replaced or (for None) dropped, and their derived graphs
+        with them (derived again unless `changes` gives them); see `EmbeddedStore.replace_graphs`.
+        `graph_metadata` gives the metadata of single graphs instead of `metadata`."""
+        paired = dict(changes)
+        for graph in changes:
+            if not is_derived(graph):
+                paired.setdefault(derived_graph(graph), None)
+        return self.builds.replace_graphs(
+            paired, packaged=self.packaged, metadata=metadata, graph_metadata=graph_metadata
+        )

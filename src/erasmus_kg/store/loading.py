@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+from erasmus_kg.derived.graphs import is_derived
 from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.rdf_files import check_readable, rdf_format
@@ -52,9 +53,12 @@ def source_names(graph: GraphInfo) -> set[str]:
 
 
 def describe_source(graph: GraphInfo) -> str:
-    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH" or "imported (KIND) PATH"."""
+    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND) PATH" or
+    "derived SOURCE"."""
     if graph.packaged:
         return f"packaged  {graph.source}"
+    if is_derived(graph.iri):
+        return f"derived  {graph.source.removeprefix('derived from ')}"
     if graph.metadata.get("kind") == "import":
         importer = graph.metadata.get("importer", "?")
         rows, skipped = graph.metadata.get("rows"), graph.metadata.get("skipped")
@@ -68,9 +72,9 @@ def remove_source(root: Path | None, source: str) -> str:
     store = DefaultStore(root)
     store.ensure()
     graphs = store.graphs()
-    matches = [g for g in graphs if source in source_names(g)]
+    matches = [g for g in graphs if source in source_names(g) and not is_derived(g.iri)]
     if not matches:
-        loaded = ", ".join(g.iri for g in graphs if not g.packaged) or "none"
+        loaded = ", ".join(g.iri for g in graphs if not g.packaged and not is_derived(g.iri)) or "none"
         raise UsageError(f"no loaded source {source!r} in the store (loaded graphs: {loaded})")
     if any(g.packaged for g in matches):
         raise UsageError(f"<{matches[0].iri}> is packaged data and cannot be removed")

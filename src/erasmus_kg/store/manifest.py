@@ -21,8 +21,9 @@ from erasmus_kg.errors import InputFileError, StoreError, UsageError
 from erasmus_kg.rdf_files import OX_FORMATS
 from erasmus_kg.store.durable import hash_file
 
-LAYOUT = "erasmus-kg-store/1"
-"""The layout version written in every manifest. A build of another layout is rebuilt."""
+LAYOUT = "erasmus-kg-store/2"
+"""The layout version written in every manifest. A build of another layout is rebuilt. 2: every build holds
+the derived graphs of its sources and the statistics of them all."""
 
 RACY_WINDOW_NS = 2_000_000_000
 """A cached content hash is trusted on an unchanged stat only if the file had not been changed for this long

@@ -1,0 +1,73 @@
+"""What a build derives, run by the store on every new build before it is published (`store.builds.Deriver`).
+
+For every source graph loaded in the build, its derived graph (`graphs.derived_graph`) is made from the
+definitions (`facts`), with its partial statistics (`cube.source_partials`) in the graph's metadata, unless
+the build loaded that derived graph itself (an importer that derived while reading its rows). The derived
+graph of a source dropped from the store is dropped with it. Then the statistics graph is the sum of every
+source's partial statistics. So the derived facts and the statistics switch with the data they come from, and
+changing one source never re-derives another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from erasmus_kg.derived import cube, facts
+from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
+
+DERIVED_KIND = "derived"
+STATISTICS_KIND = "statistics"
+
+Loads = dict[str, tuple[Path, str, dict[str, Any]]]
+"""Graph -> (N-Triples file to load into it, what it is derived from, its metadata)."""
+
+
+def derive(
+    store: ox.Store, graphs: Mapping[str, Mapping[str, Any]], changed: frozenset[str], workdir: Path
+) -> tuple[Loads, set[str]]:
+    """The derived graphs to (re)load and to drop after the loads and drops of `changed`.
+
+    `graphs` maps every graph of the new store to its metadata.
+    """
+    loads: Loads = {}
+    drops: set[str] = set()
+    for graph in sorted(changed):
+        if is_derived(graph):
+            continue
+        target = derived_graph(graph)
+        if graph not in graphs:  # dropped: its derivation goes with it
+            if target in graphs:
+                drops.add(target)
+            continue
+        if target in changed and target in graphs:
+            continue  # loaded in this build with its source
+        if target in graphs:
+            drops.add(target)  # stale
+        path = workdir / f"derived-{len(loads)}.nt"
+        with path.open("wb") as out:
+            facts.derive_source(store, graph, out)
+        partial = cube.source_partials(store, graph)
+        if partial or path.stat().st_size:  # a source without projects (a vocabulary) derives nothing
+            loads[target] = (path, graph, {"kind": DERIVED_KIND, "from": graph, "statistics": partial})
+    if not loads and not drops and not changed:
+        return loads, drops
+    partials: list[list[cube.Partial]] = []
+    for graph, kept in graphs.items():
+        if is_derived(graph) and graph != STATISTICS and graph not in drops and graph not in loads:
+            partials.append(list(kept.get("statistics") or []))
+    partials += [list(made["statistics"]) for _, _, made in loads.values()]
+    path = workdir / "statistics.nt"
+    with path.open("wb") as out:
+        observations = cube.write_cube(cube.add_up(partials), out)
+    if STATISTICS in graphs:
+        drops.add(STATISTICS)
+    loads[STATISTICS] = (
+        path,
+        "the statistics of every source",
+        {"kind": STATISTICS_KIND, "observations": observations},
+    )
+    return loads, drops
