@@ -83,5 +83,8 @@ def write_cube(totals: Mapping[tuple[str, tuple[tuple[str, str], ...]], list[Any
 
 
 def _decimal(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value else "0"
-    return text if "." in text else text + ".0"
+    """The canonical form Oxigraph keeps ("12.5", "100", "0"), so the file and the store agree."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"

@@ -1,0 +1,142 @@
+"""Derived facts and statistics follow every change of the store: after a build, a load, an import, a refresh
+and a remove, each derived graph holds what its definitions give on the store, and the statistics graph is
+the cube recomputed from scratch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from erasmus_kg.derived import cube, facts
+from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
+from erasmus_kg.importing.run import import_file
+from erasmus_kg.store.default import DefaultStore
+from erasmus_kg.store.loading import load_files, remove_source
+
+from .import_helpers import SAMPLE
+
+EKG = "https://w3id.org/erasmus-kg/ontology#"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+BROCHURE = "https://w3id.org/erasmus-kg/graph/brochure"
+EXTRA = """@prefix ekg: <https://w3id.org/erasmus-kg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix country: <http://publications.europa.eu/resource/authority/country/> .
+@prefix action: <https://w3id.org/erasmus-kg/vocab/action/> .
+<https://example.org/p1> a ekg:Project ; dcterms:title "Extra"@en ; ekg:action action:KA204 ;
+    ekg:participatingCountry country:MLT, country:CYP ; ekg:callYear "2019"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+"""
+
+
+def graph_triples(store: ox.Store, graph: str) -> set[ox.Triple]:
+    return {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+
+
+def sources_of(store: ox.Store) -> list[str]:
+    return sorted(
+        g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and not is_derived(g.value)
+    )
+
+
+def recomputed_facts(store: ox.Store, source: str) -> set[ox.Triple]:
+    found: set[ox.Triple] = set()
+    for text in facts.definitions().values():
+        results = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
+        assert isinstance(results, ox.QueryTriples)
+        found |= set(results)
+    return found
+
+
+def recomputed_cube(store: ox.Store) -> set[ox.Triple]:
+    import io
+
+    totals = cube.add_up(cube.source_partials(store, source) for source in sources_of(store))
+    out = io.BytesIO()
+    cube.write_cube(totals, out)
+    return {q.triple for q in ox.parse(out.getvalue(), format=ox.RdfFormat.N_TRIPLES)}
+
+
+def check_derived(root: Path) -> dict[str, int]:
+    """Every derived graph equals its recomputation; returns the triple count of each derived graph."""
+    store = DefaultStore(root)
+    counts = {}
+    with store.open_reader() as reader:
+        for source in sources_of(reader):
+            expected = recomputed_facts(reader, source)
+            assert graph_triples(reader, derived_graph(source)) == expected, source
+            if expected:
+                counts[source] = len(expected)
+        assert graph_triples(reader, STATISTICS) == recomputed_cube(reader)
+        derived = {g.value for g in reader.named_graphs() if is_derived(g.value)}
+    assert derived == {derived_graph(s) for s in counts} | {STATISTICS}  # no orphan derived graphs
+    return counts
+
+
+def project_count(root: Path, dataset: str, **dims: str) -> int:
+    where = " ".join(f"?o ekg:{d} {v} ." for d, v in dims.items())
+    text = (
+        f"PREFIX ekg: <{EKG}> PREFIX qb: <http://purl.org/linked-data/cube#> "
+        f"SELECT ?n WHERE {{ ?o qb:dataSet <https://w3id.org/erasmus-kg/id/statistics/{dataset}> ; "
+        f"ekg:projectCount ?n . {where} }}"
+    )
+    with DefaultStore(root).open_reader() as reader:
+        rows = list(reader.query(text, use_default_graph_as_union=True))  # type: ignore[arg-type]  # SELECT
+    return sum(int(r["n"].value) for r in rows)
+
+
+MLT = "<http://publications.europa.eu/resource/authority/country/MLT>"
+CYP = "<http://publications.europa.eu/resource/authority/country/CYP>"
+LTU = "<http://publications.europa.eu/resource/authority/country/LTU>"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+def test_a_build_derives_the_brochure_and_counts_its_projects(root: Path) -> None:
+    counts = check_derived(root)
+    assert set(counts) == {BROCHURE}
+    with DefaultStore(root).open_reader() as reader:
+        involved = reader.query(
+            f"SELECT ?c WHERE {{ <https://w3id.org/erasmus-kg/id/project/goal> <{EKG}involvesCountry> ?c }}",
+            use_default_graph_as_union=True,
+        )
+        assert LTU.strip("<>") in {row["c"].value for row in involved}  # type: ignore[union-attr]
+    assert project_count(root, "projects-by-country", refCountry=LTU) == 2  # ADEIGUS and GOAL
+    assert project_count(root, "projects-by-country", refCountry=MLT) == 0
+
+
+def test_load_and_remove_change_derived_facts_and_statistics(root: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(EXTRA)
+    load_files(root, [extra])
+    counts = check_derived(root)
+    assert counts["https://w3id.org/erasmus-kg/graph/file/extra.ttl"] > 0
+    assert project_count(root, "projects-by-country", refCountry=MLT) == 1
+    assert project_count(root, "country-pairs", refCountry=CYP, refPartnerCountry=MLT) == 1
+    remove_source(root, "extra.ttl")
+    assert set(check_derived(root)) == {BROCHURE}
+    assert project_count(root, "projects-by-country", refCountry=MLT) == 0
+
+
+def test_an_import_and_its_refresh_derive_and_count(root: Path) -> None:
+    import_file("prp", SAMPLE, root=root, progress=False)
+    counts = check_derived(root)
+    graph = "https://w3id.org/erasmus-kg/graph/import/ErasmusPlus_Projects_Overview_sample.csv"
+    assert counts[graph] > 0
+    before = project_count(root, "projects-by-year")
+    import_file("prp", SAMPLE, root=root, progress=False)  # the same file again: replaced, not added
+    assert check_derived(root) == counts
+    assert project_count(root, "projects-by-year") == before
+    remove_source(root, SAMPLE.name)
+    assert set(check_derived(root)) == {BROCHURE}
+
+
+def test_derived_graphs_are_not_sources(root: Path) -> None:
+    from erasmus_kg.errors import UsageError
+
+    DefaultStore(root).ensure()
+    with pytest.raises(UsageError, match="no loaded source"):
+        remove_source(root, derived_graph(BROCHURE))
