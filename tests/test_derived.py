@@ -25,7 +25,8 @@ EXTRA = """@prefix ekg: <https://w3id.org/erasmus-kg/ontology#> .
 @prefix country: <http://publications.europa.eu/resource/authority/country/> .
 @prefix action: <https://w3id.org/erasmus-kg/vocab/action/> .
 <https://example.org/p1> a ekg:Project ; dcterms:title "Extra"@en ; ekg:action action:KA204 ;
-    ekg:participatingCountry country:MLT, country:CYP ; ekg:callYear "2019"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+    ekg:participatingCountry country:MLT, country:CYP ;
+    ekg:callYear "2019"^^<http://www.w3.org/2001/XMLSchema#gYear> .
 """
 
 
