@@ -10,8 +10,7 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 from erasmus_kg.query.targets import StoreTarget, open_target
-from erasmus_kg.store.builds import EmbeddedStore
-from erasmus_kg.store.default import packaged_sources
+from erasmus_kg.store.default import DefaultStore
 
 from .servers import OxigraphServer, oxigraph_server
 
@@ -36,7 +35,7 @@ def regenerate(request: pytest.FixtureRequest) -> bool:
 def store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built once from the packaged ontology and data."""
     root = tmp_path_factory.mktemp("store")
-    EmbeddedStore(root).ensure(packaged_sources())
+    DefaultStore(root).ensure()
     return root
 
 

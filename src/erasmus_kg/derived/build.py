@@ -10,15 +10,19 @@ changing one source never re-derives another.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, facts
+from erasmus_kg.derived import cube, facts, names
 from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
 
+VERSION = "1"
+"""The version of this module's way of deriving; with the definitions, it makes `fingerprint()`."""
 DERIVED_KIND = "derived"
 STATISTICS_KIND = "statistics"
 
@@ -27,12 +31,21 @@ Loads = dict[str, tuple[Path, str, dict[str, Any]]]
 
 
 def derive(
-    store: ox.Store, graphs: Mapping[str, Mapping[str, Any]], changed: frozenset[str], workdir: Path
+    store: ox.Store,
+    graphs: Mapping[str, Mapping[str, Any]],
+    changed: frozenset[str],
+    workdir: Path,
+    previous: Path | None,
 ) -> tuple[Loads, set[str]]:
-    """The derived graphs to (re)load and to drop after the loads and drops of `changed`.
+    """The derived graphs to (re)load and to drop after the loads and drops of `changed`, and the name index
+    of the new build (`names.write_build_index`).
 
-    `graphs` maps every graph of the new store to its metadata.
+    `graphs` maps every graph of the new store to its metadata; `workdir` is a scratch directory in the new
+    build's directory, `previous` the directory of the build it replaces.
     """
+    names.write_build_index(
+        store, [g for g in graphs if not is_derived(g)], changed, workdir.parent, previous
+    )
     loads: Loads = {}
     drops: set[str] = set()
     for graph in sorted(changed):
@@ -71,3 +84,14 @@ def derive(
         {"kind": STATISTICS_KIND, "observations": observations},
     )
     return loads, drops
+
+
+@cache
+def fingerprint() -> str:
+    """What a build's derived graphs depend on besides its sources: this version and the text of every
+    definition (`queries/derived`, `queries/statistics`). A build made with another fingerprint is derived
+    anew."""
+    h = hashlib.blake2b(VERSION.encode(), digest_size=12)
+    for name, text in [*facts.definitions().items(), *cube.definitions().items()]:
+        h.update(f"\0{name}\0{text}".encode())
+    return h.hexdigest()

@@ -9,6 +9,9 @@ index is a file of the build (`names.sqlite`), written before the build is publi
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +22,8 @@ import pyoxigraph as ox
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, SKOS
 
-FILE_NAME = "names.sqlite"
+FOLDER = "names"
+"""The folder of a build that holds its name index: one SQLite file per source graph."""
 
 PROJECT = "project"
 ORGANISATION = "organisation"
@@ -60,39 +64,66 @@ class Name:
     text: str
 
 
-def names_in(store: ox.Store) -> Iterator[Name]:
-    """Every name of the store, from all its graphs."""
-    seen: set[tuple[str, str, int, str]] = set()
+def names_in(store: ox.Store, graph: str) -> Iterator[Name]:
+    """Every name that graph `graph` gives to a project, an organisation or a concept it types there."""
+    g = ox.NamedNode(graph)
 
-    def once(name: Name) -> Iterator[Name]:
-        key = (name.kind, name.iri, name.rank, name.text)
-        if key not in seen:
-            seen.add(key)
-            yield name
+    def typed(cls: str) -> set[str]:
+        return {
+            q.subject.value
+            for q in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(EKG + cls), g)
+            if isinstance(q.subject, ox.NamedNode)
+        }
 
-    typed = {
-        PROJECT: ox.NamedNode(EKG + "Project"),
-        ORGANISATION: ox.NamedNode(EKG + "Organisation"),
-    }
-    for kind, properties in ((PROJECT, _PROJECT_NAMES), (ORGANISATION, _ORGANISATION_NAMES)):
-        cls = typed[kind]
+    for kind, members, properties in (
+        (PROJECT, typed("Project"), _PROJECT_NAMES),
+        (ORGANISATION, typed("Organisation"), _ORGANISATION_NAMES),
+    ):
+        if not members:
+            continue
         for prop, rank in properties:
-            for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, g):
                 subject, value = quad.subject, quad.object
-                if not isinstance(subject, ox.NamedNode) or not isinstance(value, ox.Literal):
-                    continue
-                if next(store.quads_for_pattern(subject, _RDF_TYPE, cls, None), None) is None:
-                    continue
-                yield from once(Name(kind, subject.value, rank, value.value))
-    in_scheme = ox.NamedNode(_SKOS + "inScheme")
-    for quad in store.quads_for_pattern(None, in_scheme, None, None):
+                if (
+                    isinstance(value, ox.Literal)
+                    and isinstance(subject, ox.NamedNode)
+                    and subject.value in members
+                ):
+                    yield Name(kind, subject.value, rank, value.value)
+    for quad in store.quads_for_pattern(None, ox.NamedNode(_SKOS + "inScheme"), None, g):
         concept, scheme = quad.subject, quad.object
         if not isinstance(concept, ox.NamedNode) or not isinstance(scheme, ox.NamedNode):
             continue
         for prop, rank in _CONCEPT_NAMES:
-            for label in store.quads_for_pattern(concept, ox.NamedNode(prop), None, None):
+            for label in store.quads_for_pattern(concept, ox.NamedNode(prop), None, g):
                 if isinstance(label.object, ox.Literal):
-                    yield from once(Name(scheme.value, concept.value, rank, label.object.value))
+                    yield Name(scheme.value, concept.value, rank, label.object.value)
+
+
+def index_file(build_dir: Path, source: str) -> Path:
+    """Where the name index of source graph `source` is in a build."""
+    return build_dir / FOLDER / (hashlib.blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
+
+
+def write_build_index(
+    store: ox.Store, sources: list[str], changed: frozenset[str], build_dir: Path, previous: Path | None
+) -> None:
+    """The name index of a new build: one file per source graph with names, made anew for the sources loaded
+    in this build and taken over (hard-linked: they are never written again) from the previous build for the
+    others."""
+    (build_dir / FOLDER).mkdir(exist_ok=True)
+    for source in sources:
+        target = index_file(build_dir, source)
+        kept = index_file(previous, source) if previous is not None and source not in changed else None
+        if kept is not None and kept.exists():
+            try:
+                os.link(kept, target)
+            except OSError:
+                shutil.copyfile(kept, target)
+            continue
+        found = list(names_in(store, source))
+        if found:
+            write_index(target, found)
 
 
 def write_index(path: Path, names: Iterable[Name]) -> int:
@@ -113,14 +144,19 @@ def write_index(path: Path, names: Iterable[Name]) -> int:
 
 
 class NameIndex:
-    """A build's name index, opened read-only. Values are normalised before they are looked up."""
+    """The name index of a build (every file of its names folder), opened read-only. Values are normalised
+    before they are looked up."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    def __init__(self, build_dir: Path) -> None:
+        self.files = sorted((build_dir / FOLDER).glob("*.sqlite"))
+        self._dbs = [
+            sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            for path in self.files
+        ]
 
     def close(self) -> None:
-        self._db.close()
+        for db in self._dbs:
+            db.close()
 
     def __enter__(self) -> NameIndex:
         return self
@@ -130,36 +166,48 @@ class NameIndex:
 
     def exact(self, kind: str, text: str) -> list[tuple[str, int]]:
         """(IRI, best rank) of every name of `kind` whose normal form is that of `text`, best rank first."""
-        rows = self._db.execute(
-            "SELECT iri, MIN(rank) AS r FROM name WHERE kind = ? AND normal = ? GROUP BY iri ORDER BY r, iri",
-            (kind, normal(text)),
-        )
-        return [(iri, int(rank)) for iri, rank in rows]
+        best: dict[str, int] = {}
+        for db in self._dbs:
+            rows = db.execute(
+                "SELECT iri, MIN(rank) FROM name WHERE kind = ? AND normal = ? GROUP BY iri",
+                (kind, normal(text)),
+            )
+            for iri, rank in rows:
+                best[iri] = min(int(rank), best.get(iri, int(rank)))
+        return sorted(best.items(), key=lambda item: (item[1], item[0]))
 
     def containing(self, kind: str, text: str) -> list[str]:
         """The IRIs of `kind` with a name containing `text` (normal forms), sorted."""
         needle = normal(text)
         if not needle:
             return []
-        if len(needle) >= 3:
-            phrase = '"' + needle.replace('"', '""') + '"'
-            rows = self._db.execute(
-                "SELECT DISTINCT name.iri FROM name_text JOIN name ON name.id = name_text.rowid "
-                "WHERE name_text MATCH ? AND name.kind = ? ORDER BY name.iri",
-                (f"normal : {phrase}", kind),
-            )
-        else:
-            rows = self._db.execute(
-                "SELECT DISTINCT iri FROM name WHERE kind = ? AND instr(normal, ?) > 0 ORDER BY iri",
-                (kind, needle),
-            )
-        return [iri for (iri,) in rows]
+        found: set[str] = set()
+        for db in self._dbs:
+            if len(needle) >= 3:
+                phrase = '"' + needle.replace('"', '""') + '"'
+                rows = db.execute(
+                    "SELECT name.iri FROM name_text JOIN name ON name.id = name_text.rowid "
+                    "WHERE name_text MATCH ? AND name.kind = ?",
+                    (f"normal : {phrase}", kind),
+                )
+            else:  # trigrams need three characters: scan the names of this kind
+                rows = db.execute(
+                    "SELECT iri FROM name WHERE kind = ? AND instr(normal, ?) > 0", (kind, needle)
+                )
+            found.update(iri for (iri,) in rows)
+        return sorted(found)
 
     def names(self, kind: str, limit: int = 20_000) -> list[str]:
         """Up to `limit` names of `kind` as written (to suggest the closest to a value that matched none)."""
-        rows = self._db.execute("SELECT DISTINCT text FROM name WHERE kind = ? LIMIT ?", (kind, limit))
-        return [text for (text,) in rows]
+        found: list[str] = []
+        for db in self._dbs:
+            rows = db.execute(
+                "SELECT DISTINCT text FROM name WHERE kind = ? LIMIT ?", (kind, limit - len(found))
+            )
+            found.extend(text for (text,) in rows)
+            if len(found) >= limit:
+                break
+        return found
 
     def count(self) -> int:
-        (n,) = self._db.execute("SELECT COUNT(*) FROM name").fetchone()
-        return int(n)
+        return sum(int(db.execute("SELECT COUNT(*) FROM name").fetchone()[0]) for db in self._dbs)

@@ -7,15 +7,25 @@ start of the query's outermost group graph pattern (`WHERE {`), so that the valu
 pattern, FILTER and OPTIONAL of the query, as if they were bound before evaluation. A parameter that has no
 value is bound to UNDEF (it stays unbound). The same text runs on the embedded store and on any SPARQL 1.1
 endpoint, and is what `--show-query` prints.
+
+`--limit` and `--offset` are applied the same way, as checked integers: `with_slice` appends `LIMIT n
+OFFSET m` after the query's last solution modifier (its ORDER BY), or merges them with a LIMIT/OFFSET that is
+already there.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
+from erasmus_kg.errors import UsageError
+
 Term = ox.NamedNode | ox.Literal
+
+MAX_SLICE = 2**63 - 1
+"""The largest LIMIT or OFFSET (Oxigraph reads them as unsigned 64-bit integers; we stay within signed)."""
 
 _PARAM_COMMENT = "# parameters bound by erasmus-kg"
 
@@ -73,6 +83,106 @@ def outer_group_start(query: str) -> int:
     raise ValueError("the query has no group graph pattern ({ ... }) to bind parameters in")
 
 
+def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
+    """The query restricted to `limit` rows (None: all) after the first `offset`, as its solution modifiers.
+
+    The stored queries end with ORDER BY, so the slice is of ordered rows and the same on every run. When the
+    query already ends with LIMIT and/or OFFSET (an internal query, an ad hoc one), the two slices are merged
+    into one: the rows `offset`.. of the query's own rows, never beyond its own LIMIT. The text is checked by
+    pyoxigraph's parser; a query that cannot take a slice at its end (a trailing VALUES clause) is a
+    UsageError.
+    """
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SLICE
+        ):
+            raise ValueError(f"{name} must be an integer from 0 to {MAX_SLICE}, not {value!r}")
+    if limit is None and offset == 0:
+        return query
+    cut, own_limit, own_offset = _trailing_slice(query)
+    if own_limit is not None:
+        remaining = max(own_limit - offset, 0)
+        limit = remaining if limit is None else min(limit, remaining)
+    offset += own_offset
+    if offset > MAX_SLICE:
+        raise UsageError(f"the offset {offset} is larger than {MAX_SLICE}")
+    modifiers = (f"LIMIT {limit}" if limit is not None else "") + (
+        f"{' ' if limit is not None else ''}OFFSET {offset}" if offset else ""
+    )
+    head = query[:cut].rstrip()
+    sliced = f"{head}\n{modifiers}\n" if modifiers else f"{head}\n"
+    empty = ox.Store()  # parses the text: an empty store answers at once, or raises SyntaxError
+    try:
+        empty.query(sliced)
+    except SyntaxError as exc:
+        try:
+            empty.query(query)
+        except SyntaxError as original:
+            raise UsageError(f"the SPARQL query is not valid: {_one_line(original.msg)}") from None
+        raise UsageError(f"--limit/--offset cannot be added to this query: {_one_line(exc.msg)}") from None
+    return sliced
+
+
+def _trailing_slice(query: str) -> tuple[int, int | None, int]:
+    """Where the query's trailing LIMIT/OFFSET clauses begin (its length when there are none), with the
+    values they give (None for no LIMIT, 0 for no OFFSET)."""
+    tokens = deque(_tokens(query), maxlen=4)
+    found: dict[str, int] = {}
+    cut = len(query)
+    while len(tokens) >= 2:
+        (start, keyword), (_, number) = tokens[-2], tokens[-1]
+        keyword = keyword.upper()
+        if keyword not in ("LIMIT", "OFFSET") or keyword in found or not _is_integer(number):
+            break
+        found[keyword] = int(number)
+        cut = start
+        tokens.pop()
+        tokens.pop()
+    return cut, found.get("LIMIT"), found.get("OFFSET", 0)
+
+
+def _tokens(query: str) -> Sequence[tuple[int, str]]:
+    """The query's words (keywords, names, numbers) and other characters with their positions, without
+    comments, strings and IRIs (which are left out: only the last words of the query matter here)."""
+    out: list[tuple[int, str]] = []
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            out.append((i, '""'))
+            i = _skip_string(query, i)
+        elif c == "<" and (end := _iri_end(query, i)) > 0:
+            out.append((i, "<>"))
+            i = end
+        elif c.isalnum() or c in "_?$:":
+            j = i + 1
+            while j < n and (query[j].isalnum() or query[j] in "_?$:.-"):
+                j += 1
+            out.append((i, query[i:j].rstrip(".")))
+            i = j
+        else:
+            out.append((i, c))
+            i += 1
+    return out
+
+
+def _iri_end(query: str, i: int) -> int:
+    """The index after the IRI that starts at `i` (an IRIREF has no spaces or `<"{}|^`\\`), or -1."""
+    j = i + 1
+    while j < len(query) and query[j] not in '<>"{}|^`\\' and query[j] > " ":
+        j += 1
+    return j + 1 if j < len(query) and query[j] == ">" else -1
+
+
+def _is_integer(token: str) -> bool:
+    return token.isascii() and token.isdigit()
+
+
 def _skip_string(query: str, i: int) -> int:
     quote = query[i]
     if query.startswith(quote * 3, i):
@@ -99,3 +209,7 @@ def _check_variable(name: str) -> str:
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         raise ValueError(f"invalid SPARQL variable name {name!r}")
     return name
+
+
+def _one_line(message: str | None) -> str:
+    return " ".join(str(message).split())

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from erasmus_kg.errors import ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.derived.names import NameIndex
 from erasmus_kg.namespaces import COUNTRY, DCTERMS, EKG, EUVOC, LANGUAGE, SKOS, VOCAB, XSD
 from erasmus_kg.query.binding import Term, bind
 from erasmus_kg.query.catalogue import Parameter, StoredQuery, internal_query
@@ -59,8 +63,11 @@ _EXACT_LIMIT = 1000
 """Values longer than this get no suggestions (comparing them would be slow and useless)."""
 
 
-def resolve_all(query: StoredQuery, raw: Mapping[str, str], select: Select) -> dict[str, list[Term]]:
-    """The bindings for a stored query: every parameter resolved, missing optional ones unbound."""
+def resolve_all(
+    query: StoredQuery, raw: Mapping[str, str], select: Select, names: NameIndex | None = None
+) -> dict[str, list[Term]]:
+    """The bindings for a stored query: every parameter resolved, missing optional ones unbound. Names are
+    looked up in `names` (the build's name index) when given, else by queries through `select`."""
     unknown = sorted(set(raw) - {p.name for p in query.params})
     if unknown:
         known = ", ".join(p.name for p in query.params) or "none"
@@ -80,18 +87,21 @@ def resolve_all(query: StoredQuery, raw: Mapping[str, str], select: Select) -> d
                 )
             bindings[param.name] = []
             continue
-        bindings[param.name] = resolve(param, value, select)
+        bindings[param.name] = resolve(param, value, select, names)
     return bindings
 
 
-def resolve(param: Parameter, value: str, select: Select) -> list[Term]:
+def resolve(param: Parameter, value: str, select: Select, names: NameIndex | None = None) -> list[Term]:
     kind = param.type
     if kind in CONCEPT_SCHEMES:
-        return _concept(param, value, ox.NamedNode(CONCEPT_SCHEMES[kind]), select)
-    if kind == "organisation":
-        return _by_name(param, value, select, "organisation")
-    if kind == "project":
-        return _by_name(param, value, select, "project")
+        scheme = ox.NamedNode(CONCEPT_SCHEMES[kind])
+        if names is not None and not _IRI.match(value.strip()):
+            return _indexed_concept(param, value, scheme, names)
+        return _concept(param, value, scheme, select)
+    if kind in ("organisation", "project"):
+        if names is not None and not _IRI.match(value.strip()):
+            return _indexed_name(param, value, names, kind)
+        return _by_name(param, value, select, kind)
     if kind == "integer":
         return [_integer(param, value)]
     if kind == "year":
@@ -153,6 +163,31 @@ def _term(row: ox.QuerySolution, name: str) -> Term:
 
 def _value(row: ox.QuerySolution, name: str) -> str:
     return _term(row, name).value
+
+
+def _indexed_concept(param: Parameter, value: str, scheme: ox.NamedNode, names: NameIndex) -> list[Term]:
+    """A concept of `scheme` by its notation, preferred or alternative label (in that order of preference),
+    in the name index: one lookup, whatever the case, accents or punctuation of the value."""
+    text = value.strip()
+    found = names.exact(scheme.value, text)
+    if found:
+        best = found[0][1]
+        return [ox.NamedNode(iri) for iri, rank in found if rank == best]
+    raise _unknown(param, text, names.names(scheme.value))
+
+
+def _indexed_name(param: Parameter, value: str, names: NameIndex, kind: str) -> list[Term]:
+    """Projects (by identifier, title or acronym) or organisations (by name) in the name index: those named
+    exactly so (projects) or else every one whose name contains the value, in normal forms."""
+    text = value.strip()
+    if kind == "project":
+        exact = names.exact(kind, text)
+        if exact:
+            return [ox.NamedNode(iri) for iri, _ in sorted(exact, key=lambda found: found[0])]
+    containing = names.containing(kind, text)
+    if containing:
+        return [ox.NamedNode(iri) for iri in containing]
+    raise _unknown(param, text, names.names(kind))
 
 
 def candidates(text: str, datatypes: tuple[ox.NamedNode, ...] = ()) -> list[ox.Literal]:

@@ -1,8 +1,9 @@
 """Run stored and ad hoc SPARQL queries on a target: the embedded store or a remote endpoint.
 
 A stored query runs in three steps, each visible to the user: its parameters are resolved with the graph's
-vocabularies (`parameters`), bound as a VALUES block of RDF terms (`binding`), and the resulting text runs on
-the target. `--show-query` prints that text instead of running it.
+vocabularies (`parameters`), bound as a VALUES block of RDF terms (`binding`), restricted to the rows asked
+for by LIMIT/OFFSET (`binding.with_slice`), and the resulting text runs on the target. `--show-query` prints
+that text instead of running it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.query.binding import bind
+from erasmus_kg.query.binding import bind, with_slice
 from erasmus_kg.query.catalogue import get_query
 from erasmus_kg.query.parameters import resolve_all
 from erasmus_kg.query.targets import Results, Target
@@ -20,8 +21,17 @@ from erasmus_kg.query.targets import Results, Target
 LANGUAGES = ("nl", "en")
 
 
-def prepare(name: str, raw_params: Mapping[str, str], lang: str, target: Target) -> str:
-    """The exact SPARQL text a stored query runs with these parameters (resolved on `target`)."""
+def prepare(
+    name: str,
+    raw_params: Mapping[str, str],
+    lang: str,
+    target: Target,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> str:
+    """The exact SPARQL text a stored query runs with these parameters (resolved on `target`), giving at most
+    `limit` rows (None: all) after the first `offset` of its ordered rows."""
     if lang not in LANGUAGES:
         raise UsageError(f"unknown label language {lang!r} (one of {', '.join(LANGUAGES)})")
     query = get_query(name)
@@ -31,10 +41,18 @@ def prepare(name: str, raw_params: Mapping[str, str], lang: str, target: Target)
         assert isinstance(results, ox.QuerySolutions)
         return results
 
-    bindings = resolve_all(query, raw_params, select)
+    bindings = resolve_all(query, raw_params, select, getattr(target, "names", None))
     bindings["lang"] = [ox.Literal(lang)]
-    return bind(query.text, bindings)
+    return with_slice(bind(query.text, bindings), limit, offset)
 
 
-def run_stored(name: str, raw_params: Mapping[str, str], lang: str, target: Target) -> Results:
-    return target.query(prepare(name, raw_params, lang, target))
+def run_stored(
+    name: str,
+    raw_params: Mapping[str, str],
+    lang: str,
+    target: Target,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Results:
+    return target.query(prepare(name, raw_params, lang, target, limit=limit, offset=offset))

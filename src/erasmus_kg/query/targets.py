@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
 from erasmus_kg.store.default import DefaultStore
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.derived.names import NameIndex
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -22,10 +25,12 @@ class Target(Protocol):
 
 
 class StoreTarget:
-    """A pyoxigraph store, queried over the union of its named graphs."""
+    """A pyoxigraph store, queried over the union of its named graphs; `names` is the name index of its build,
+    which parameter resolution looks names up in (None: it queries the store instead)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, names: NameIndex | None = None) -> None:
         self.store = store
+        self.names = names
 
     def query(self, sparql: str) -> Results:
         try:
@@ -37,5 +42,7 @@ class StoreTarget:
 @contextlib.contextmanager
 def open_target(root: Path | None) -> Iterator[StoreTarget]:
     """A query target on the current build of the store at `root` (the default place when None)."""
-    with DefaultStore(root).open_reader() as reader:
-        yield StoreTarget(reader)
+    from erasmus_kg.derived.names import NameIndex
+
+    with DefaultStore(root).open_build() as (reader, build_dir), NameIndex(build_dir) as names:
+        yield StoreTarget(reader, names)

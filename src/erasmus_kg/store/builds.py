@@ -68,13 +68,15 @@ from erasmus_kg.store.manifest import (
 __all__ = ["LAYOUT", "BuildInfo", "Deriver", "EmbeddedStore", "GraphInfo", "Source", "default_store_root"]
 
 Deriver = Callable[
-    [ox.Store, Mapping[str, Mapping[str, Any]], frozenset[str], Path],
+    [ox.Store, Mapping[str, Mapping[str, Any]], frozenset[str], Path, Path | None],
     tuple[Mapping[str, tuple[Path, str, Mapping[str, Any]]], Iterable[str]],
 ]
-"""What a build derives from its graphs. Called with the new store (read-write) after every load and drop,
-the metadata of each of its graphs, the graphs loaded or dropped in this build and a directory for temporary
-files; it answers the graphs to load (graph -> (N-Triples file, what it is derived from, metadata)) and the
-graphs to drop. It runs before the build is published, so what it derives switches with its sources."""
+"""What a build derives from its graphs. Called with the new store (read-write) after every load and drop, the
+metadata of each of its graphs, the graphs loaded or dropped in this build, a scratch directory inside the
+new build (its parent is the build's directory, where files that belong to the build may be written) and
+the directory of the build it replaces (None for the first); it answers the graphs to load (graph ->
+(N-Triples file, what it is derived from, metadata)) and the graphs to drop. It runs before the build is
+published, so what it derives switches with its sources."""
 
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 _CLONE_MAX_DROP = 2_000_000
@@ -82,6 +84,8 @@ _CLONE_MAX_DROP = 2_000_000
 _DROP_COST = 2.5
 """Dropping a triple by transaction costs about 2.5 times copying one into a new store."""
 _READER_ATTEMPTS = 50
+DERIVED_FROM = "derived from "
+"""How the manifest names the source of a graph the deriver made: "derived from <what>"."""
 
 
 def default_store_root() -> Path:
@@ -111,10 +115,13 @@ class EmbeddedStore:
         *,
         lock_timeout: float = 600.0,
         derive: Deriver | None = None,
+        derivation: str = "",
     ) -> None:
         self.root = Path(root) if root is not None else default_store_root()
         self.lock_timeout = lock_timeout
         self.derive = derive
+        self.derivation = derivation
+        """The fingerprint of `derive` (of its definitions): builds made with another are derived anew."""
         self._builds = self.root / "builds"
         self._pointer = self.root / "current"
         self._write_lock_path = self.root / "write.lock"
@@ -144,6 +151,13 @@ class EmbeddedStore:
 
         Do not keep the Store, or anything that reads from it lazily, beyond the context.
         """
+        with self.open_build() as (store, _):
+            yield store
+
+    @contextlib.contextmanager
+    def open_build(self) -> Iterator[tuple[ox.Store, Path]]:
+        """`open_reader`, with the directory of the build it reads (for the files a build keeps beside its
+        store, such as the name index)."""
         fd, build_dir = self._lock_current_for_reading()
         try:
             db = build_dir / "db"
@@ -152,7 +166,7 @@ class EmbeddedStore:
             except (OSError, RuntimeError) as e:
                 raise StoreError(f"{db}: cannot open the store read-only ({one_line(e)})") from None
             try:
-                yield store
+                yield store, build_dir
             finally:
                 del store
         finally:
@@ -177,7 +191,8 @@ class EmbeddedStore:
         if found is not None:
             bid, manifest = found
             rows, _ = packaged_fingerprint(packaged, manifest.packaged_files)
-            if rows == manifest.packaged and (self._builds / bid / "db").is_dir():
+            current = rows == manifest.packaged and manifest.derivation == self.derivation
+            if current and (self._builds / bid / "db").is_dir():
                 self._maybe_gc(bid)
                 return BuildInfo.of(self._builds / bid, manifest)
         with self._write_lock():
@@ -465,7 +480,8 @@ class EmbeddedStore:
                 loads[iri] = (src, None)
         dropped = [iri for iri in old if iri not in kept]
 
-        if cur is not None and not loads and not dropped and rows == cur[1].packaged:
+        rederive = cur is not None and cur[1].derivation != self.derivation
+        if cur is not None and not loads and not dropped and not rederive and rows == cur[1].packaged:
             return BuildInfo.of(self._builds / cur[0], cur[1])
 
         drop_triples = sum(old[iri].triples for iri in dropped)
@@ -488,16 +504,18 @@ class EmbeddedStore:
                 dropped,
                 loads,
                 metadata or {},
+                rederive,
             )
             manifest = Manifest(
                 id=bid,
                 created=_now(),
                 strategy=strategy,
+                derivation=self.derivation,
                 packaged=rows,
                 packaged_files=stat_cache,
                 graphs=entries,
             )
-            fsync_tree(tmp / "db")
+            fsync_tree(tmp)
             write_file(tmp / "manifest.json", manifest.to_json())
             write_file(tmp / "reader.lock", b"")
             fsync_dir(tmp)
@@ -522,6 +540,7 @@ class EmbeddedStore:
         dropped: list[str],
         loads: dict[str, tuple[Source, str | None]],
         metadata: dict[str, dict[str, Any]],
+        rederive: bool = False,
     ) -> dict[str, GraphInfo]:
         """Fill the new store at `db`; return the manifest's graph entries. The store is closed on return."""
         entries = dict(kept)
@@ -565,7 +584,11 @@ class EmbeddedStore:
                     metadata={} if is_packaged else metadata.get(iri, {}),
                 )
             if self.derive is not None:
-                self._derive(store, entries, frozenset(loads) | frozenset(dropped), db.parent)
+                previous = cur_db.parent if cur_db is not None else None
+                changed = frozenset(loads) | frozenset(dropped)
+                if rederive:  # derived with other definitions: every source changed
+                    changed |= {iri for iri, e in entries.items() if not e.source.startswith(DERIVED_FROM)}
+                self._derive(store, entries, changed, db.parent, previous)
             stray = {str(g.value) for g in store.named_graphs()} - set(entries)
             if stray:
                 raise StoreError(f"{db}: unexpected graphs after loading: {', '.join(sorted(stray))}")
@@ -579,25 +602,44 @@ class EmbeddedStore:
         return entries
 
     def _derive(
-        self, store: ox.Store, entries: dict[str, GraphInfo], changed: frozenset[str], workdir: Path
+        self,
+        store: ox.Store,
+        entries: dict[str, GraphInfo],
+        changed: frozenset[str],
+        build_dir: Path,
+        previous: Path | None,
     ) -> None:
         """Run the deriver on the new store and apply what it answers to the store and `entries`."""
         assert self.derive is not None
-        loads, drops = self.derive(store, {iri: e.metadata for iri, e in entries.items()}, changed, workdir)
+        metadata = {iri: e.metadata for iri, e in entries.items()}
+        scratch = build_dir / "derive.tmp"
+        scratch.mkdir()
+        try:
+            self._apply_derived(store, entries, *self.derive(store, metadata, changed, scratch, previous))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _apply_derived(
+        self,
+        store: ox.Store,
+        entries: dict[str, GraphInfo],
+        loads: Mapping[str, tuple[Path, str, Mapping[str, Any]]],
+        drops: Iterable[str],
+    ) -> None:
         for iri in drops:
             store.remove_graph(ox.NamedNode(iri))
             entries.pop(iri, None)
-        for iri, (path, origin, metadata) in loads.items():
+        for iri, (path, origin, made) in loads.items():
             digest, triples = _load_source(store, iri, Source(iri, path, "ntriples"), None)
             entries[iri] = GraphInfo(
                 iri=iri,
-                source=f"derived from {origin}",
+                source=DERIVED_FROM + origin,
                 format="ntriples",
                 hash=digest,
                 triples=triples,
                 loaded=_now(),
                 packaged=False,
-                metadata=dict(metadata),
+                metadata=dict(made),
             )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from erasmus_kg import resources
-from erasmus_kg.derived.build import derive
+from erasmus_kg.derived.build import derive, fingerprint
 from erasmus_kg.derived.graphs import derived_graph, is_derived
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.store.builds import BuildInfo, EmbeddedStore, GraphInfo, Source
@@ -36,7 +36,7 @@ class DefaultStore:
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.builds = EmbeddedStore(root, derive=derive)
+        self.builds = EmbeddedStore(root, derive=derive, derivation=fingerprint())
 
     def __repr__(self) -> str:
         return f"DefaultStore({str(self.root)!r})"
@@ -67,6 +67,13 @@ class DefaultStore:
         self.ensure()
         with self.builds.open_reader() as reader:
             yield reader
+
+    @contextlib.contextmanager
+    def open_build(self) -> Iterator[tuple[ox.Store, Path]]:
+        """`open_reader`, with the directory of the build (see `EmbeddedStore.open_build`)."""
+        self.ensure()
+        with self.builds.open_build() as opened:
+            yield opened
 
     def replace_graphs(
         self,

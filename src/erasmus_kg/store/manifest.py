@@ -166,12 +166,16 @@ class Manifest:
     """The packaged fingerprint: sorted (graph IRI, format, content hash) of the packaged sources."""
     packaged_files: Mapping[str, FileStat]
     graphs: Mapping[str, GraphInfo]
+    derivation: str = ""
+    """The fingerprint of what the build derived its derived graphs with ("" for none): a build of another is
+    derived anew."""
     layout: str = LAYOUT
 
     def to_json(self) -> bytes:
         return json.dumps(
             {
                 "layout": self.layout,
+                "derivation": self.derivation,
                 "id": self.id,
                 "created": self.created,
                 "strategy": self.strategy,
@@ -206,6 +210,7 @@ class Manifest:
                 id=str(data["id"]),
                 created=str(data["created"]),
                 strategy=str(data.get("strategy", "")),
+                derivation=str(data.get("derivation", "")),
                 packaged=tuple((str(g), str(f), str(h)) for g, f, h in data["packaged"]),
                 packaged_files={k: v for k, v in stats.items() if v is not None},
                 graphs={str(iri): GraphInfo.from_json(str(iri), e) for iri, e in data["graphs"].items()},
