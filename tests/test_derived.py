@@ -9,9 +9,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from erasmus_kg import resources
 from erasmus_kg.derived import cube, facts
 from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
 from erasmus_kg.importing.run import import_file
+from erasmus_kg.query.running import run_stored
+from erasmus_kg.query.targets import open_target
 from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.store.loading import load_files, remove_source
 
@@ -69,6 +72,11 @@ def check_derived(root: Path) -> dict[str, int]:
             if expected:
                 counts[source] = len(expected)
         assert graph_triples(reader, STATISTICS) == recomputed_cube(reader)
+        for check in ("cube-structure-violation", "cube-observation-violation"):  # the Data Cube's ICs
+            text = (resources.queries_dir() / "checks" / f"{check}.rq").read_text(encoding="utf-8")
+            problems = reader.query(text, use_default_graph_as_union=True)
+            assert isinstance(problems, ox.QuerySolutions)
+            assert [str(row["term"]) for row in problems] == [], check
         derived = {g.value for g in reader.named_graphs() if is_derived(g.value)}
     assert derived == {derived_graph(s) for s in counts} | {STATISTICS}  # no orphan derived graphs
     return counts
@@ -127,6 +135,20 @@ def test_an_import_and_its_refresh_derive_and_count(root: Path) -> None:
     counts = check_derived(root)
     graph = "https://w3id.org/erasmus-kg/graph/import/ErasmusPlus_Projects_Overview_sample.csv"
     assert counts[graph] > 0
+    # statistics-by-year reads the cube: the same counts as a count over the store
+    direct = (
+        f"SELECT ?y (COUNT(?p) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?p a <{EKG}Project> ; "
+        f"<{EKG}callYear> ?y }} }} GROUP BY ?y"
+    )
+    with DefaultStore(root).open_reader() as reader:
+        expected = {
+            (r["y"].value, r["n"].value) for r in reader.query(direct, use_default_graph_as_union=True)
+        }  # type: ignore[union-attr]  # SELECT
+    with open_target(root) as target:
+        by_year = run_stored("statistics-by-year", {}, "en", target)
+        assert isinstance(by_year, ox.QuerySolutions)
+        assert {(r["year"].value, r["projects"].value) for r in by_year} == expected  # type: ignore[union-attr]
+    assert len(expected) >= 2
     before = project_count(root, "projects-by-year")
     import_file("prp", SAMPLE, root=root, progress=False)  # the same file again: replaced, not added
     assert check_derived(root) == counts

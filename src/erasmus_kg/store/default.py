@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from erasmus_kg import resources
 from erasmus_kg.derived.build import derive, fingerprint
 from erasmus_kg.derived.graphs import derived_graph, is_derived
+from erasmus_kg.errors import StoreError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.store.builds import BuildInfo, EmbeddedStore, GraphInfo, Source
 
@@ -26,6 +27,9 @@ def packaged_sources() -> list[Source]:
     """The ontology and every packaged data file, each in its own named graph (graph/<file stem>)."""
     sources = [Source(ONTOLOGY_GRAPH, resources.ontology_file(), "turtle")]
     sources += [Source(GRAPH + path.stem, path, "turtle") for path in resources.data_files()]
+    for source in sources:
+        if is_derived(source.graph):  # a packaging defect: builds make these graphs themselves
+            raise StoreError(f"{source.path}: packaged data may not be named like a derived graph")
     return sources
 
 
