@@ -1,5 +1,6 @@
 """What several commands share: click's context settings, the --format and --lang options of query
-output, the language those default to, and the --store root of the invocation."""
+output, the language those default to, the paging and --timeout options of queries, and the --store root of
+the invocation."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from typing import Any, TypeVar
 
 import click
 
+from erasmus_kg.errors import UsageError
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+PAGE_SIZE = 50
+"""Rows the table shows on a terminal when no --limit is given."""
+_MAX_ROWS = 2**63 - 1
 
 
 def default_language() -> str:
@@ -49,3 +55,76 @@ def output_options(command: F) -> F:
         default=None,
         help="Language of labels (default: ERASMUS_KG_LANG, else nl in a Dutch locale, else en).",
     )(command)
+
+
+def _row_count(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """A whole number of rows, 0 or more. A bad value is one error line (exit 2), not click's usage text."""
+    if value is None:
+        return None
+    text = value.strip()
+    number = int(text) if text.isascii() and text.isdigit() else -1
+    if not 0 <= number <= _MAX_ROWS:
+        raise UsageError(f"{_name(param)}: expected a whole number of rows, 0 or more, not {value!r}")
+    return number
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A number of seconds greater than 0 (finite). A bad value is one error line (exit 2)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise UsageError(f"{_name(param)}: expected a number of seconds greater than 0, not {value!r}")
+    return seconds
+
+
+def _name(param: click.Parameter) -> str:
+    return param.opts[0] if param.opts else str(param.name)
+
+
+def paging_options(command: F) -> F:
+    """--limit, --offset, --page-size and --timeout, for commands that run a query."""
+    command = click.option(
+        "--timeout",
+        metavar="SECONDS",
+        callback=_seconds,
+        default=None,
+        help="Stop with exit 2 when the query takes longer than SECONDS (default: no limit on the embedded "
+        "store; with --endpoint the HTTP timeout, default 30).",
+    )(command)
+    command = click.option(
+        "--page-size",
+        metavar="N",
+        callback=_row_count,
+        default=None,
+        help=f"Rows the table shows, with the total and how to see more (default: {PAGE_SIZE} on a terminal "
+        "without --limit, else all; 0: all). Table format only.",
+    )(command)
+    command = click.option(
+        "--offset",
+        metavar="N",
+        callback=_row_count,
+        default="0",
+        help="Skip the first N rows (an OFFSET after the query's ORDER BY).",
+    )(command)
+    return click.option(
+        "--limit",
+        metavar="N",
+        callback=_row_count,
+        default=None,
+        help="Return at most N rows (a LIMIT after the query's ORDER BY); 0: every row. "
+        f"Without it, the table on a terminal shows the first {PAGE_SIZE} and the total.",
+    )(command)
+
+
+def rows_per_page(fmt: str, chosen: int | None, limit: int | None, terminal: bool) -> int | None:
+    """How many rows the table shows (None: all): --page-size, else PAGE_SIZE for a table on a terminal
+    when no --limit was given. --page-size with another format than the table is a UsageError."""
+    if chosen is not None:
+        if fmt != "table":
+            raise UsageError(f"--page-size pages the table format, not {fmt} (add --format table)")
+        return chosen or None
+    return PAGE_SIZE if fmt == "table" and terminal and limit is None else None

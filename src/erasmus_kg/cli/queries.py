@@ -1,16 +1,32 @@
 """`erasmus-kg queries`, `erasmus-kg query NAME` (one subcommand per stored query) and `erasmus-kg sparql`:
-queries on the embedded store or, with --endpoint, on a SPARQL 1.1 endpoint."""
+queries on the embedded store or, with --endpoint, on a SPARQL 1.1 endpoint.
+
+Both take --limit/--offset (a LIMIT/OFFSET after the query's ORDER BY, see `binding.with_slice`), page the
+table on a terminal (`output.page_line`), and stop after --timeout seconds (`_Deadline`).
+"""
 
 from __future__ import annotations
 
+import io
+import os
 import sys
-from contextlib import AbstractContextManager
+import threading
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, default_language, output_options, store_root
+from erasmus_kg.cli.options import (
+    CONTEXT,
+    default_language,
+    output_options,
+    paging_options,
+    rows_per_page,
+    store_root,
+)
 from erasmus_kg.errors import ErasmusKGError, InputFileError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,8 +63,8 @@ class StoredQueries(click.Group):
 def query() -> None:
     """Run a stored query: erasmus-kg query NAME -p NAME=VALUE ... (see: erasmus-kg queries).
 
-    Each stored query takes -p NAME=VALUE parameters, --format, --lang, --show-query and --endpoint;
-    erasmus-kg query NAME --help describes one.
+    Each stored query takes -p NAME=VALUE parameters, --format, --lang, --limit, --offset, --page-size,
+    --timeout, --show-query and --endpoint; erasmus-kg query NAME --help describes one.
     """
 
 
@@ -67,8 +83,11 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
     @click.command(name=query.name, help=help_text, context_settings=CONTEXT, short_help=query.summary)
     @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value.")
     @output_options
+    @paging_options
     @click.option(
-        "--show-query", is_flag=True, help="Print the SPARQL with the parameters bound; do not run it."
+        "--show-query",
+        is_flag=True,
+        help="Print the SPARQL with the parameters (and --limit, --offset) bound; do not run it.",
     )
     @click.option(
         "--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store."
@@ -79,13 +98,33 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
         params: tuple[str, ...],
         fmt: str | None,
         lang: str | None,
+        limit: int | None,
+        offset: int,
+        page_size: int | None,
+        timeout: float | None,
         show_query: bool,
         endpoint: str | None,
     ) -> None:
         raw = _parse_params(params)
-        _run(ctx, query.name, raw, fmt, lang, show_query, endpoint)
+        paging = _Paging(limit, offset, page_size, timeout)
+        _run(ctx, query.name, raw, fmt, lang, paging, show_query, endpoint)
 
     return command
+
+
+@dataclass(frozen=True)
+class _Paging:
+    """--limit (0: every row), --offset, --page-size and --timeout as given."""
+
+    limit: int | None
+    offset: int
+    page_size: int | None
+    timeout: float | None
+
+    @property
+    def query_limit(self) -> int | None:
+        """The LIMIT of the query: None for every row (no --limit, or --limit 0)."""
+        return self.limit or None
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -106,38 +145,111 @@ def _run(
     raw: dict[str, str],
     fmt: str | None,
     lang: str | None,
+    paging: _Paging,
     show_query: bool,
     endpoint: str | None,
 ) -> None:
     from erasmus_kg.query.running import prepare
 
     language = lang or default_language()
-    with _target(ctx, endpoint) as target:
-        text = prepare(name, raw, language, target)
-        if show_query:
+    layout = None if show_query else _layout(fmt, paging)
+    with _target(ctx, endpoint, paging.timeout) as target, _deadline(paging.timeout, endpoint) as deadline:
+        text = prepare(name, raw, language, target, limit=paging.query_limit, offset=paging.offset)
+        if layout is None:
             click.echo(text, nl=not text.endswith("\n"))
             return
-        results = target.query(text)
-        _write(results, fmt)
+        _write(target, text, layout, language, paging.offset, deadline)
 
 
-def _target(ctx: click.Context, endpoint: str | None) -> AbstractContextManager[Target]:
+def _target(
+    ctx: click.Context, endpoint: str | None, timeout: float | None = None
+) -> AbstractContextManager[Target]:
     if endpoint:
         from erasmus_kg.remote.sparql import open_endpoint
 
-        return open_endpoint(endpoint)
+        return open_endpoint(endpoint) if timeout is None else open_endpoint(endpoint, timeout=timeout)
     from erasmus_kg.query.targets import open_target
 
     return open_target(store_root(ctx))
 
 
-def _write(results: object, fmt: str | None) -> None:
+def _layout(fmt: str | None, paging: _Paging) -> tuple[str, int | None]:
+    """The output format (table on a terminal, csv otherwise) and the rows per page of the table."""
+    terminal = sys.stdout.isatty()
+    chosen = fmt or ("table" if terminal else "csv")
+    return chosen, rows_per_page(chosen, paging.page_size, paging.limit, terminal)
+
+
+def _write(
+    target: Target,
+    text: str,
+    layout: tuple[str, int | None],
+    lang: str,
+    offset: int,
+    deadline: _Deadline | None,
+) -> None:
+    """Run `text` and write its results to stdout: streamed, or buffered until `deadline` is met."""
     from erasmus_kg.query.output import write_results
 
-    chosen = fmt or ("table" if sys.stdout.isatty() else "csv")
+    fmt, rows = layout
     out = sys.stdout.buffer
-    write_results(results, chosen, out)
+    if deadline is None:
+        write_results(target.query(text), fmt, out, page_size=rows, offset=offset, lang=lang)
+        out.flush()
+        return
+    buffer = io.BytesIO()
+    write_results(target.query(text), fmt, buffer, page_size=rows, offset=offset, lang=lang)
+    deadline.finish()
+    out.write(buffer.getbuffer())
     out.flush()
+
+
+def _deadline(seconds: float | None, endpoint: str | None) -> AbstractContextManager[_Deadline | None]:
+    """The --timeout of a query on the embedded store (with --endpoint it is the HTTP timeout instead)."""
+    return nullcontext() if seconds is None or endpoint else _Deadline(seconds)
+
+
+class _Deadline:
+    """Ends the process with exit 2 and one line on stderr when the query is not done after `seconds`.
+
+    pyoxigraph cannot cancel a query, and a long ORDER BY or aggregate runs in Rust without returning to
+    Python; it releases the GIL meanwhile, so this timer thread runs, and ends the process with os._exit
+    (nothing to clean up: the store is open read-only behind a file lock the system releases). The results
+    are written to memory until `finish`, which wins or loses against the timer under one lock, so stdout
+    receives either all of them or nothing.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        """The query is done: the timer can no longer end the process (blocks if it is doing so)."""
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            sys.stderr.write(
+                f"erasmus-kg: error: the query took longer than {self.seconds:g} s (--timeout)\n"
+            )
+            sys.stderr.flush()
+            os._exit(2)
 
 
 @click.command(context_settings=CONTEXT)
@@ -173,15 +285,29 @@ def queries(fmt: str) -> None:
 @click.command(context_settings=CONTEXT)
 @click.argument("query_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @output_options
+@paging_options
 @click.option("--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
 @click.pass_context
 def sparql(
-    ctx: click.Context, query_file: str, fmt: str | None, lang: str | None, endpoint: str | None
+    ctx: click.Context,
+    query_file: str,
+    fmt: str | None,
+    lang: str | None,
+    limit: int | None,
+    offset: int,
+    page_size: int | None,
+    timeout: float | None,
+    endpoint: str | None,
 ) -> None:
     """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs."""
+    from erasmus_kg.query.binding import with_slice
+
     text = sys.stdin.read() if query_file == "-" else _read_query_file(Path(query_file))
-    with _target(ctx, endpoint) as target:
-        _write(target.query(text), fmt)
+    paging = _Paging(limit, offset, page_size, timeout)
+    layout = _layout(fmt, paging)
+    text = with_slice(text, paging.query_limit, offset)
+    with _target(ctx, endpoint, timeout) as target, _deadline(timeout, endpoint) as deadline:
+        _write(target, text, layout, lang or default_language(), offset, deadline)
 
 
 def _read_query_file(path: Path) -> str:
