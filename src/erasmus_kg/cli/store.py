@@ -115,3 +115,6 @@ def info(ctx: click.Context, fmt: str) -> None:
     click.echo("sources:")
     for source in stats["sources"]:
         click.echo(f"  {source['graph']}  {source['triples']} triples  ({source['source']})")
+    derived = stats["derived"]
+    total = sum(d["triples"] for d in derived)
+    click.echo(f"derived:        {total} triples in {len(derived)} graphs (see docs/derived.md)")

@@ -7,8 +7,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived.graphs import is_derived
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.targets import StoreTarget
+from erasmus_kg.store.builds import DERIVED_FROM
 from erasmus_kg.store.default import DefaultStore
 
 
@@ -32,6 +34,12 @@ def graph_statistics(root: Path | None) -> dict[str, Any]:
                 "packaged": graph.packaged,
             }
             for graph in store.graphs()
+            if not is_derived(graph.iri)
+        ],
+        "derived": [
+            {"graph": graph.iri, "triples": graph.triples, "from": graph.source.removeprefix(DERIVED_FROM)}
+            for graph in store.graphs()
+            if is_derived(graph.iri)
         ],
     }
 

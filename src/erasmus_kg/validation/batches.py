@@ -309,14 +309,6 @@ def _is_participation(
 # The embedded store
 
 
-def imported_graphs(root: Path | None) -> list[str]:
-    """The graphs of the store at `root` that `erasmus-kg import` put there ([] when there is no store)."""
-    store = DefaultStore(root)
-    if store.current_build() is None:
-        return []
-    return _imported_graphs(store)
-
-
 def _imported_graphs(store: DefaultStore) -> list[str]:
     return [g.iri for g in store.graphs() if g.metadata.get("kind") == "import"]
 
