@@ -940,3 +940,26 @@ def test_cli_docs(runner: Any, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["docs", "-o", str(tmp_path / "site")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "turtle", "jsonld"])
+def test_no_derived_leaves_out_exactly_the_derived_graphs(store_root: Path, fmt: str) -> None:
+    from erasmus_kg.derived.graphs import is_derived
+    from erasmus_kg.export import sources_only
+
+    with open_target(store_root) as target:
+        derived = [g for g in target.store.named_graphs() if is_derived(g.value)]
+        assert derived  # the brochure's derived graph and the statistics
+        full, sources = io.BytesIO(), io.BytesIO()
+        export(target.store, fmt, full)
+        export(sources_only(target.store), fmt, sources)
+        derived_quads = sum(1 for g in derived for _ in target.store.quads_for_pattern(None, None, None, g))
+    if fmt == "nquads":
+        full_lines = set(full.getvalue().splitlines())
+        source_lines = set(sources.getvalue().splitlines())
+        assert source_lines < full_lines
+        assert len(full_lines - source_lines) == derived_quads
+        assert not any(b"/graph/derived/" in line or b"/graph/statistics>" in line for line in source_lines)
+    else:
+        assert b"involvesCountry" in full.getvalue()
+        assert b"https://w3id.org/erasmus-kg/id/statistics/country-pairs/" not in sources.getvalue()

@@ -40,9 +40,21 @@ from erasmus_kg.cli.options import CONTEXT, store_root
     default=None,
     help="JSON-LD: one nested document per project (a view for web developers, not a full dump).",
 )
+@click.option(
+    "--derived/--no-derived",
+    default=True,
+    show_default=True,
+    help="Include the derived facts and the statistics that every build makes (docs/derived.md), or only "
+    "what the sources say.",
+)
 @click.pass_context
 def export_command(
-    ctx: click.Context, fmt: str | None, output: Path | None, context_mode: str, frame: str | None
+    ctx: click.Context,
+    fmt: str | None,
+    output: Path | None,
+    context_mode: str,
+    frame: str | None,
+    derived: bool,
 ) -> None:
     """Export the whole graph: JSON-LD, Turtle, N-Triples (all graphs merged into one), N-Quads, TriG
     (each named graph kept).
@@ -57,7 +69,7 @@ def export_command(
       erasmus-kg export -o kg.ttl
       erasmus-kg export --format jsonld --frame project --context embed > projects.jsonld
     """
-    from erasmus_kg.export import export, export_to_path, format_for_path
+    from erasmus_kg.export import export, export_to_path, format_for_path, sources_only
     from erasmus_kg.query.targets import open_target
 
     chosen = fmt or (format_for_path(output) if output is not None else None)
@@ -65,12 +77,13 @@ def export_command(
         told = f"the name {output.name} does not tell the format: " if output is not None else ""
         raise click.UsageError(f"{told}give --format (jsonld, turtle, ntriples, nquads or trig)", ctx)
     with open_target(store_root(ctx)) as target:
+        graphs = target.store if derived else sources_only(target.store)
         if output is None:
             out = sys.stdout.buffer
-            export(target.store, chosen, out, context=context_mode, frame=frame)
+            export(graphs, chosen, out, context=context_mode, frame=frame)
             out.flush()
         else:
-            export_to_path(target.store, chosen, output, context=context_mode, frame=frame)
+            export_to_path(graphs, chosen, output, context=context_mode, frame=frame)
             click.echo(f"Wrote {output} ({chosen}).", err=True)
 
 

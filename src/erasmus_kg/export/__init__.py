@@ -11,6 +11,7 @@ from erasmus_kg.export.formats import (
     format_for_path,
     write_jsonld,
 )
+from erasmus_kg.export.selection import GraphSelection, Quads, sources_only
 
 __all__ = [
     "CONTEXT_MODES",
@@ -18,11 +19,14 @@ __all__ = [
     "FORMATS",
     "FRAMES",
     "SUFFIXES",
+    "GraphSelection",
     "JsonLdContext",
+    "Quads",
     "context_file",
     "export",
     "export_to_path",
     "format_for_path",
     "published_context",
+    "sources_only",
     "write_jsonld",
 ]

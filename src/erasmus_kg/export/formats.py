@@ -32,6 +32,7 @@ from erasmus_kg.export.context import (
 from erasmus_kg.export.framing import ProjectFramer
 from erasmus_kg.export.jsonld import DocumentWriter, NodeEncoder
 from erasmus_kg.export.merged import merged_subjects, term_key
+from erasmus_kg.export.selection import Quads, sources_only
 from erasmus_kg.namespaces import PREFIXES
 
 FORMATS = ("jsonld", "turtle", "ntriples", "nquads", "trig")
@@ -53,7 +54,7 @@ def format_for_path(path: str | os.PathLike[str]) -> str | None:
 
 
 def export(
-    store: ox.Store,
+    store: Quads,
     fmt: str,
     out: BinaryIO,
     *,
@@ -79,7 +80,7 @@ def export(
 
 
 def export_to_path(
-    store: ox.Store, fmt: str, path: Path, *, context: str = "link", frame: str | None = None
+    store: Quads, fmt: str, path: Path, *, context: str = "link", frame: str | None = None
 ) -> int:
     """`export` into the file `path`, atomically: a failure leaves no file (and an older file as it was)."""
     _check_options(fmt, context, frame)
@@ -88,7 +89,7 @@ def export_to_path(
 
 
 def write_jsonld(
-    store: ox.Store,
+    store: Quads,
     out: BinaryIO,
     *,
     context: str = "link",
@@ -104,8 +105,9 @@ def write_jsonld(
         context_value = jsonld_context.definitions
     encoder = NodeEncoder(jsonld_context)
     with DocumentWriter(out, context_value) as writer:
-        if frame == "project":
-            for node in ProjectFramer(store, encoder).projects():
+        if frame == "project":  # what the sources say of each project, without the derived shortcuts
+            sources = sources_only(store) if isinstance(store, ox.Store) else store
+            for node in ProjectFramer(sources, encoder).projects():
                 writer.write(node)
         else:
             for subject, pairs in merged_subjects(store):
@@ -113,7 +115,7 @@ def write_jsonld(
     return writer.nodes
 
 
-def _merged_triples(store: ox.Store, counter: list[int]) -> Iterator[ox.Triple]:
+def _merged_triples(store: Quads, counter: list[int]) -> Iterator[ox.Triple]:
     for subject, pairs in merged_subjects(store):
         counter[0] += 1
         for predicate, obj in sorted(pairs, key=_pair_key):

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from erasmus_kg.export.context import XSD_STRING
 from erasmus_kg.export.jsonld import RDF_TYPE, NodeEncoder
 from erasmus_kg.export.merged import GraphName, Pair, Subject, graph_order, subject_of, subject_pairs
+from erasmus_kg.export.selection import Quads
 from erasmus_kg.namespaces import DCTERMS, EKG, RDFS, SKOS
 
 PROJECT = EKG + "Project"
@@ -67,7 +68,7 @@ LANGUAGES = ("en", "nl")
 _SUMMARY_CACHE = 16_384
 
 
-def project_subjects(store: ox.Store) -> Iterator[ox.NamedNode | ox.BlankNode]:
+def project_subjects(store: Quads) -> Iterator[ox.NamedNode | ox.BlankNode]:
     """Every subject typed ekg:Project in any graph, once, in store order (bounded memory, see `merged`)."""
     rdf_type, project = ox.NamedNode(RDF_TYPE), ox.NamedNode(PROJECT)
     graphs = graph_order(store)
@@ -79,7 +80,7 @@ def project_subjects(store: ox.Store) -> Iterator[ox.NamedNode | ox.BlankNode]:
                 yield subject
 
 
-def _holds(store: ox.Store, s: Subject, p: ox.NamedNode, o: ox.NamedNode, graph: GraphName) -> bool:
+def _holds(store: Quads, s: Subject, p: ox.NamedNode, o: ox.NamedNode, graph: GraphName) -> bool:
     return next(iter(store.quads_for_pattern(s, p, o, graph)), None) is not None
 
 
@@ -92,7 +93,7 @@ def _is_name(literal: ox.Literal) -> bool:
 class ProjectFramer:
     """Builds the nested node of each project of a store."""
 
-    def __init__(self, store: ox.Store, encoder: NodeEncoder) -> None:
+    def __init__(self, store: Quads, encoder: NodeEncoder) -> None:
         self.store = store
         self.encoder = encoder
         self._summary = lru_cache(maxsize=_SUMMARY_CACHE)(self._summarise)

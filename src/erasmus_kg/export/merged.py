@@ -23,6 +23,8 @@ from operator import attrgetter
 
 import pyoxigraph as ox
 
+from erasmus_kg.export.selection import Quads
+
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 """An object may be a triple term (RDF 1.2); the JSON-LD writer refuses one."""
@@ -32,7 +34,7 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 _subject_of = attrgetter("subject")
 
 
-def graph_order(store: ox.Store) -> list[GraphName]:
+def graph_order(store: Quads) -> list[GraphName]:
     """The default graph, then the named graphs sorted by name."""
     return [ox.DefaultGraph(), *sorted(store.named_graphs(), key=str)]
 
@@ -52,11 +54,11 @@ def subject_of(quad: ox.Quad) -> Subject:
     return subject
 
 
-def _holds_subject(store: ox.Store, subject: Subject, graph: GraphName) -> bool:
+def _holds_subject(store: Quads, subject: Subject, graph: GraphName) -> bool:
     return next(iter(store.quads_for_pattern(subject, None, None, graph)), None) is not None
 
 
-def _subjects_if_small(store: ox.Store, graph: GraphName) -> set[Subject] | None:
+def _subjects_if_small(store: Quads, graph: GraphName) -> set[Subject] | None:
     """The subjects of `graph`, or None when it holds more than SMALL_GRAPH quads."""
     subjects: set[Subject] = set()
     for count, quad in enumerate(store.quads_for_pattern(None, None, None, graph)):
@@ -66,7 +68,7 @@ def _subjects_if_small(store: ox.Store, graph: GraphName) -> set[Subject] | None
     return subjects
 
 
-def merged_subjects(store: ox.Store) -> Iterator[tuple[Subject, list[Pair]]]:
+def merged_subjects(store: Quads) -> Iterator[tuple[Subject, list[Pair]]]:
     """Every subject of the union of the store's graphs once, with its distinct (predicate, object) pairs.
 
     The pairs come in a deterministic order (index order, graph by graph); callers sort them as they need.
@@ -92,7 +94,7 @@ def merged_subjects(store: ox.Store) -> Iterator[tuple[Subject, list[Pair]]]:
             yield subject, list(pairs)
 
 
-def subject_pairs(store: ox.Store, subject: Subject) -> list[Pair]:
+def subject_pairs(store: Quads, subject: Subject) -> list[Pair]:
     """The distinct (predicate, object) pairs of one subject over all graphs."""
     return list(
         dict.fromkeys((q.predicate, q.object) for q in store.quads_for_pattern(subject, None, None, None))
