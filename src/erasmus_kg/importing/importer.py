@@ -27,6 +27,10 @@ class Importer(ABC):
 
     kind: ClassVar[str]
     """The name `erasmus-kg import KIND` takes ("prp", "eche")."""
+    derives_while_reading: ClassVar[bool] = False
+    """Whether the import derives its graph's derived facts and statistics from its rows as it commits them
+    (`derivation.StreamingDerivation`: each row describes one project completely), so that the build need
+    not evaluate the definitions over the imported graph. Otherwise the build derives them."""
 
     def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
         self.path = path

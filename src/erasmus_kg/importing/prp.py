@@ -197,6 +197,7 @@ class ProjectResultsImporter(Importer):
     """Maps the rows of one export into a `GraphSink`, one row (one project) at a time."""
 
     kind = "prp"
+    derives_while_reading = True
 
     def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
         super().__init__(path, sink, source, existing)

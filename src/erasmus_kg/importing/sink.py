@@ -7,22 +7,37 @@ described completely in the row where it first appears (later rows only refer to
 triple of the nodes it describes: those are the batch's focus nodes. For the nodes a batch only refers to
 (an organisation or a concept described in an earlier batch), the batch carries their rdf:type, which is all
 the shapes look at beyond a focus node's own triples (see `validation.batches`).
+
+A `RowFollower` (the derivation of derived facts while the rows are read, `derivation.StreamingDerivation`)
+receives, at each commit, the row's triples whose predicate it watches: a discarded row never reaches it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from erasmus_kg.importing.terms import T
 from erasmus_kg.validation.batch import Batch
+
+
+class RowFollower(Protocol):
+    """What follows the committed rows of an import."""
+
+    @property
+    def watched(self) -> frozenset[str]:
+        """The predicates (serialised IRIs) whose triples it reads."""
+
+    def commit(self, triples: list[tuple[str, str, str]]) -> None:
+        """The watched triples of one committed row (serialised terms)."""
 
 
 class GraphSink:
     """Stages, writes and batches the triples of one import.
 
     `graph` (an N-Triples IRI) makes the file N-Quads with every triple in that graph; without it the file is
-    N-Triples. `on_batch` receives a `Batch` every `batch_rows` committed rows (and at `close`).
+    N-Triples. `on_batch` receives a `Batch` every `batch_rows` committed rows (and at `close`); `follower`
+    the watched triples of every committed row.
     """
 
     def __init__(
@@ -32,11 +47,14 @@ class GraphSink:
         graph: str | None = None,
         on_batch: Callable[[Batch], None] | None = None,
         batch_rows: int = 500,
+        follower: RowFollower | None = None,
     ) -> None:
         self._out = out
         self._graph = f" {graph} .\n" if graph else None
         self._on_batch = on_batch
         self._batch_rows = batch_rows
+        self._follower = follower
+        self._watched = follower.watched if follower is not None else frozenset()
         self._types: dict[str, str] = {}
         """Every node described so far (committed) -> its class (serialised IRIs)."""
         self.triples = 0
@@ -46,6 +64,7 @@ class GraphSink:
         self._subjects: set[str] = set()
         self._objects: set[str] = set()
         self._staged_types: dict[str, str] = {}
+        self._followed: list[tuple[str, str, str]] = []
         # the batch being collected
         self._batch_lines: list[str] = []
         self._batch_subjects: set[str] = set()
@@ -62,6 +81,8 @@ class GraphSink:
         self._subjects.add(s)
         if o[0] == "<":
             self._objects.add(o)
+        if p in self._watched:
+            self._followed.append((s, p, o))
 
     def describe(self, node: str, cls: str) -> None:
         """Stage `node rdf:type cls` and remember that `node` is described in this import."""
@@ -76,6 +97,8 @@ class GraphSink:
         """Write the staged row and add it to the current batch."""
         self._out.write("".join(self._lines if self._graph is None else self._quad_lines))
         self.triples += len(self._lines)
+        if self._follower is not None:
+            self._follower.commit(self._followed)
         if self._on_batch is not None:
             self._batch_lines.extend(self._lines)
             self._batch_subjects |= self._subjects
@@ -103,6 +126,7 @@ class GraphSink:
         self._subjects = set()
         self._objects = set()
         self._staged_types = {}
+        self._followed = []
 
     def _flush_batch(self) -> None:
         assert self._on_batch is not None

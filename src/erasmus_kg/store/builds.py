@@ -575,7 +575,7 @@ class EmbeddedStore:
                 digest, triples = _load_source(store, iri, src, known_hash)
                 entries[iri] = GraphInfo(
                     iri=iri,
-                    source=str(src.path),
+                    source=src.description or str(src.path),
                     format=src.format,
                     hash=digest,
                     triples=triples,

@@ -47,6 +47,8 @@ class Source:
     graph: str
     path: Path
     format: str
+    description: str | None = None
+    """What the manifest records as the graph's source (`GraphInfo.source`); None: the path."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
@@ -66,7 +68,8 @@ class GraphInfo:
 
     iri: str
     source: str
-    """The source path as it was given when the graph was loaded."""
+    """The source path as it was given when the graph was loaded, or the source's description (a derived
+    graph: "derived from <what>")."""
     format: str
     hash: str
     """`blake2b:<hex>` of the source file's bytes, computed when it was loaded."""
