@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg import resources
-from erasmus_kg.derived import cube, facts
+from erasmus_kg.derived import cube, definitions
 from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
@@ -45,7 +45,7 @@ def sources_of(store: ox.Store) -> list[str]:
 
 def recomputed_facts(store: ox.Store, source: str) -> set[ox.Triple]:
     found: set[ox.Triple] = set()
-    for text in facts.definitions().values():
+    for text in definitions.facts().values():
         results = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
         assert isinstance(results, ox.QueryTriples)
         found |= set(results)

@@ -10,9 +10,7 @@ changing one source never re-derives another.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,6 @@ import pyoxigraph as ox
 from erasmus_kg.derived import cube, facts, names
 from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
 
-VERSION = "1"
-"""The version of this module's way of deriving; with the definitions, it makes `fingerprint()`."""
 DERIVED_KIND = "derived"
 STATISTICS_KIND = "statistics"
 
@@ -84,14 +80,3 @@ def derive(
         {"kind": STATISTICS_KIND, "observations": observations},
     )
     return loads, drops
-
-
-@cache
-def fingerprint() -> str:
-    """What a build's derived graphs depend on besides its sources: this version and the text of every
-    definition (`queries/derived`, `queries/statistics`). A build made with another fingerprint is derived
-    anew."""
-    h = hashlib.blake2b(VERSION.encode(), digest_size=12)
-    for name, text in [*facts.definitions().items(), *cube.definitions().items()]:
-        h.update(f"\0{name}\0{text}".encode())
-    return h.hexdigest()

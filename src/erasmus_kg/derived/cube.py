@@ -7,7 +7,7 @@ graph (`GRAPH ?source { ?project a ekg:Project }`): its grouped variables are th
 source's rows are its partial statistics, kept with its derived graph; the cube of a build is their sum over
 every source (a project is described by one source), so a build never aggregates over the whole store. The
 data sets and their structures (`qb:DataSet`, `qb:DataStructureDefinition`) are packaged data
-(data/statistics.ttl).
+(data/cube.ttl).
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import cache
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg import resources
+from erasmus_kg.derived import definitions
 from erasmus_kg.namespaces import EKG, PREFIXES, QB, RDF, XSD
 
 STAT = PREFIXES["stat"]
@@ -31,17 +30,10 @@ Partial = list[Any]
 """One row of a source's statistics, as JSON: [data set, [[dimension, N-Triples term], ...], count, grant]."""
 
 
-@cache
-def definitions() -> dict[str, str]:
-    """The data sets by name (file stem): their aggregate queries."""
-    folder = resources.queries_dir() / "statistics"
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.rq"))}
-
-
 def source_partials(store: ox.Store, source: str) -> list[Partial]:
     """The statistics rows of the projects of graph `source`."""
     rows: list[Partial] = []
-    for name, text in definitions().items():
+    for name, text in definitions.statistics().items():
         results = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
         assert isinstance(results, ox.QuerySolutions)
         dimensions = [v.value for v in results.variables if v.value not in MEASURES]

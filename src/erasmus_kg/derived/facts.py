@@ -13,24 +13,16 @@ compare the two).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg import resources
-
-
-@cache
-def definitions() -> dict[str, str]:
-    """The derivations by name (file stem), in name order."""
-    folder = resources.queries_dir() / "derived"
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.rq"))}
+from erasmus_kg.derived import definitions
 
 
 def derive_source(store: ox.Store, source: str, out: BinaryIO) -> None:
     """Write the derived triples of the projects of graph `source` to `out` as N-Triples."""
-    for text in definitions().values():
+    for text in definitions.facts().values():
         triples = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
         assert isinstance(triples, ox.QueryTriples)
         ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)

@@ -12,14 +12,17 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from erasmus_kg.derived.normal import normal
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite3
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, SKOS
 
 FOLDER = "names"
@@ -128,6 +131,8 @@ def write_build_index(
 
 def write_index(path: Path, names: Iterable[Name]) -> int:
     """Write the index of `names` to a new file `path`; returns how many names it holds."""
+    import sqlite3
+
     connection = sqlite3.connect(path)
     try:
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
@@ -148,15 +153,29 @@ class NameIndex:
     before they are looked up."""
 
     def __init__(self, build_dir: Path) -> None:
-        self.files = sorted((build_dir / FOLDER).glob("*.sqlite"))
-        self._dbs = [
-            sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-            for path in self.files
-        ]
+        self.folder = build_dir / FOLDER
+        self._opened: list[sqlite3.Connection] | None = None
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(self.folder.glob("*.sqlite"))
+
+    @property
+    def _dbs(self) -> list[sqlite3.Connection]:
+        """The files, opened on the first lookup (most queries look nothing up)."""
+        if self._opened is None:
+            import sqlite3
+
+            self._opened = [
+                sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+                for path in self.files
+            ]
+        return self._opened
 
     def close(self) -> None:
-        for db in self._dbs:
+        for db in self._opened or []:
             db.close()
+        self._opened = None
 
     def __enter__(self) -> NameIndex:
         return self

@@ -33,7 +33,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, facts
+from erasmus_kg.derived import cube, definitions
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.terms import T, iri
 from erasmus_kg.namespaces import EKG, XSD
@@ -106,8 +106,8 @@ Key = tuple[str, tuple[tuple[str, str], ...]]
 def follows_definitions() -> bool:
     """Whether the definitions are those this module derives (by name: the tests check their content)."""
     return (
-        frozenset(facts.definitions()) == DERIVED_DEFINITIONS
-        and frozenset(cube.definitions()) == STATISTICS_DEFINITIONS
+        frozenset(definitions.facts()) == DERIVED_DEFINITIONS
+        and frozenset(definitions.statistics()) == STATISTICS_DEFINITIONS
     )
 
 

@@ -7,14 +7,15 @@ rebuilt when the packaged files change (see `builds.EmbeddedStore.ensure`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from erasmus_kg import resources
-from erasmus_kg.derived.build import derive, fingerprint
+from erasmus_kg.derived import definitions
 from erasmus_kg.derived.graphs import derived_graph, is_derived
 from erasmus_kg.errors import StoreError
 from erasmus_kg.namespaces import GRAPH
@@ -40,7 +41,7 @@ class DefaultStore:
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.builds = EmbeddedStore(root, derive=derive, derivation=fingerprint())
+        self.builds = EmbeddedStore(root, derive=_derive, derivation=definitions.fingerprint())
 
     def __repr__(self) -> str:
         return f"DefaultStore({str(self.root)!r})"
@@ -96,3 +97,16 @@ class DefaultStore:
         return self.builds.replace_graphs(
             paired, packaged=self.packaged, metadata=metadata, graph_metadata=graph_metadata
         )
+
+
+def _derive(
+    store: ox.Store,
+    graphs: Mapping[str, Mapping[str, Any]],
+    changed: frozenset[str],
+    workdir: Path,
+    previous: Path | None,
+) -> tuple[Mapping[str, tuple[Path, str, Mapping[str, Any]]], Iterable[str]]:
+    """`derived.build.derive`, imported only when a build is made (not on every command's start-up)."""
+    from erasmus_kg.derived.build import derive
+
+    return derive(store, graphs, changed, workdir, previous)

@@ -1,0 +1,40 @@
+"""The definitions of what builds derive, as files: `queries/derived/*.rq` (derived facts) and
+`queries/statistics/*.rq` (the cube's data sets), and the fingerprint of them all. Light on purpose: every
+command reads the fingerprint to know whether the store is up to date."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+
+from erasmus_kg import resources
+
+VERSION = "1"
+"""The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
+
+
+@cache
+def facts() -> dict[str, str]:
+    """The derived-fact definitions (CONSTRUCT queries) by name, in name order."""
+    return _read("derived")
+
+
+@cache
+def statistics() -> dict[str, str]:
+    """The cube's data sets (aggregate queries) by name, in name order."""
+    return _read("statistics")
+
+
+@cache
+def fingerprint() -> str:
+    """What a build's derived graphs depend on besides its sources: `VERSION` and the text of every
+    definition. A build made with another fingerprint is derived anew."""
+    h = hashlib.blake2b(VERSION.encode(), digest_size=12)
+    for name, text in [*facts().items(), *statistics().items()]:
+        h.update(f"\0{name}\0{text}".encode())
+    return h.hexdigest()
+
+
+def _read(folder: str) -> dict[str, str]:
+    directory = resources.queries_dir() / folder
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.rq"))}
