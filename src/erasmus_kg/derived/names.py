@@ -204,9 +204,11 @@ class NameIndex:
         for db in self._dbs:
             if len(needle) >= 3:
                 phrase = '"' + needle.replace('"', '""') + '"'
+                # The trigram match first, then the kind: as a join, SQLite's planner would take every name of
+                # the kind and test the match row by row (26 s instead of 0.06 s for 200,000 organisations).
                 rows = db.execute(
-                    "SELECT name.iri FROM name_text JOIN name ON name.id = name_text.rowid "
-                    "WHERE name_text MATCH ? AND name.kind = ?",
+                    "SELECT iri FROM name WHERE id IN (SELECT rowid FROM name_text WHERE name_text MATCH ?) "
+                    "AND kind = ?",
                     (f"normal : {phrase}", kind),
                 )
             else:  # trigrams need three characters: scan the names of this kind
