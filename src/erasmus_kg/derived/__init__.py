@@ -1,1 +1,1 @@
-"""What every build derives from its graphs: the name index (and, next, materialised facts and statistics)."""
+"""What every build derives from its graphs: derived facts, statistics, the name index (docs/derived.md)."""
