@@ -52,3 +52,9 @@ class NotConformingError(ErasmusKGError):
 class UnsupportedLibraryError(ErasmusKGError):
     """An installed library (rdflib, pySHACL) is outside the versions that erasmus-kg's patches of its
     internals were written for (see `validation.patches`). Fixed by installing a supported version."""
+
+
+def one_line(text: object) -> str:
+    """`text` (an exception, a message) as one line: every run of white space, line breaks included, one
+    space. What every error message of erasmus-kg goes through before it is shown."""
+    return " ".join(str(text).split())

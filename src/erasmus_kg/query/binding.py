@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
-from erasmus_kg.errors import UsageError
+from erasmus_kg.errors import UsageError, one_line
 
 Term = ox.NamedNode | ox.Literal
 
@@ -118,8 +118,8 @@ def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
         try:
             empty.query(query)
         except SyntaxError as original:
-            raise UsageError(f"the SPARQL query is not valid: {_one_line(original.msg)}") from None
-        raise UsageError(f"--limit/--offset cannot be added to this query: {_one_line(exc.msg)}") from None
+            raise UsageError(f"the SPARQL query is not valid: {one_line(original.msg)}") from None
+        raise UsageError(f"--limit/--offset cannot be added to this query: {one_line(exc.msg)}") from None
     return sliced
 
 
@@ -209,7 +209,3 @@ def _check_variable(name: str) -> str:
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         raise ValueError(f"invalid SPARQL variable name {name!r}")
     return name
-
-
-def _one_line(message: str | None) -> str:
-    return " ".join(str(message).split())

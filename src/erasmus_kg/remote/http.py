@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from erasmus_kg.errors import EndpointError, UsageError
+from erasmus_kg.errors import EndpointError, UsageError, one_line
 from erasmus_kg.progress import Readable
 
 DEFAULT_TIMEOUT = 30.0
@@ -156,7 +156,7 @@ def _http_error(exc: urllib.error.HTTPError) -> str:
         detail = exc.read(500).decode("utf-8", "replace")
     except OSError:
         detail = ""
-    detail = " ".join(detail.split())[:200]
+    detail = one_line(detail)[:200]
     return f"{status}: {detail}" if detail else status
 
 
@@ -168,4 +168,4 @@ def _reason(reason: object) -> str:
     if isinstance(reason, socket.gaierror):
         return "unknown host"
     text = getattr(reason, "strerror", None) or str(reason)
-    return " ".join(str(text).split())[:200]
+    return one_line(text)[:200]

@@ -49,7 +49,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.errors import InputFileError, StoreError, UsageError
+from erasmus_kg.errors import InputFileError, StoreError, UsageError, one_line
 from erasmus_kg.rdf_files import OX_FORMATS as FORMATS
 from erasmus_kg.rdf_files import QUAD_FORMATS
 from erasmus_kg.store import locks
@@ -61,7 +61,6 @@ from erasmus_kg.store.manifest import (
     GraphInfo,
     Manifest,
     Source,
-    one_line,
     packaged_fingerprint,
 )
 

@@ -9,8 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from erasmus_kg.errors import StoreError
-from erasmus_kg.store.manifest import one_line
+from erasmus_kg.errors import StoreError, one_line
 
 POLL_S = 0.05
 

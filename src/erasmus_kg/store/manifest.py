@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.errors import InputFileError, StoreError, UsageError
+from erasmus_kg.errors import InputFileError, StoreError, UsageError, one_line
 from erasmus_kg.rdf_files import OX_FORMATS
 from erasmus_kg.store.durable import hash_file
 
@@ -286,7 +286,3 @@ def packaged_fingerprint(
         rows.append((src.graph, src.format, rec.digest))
     rows.sort()
     return tuple(rows), new_cache
-
-
-def one_line(e: object) -> str:
-    return " ".join(str(e).split())
