@@ -45,9 +45,12 @@ PARAMETER_TYPES = frozenset({*CONCEPT_SCHEMES, "organisation", "project", "integ
 LABEL_LANGUAGES = (
     *("nl", "en", "fr", "de", "bg", "cs", "da", "el", "es", "et", "fi", "ga", "hr", "hu", "is", "it", "lb"),
     *("lt", "lv", "mk", "mt", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk"),
+    "und",
 )
-"""Language tags tried for an exact label match (the EU languages and those of the country table); a label in
-another language is still found by the slower case-insensitive scan."""
+"""Language tags tried for an exact label match (the EU languages and those of the country table, and "und":
+the Project Results export does not say the language of its titles); a label in another language is still
+found by the slower case-insensitive scan. (On the embedded store, the name index finds names in any
+language.)"""
 
 NOTATION_TYPES = tuple(
     ox.NamedNode(EUVOC + name)
