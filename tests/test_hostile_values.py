@@ -55,7 +55,7 @@ def check(target: Target, name: str, param_name: str, value: str) -> None:
     raw = {p.name: (value if p.name == param_name else p.example) for p in query.params}
     raw = {k: v for k, v in raw.items() if v is not None}
     try:
-        names = getattr(target, "names", None)  # the embedded store's name index: as run_stored resolves
+        names = target.names  # the embedded store's name index (None remotely): as run_stored resolves
         bindings = resolve_all(query, raw, target.query, names)
     except ParameterError as error:
         message = str(error)

@@ -41,7 +41,7 @@ def prepare(
         assert isinstance(results, ox.QuerySolutions)
         return results
 
-    bindings = resolve_all(query, raw_params, select, getattr(target, "names", None))
+    bindings = resolve_all(query, raw_params, select, target.names)
     bindings["lang"] = [ox.Literal(lang)]
     return with_slice(bind(query.text, bindings), limit, offset)
 

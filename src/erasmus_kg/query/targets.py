@@ -19,7 +19,10 @@ Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class Target(Protocol):
-    """Something that answers SPARQL queries over the union of its graphs."""
+    """Something that answers SPARQL queries over the union of its graphs; `names` is the name index that
+    parameter values are looked up in (None: they are resolved by SPARQL queries on the target)."""
+
+    names: NameIndex | None
 
     def query(self, sparql: str) -> Results: ...
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 import contextlib
 import urllib.parse
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from erasmus_kg.errors import EndpointError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.remote.http import DEFAULT_TIMEOUT, Credentials, Endpoint
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.derived.names import NameIndex
 
 MANIFEST_GRAPH = GRAPH + "manifest"
 """The graph in which `erasmus-kg load --endpoint` lists the graphs it loaded (dcterms:hasPart)."""
@@ -38,6 +42,7 @@ class EndpointTarget:
     def __init__(self, endpoint: Endpoint, default_graphs: list[str] | None = None) -> None:
         self.endpoint = endpoint
         self.default_graphs = default_graphs or []
+        self.names: NameIndex | None = None  # no name index remotely: values are resolved by SPARQL
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean:
         params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]

@@ -9,7 +9,7 @@ from erasmus_kg.derived.graphs import is_derived
 from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.rdf_files import check_readable, rdf_format
-from erasmus_kg.store.builds import BuildInfo, GraphInfo, Source
+from erasmus_kg.store.builds import DERIVED_FROM, BuildInfo, GraphInfo, Source
 from erasmus_kg.store.default import DefaultStore
 
 FILE_GRAPH = GRAPH + "file/"
@@ -58,7 +58,7 @@ def describe_source(graph: GraphInfo) -> str:
     if graph.packaged:
         return f"packaged  {graph.source}"
     if is_derived(graph.iri):
-        return f"derived  {graph.source.removeprefix('derived from ')}"
+        return f"derived  {graph.source.removeprefix(DERIVED_FROM)}"
     if graph.metadata.get("kind") == "import":
         importer = graph.metadata.get("importer", "?")
         rows, skipped = graph.metadata.get("rows"), graph.metadata.get("skipped")
