@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from erasmus_kg.query.binding import bind, outer_group_start, values_block
+from erasmus_kg.query.binding import bind, outer_group_start, page_subquery, values_block, with_slice
 
 LTU = ox.NamedNode("http://publications.europa.eu/resource/authority/country/LTU")
 
@@ -100,3 +100,53 @@ def test_any_iri_is_refused_or_comes_back_unchanged(path: str) -> None:
         return  # pyoxigraph refuses what is not an IRI: it can never reach a query
     rows = list(ox.Store().query(bind("SELECT ?v WHERE { }", {"v": [iri]})))
     assert [row["v"] for row in rows] == [iri]
+
+
+PAGED = """PREFIX ex: <http://example.org/>
+SELECT ?item ?label WHERE {
+  # page: the items in order
+  {
+    SELECT ?item ?rank ?kind WHERE { ?item ex:kind ?kind ; ex:rank ?rank . FILTER("}" != "{") }
+    ORDER BY ?rank
+  }
+  ?item ex:label ?label .
+}
+ORDER BY ?rank
+"""
+PAGED_DATA = """@prefix ex: <http://example.org/> .
+ex:a ex:kind ex:k ; ex:rank 3 ; ex:label "a" .
+ex:b ex:kind ex:k ; ex:rank 1 ; ex:label "b" .
+ex:c ex:kind ex:other ; ex:rank 2 ; ex:label "c" .
+ex:d ex:kind ex:k ; ex:rank 4 ; ex:label "d" .
+"""
+
+
+def paged_rows(text: str) -> list[str]:
+    store = ox.Store()
+    store.load(PAGED_DATA.encode(), ox.RdfFormat.TURTLE)
+    return [s["label"].value for s in store.query(text)]  # type: ignore[union-attr]
+
+
+def test_the_page_subquery_is_found_past_braces_in_strings() -> None:
+    found = page_subquery(PAGED)
+    assert found is not None
+    opened, where, close = found
+    assert PAGED[opened] == "{" and PAGED[where - 1] == "{" and PAGED[close] == "}"
+    assert PAGED[opened:close].lstrip("{ \n").startswith("SELECT ?item ?rank ?kind WHERE")
+    assert PAGED[close + 1 :].lstrip().startswith("?item ex:label")
+    assert page_subquery("SELECT * WHERE { ?s ?p ?o }") is None
+
+
+def test_parameters_are_bound_inside_the_page_too() -> None:
+    bound = bind(PAGED, {"kind": [ox.NamedNode("http://example.org/k")]})
+    assert bound.count("VALUES (?kind)") == 2
+    assert paged_rows(bound) == ["b", "a", "d"]
+    # without the binding inside the page, its LIMIT would cut the list of every kind (b, c) first
+    assert paged_rows(with_slice(bound, limit=2)) == ["b", "a"]
+    assert paged_rows(with_slice(bound, limit=2, offset=2)) == ["d"]
+    assert paged_rows(with_slice(bound, offset=1)) == ["a", "d"]
+
+
+def test_a_page_mark_without_a_subquery_is_a_defect_of_the_query() -> None:
+    with pytest.raises(ValueError, match="no subquery"):
+        page_subquery("SELECT * WHERE { ?s ?p ?o }\n# page: nothing follows\n")

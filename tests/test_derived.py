@@ -11,7 +11,8 @@ import pytest
 
 from erasmus_kg import resources
 from erasmus_kg.derived import cube, definitions
-from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
+from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
+from erasmus_kg.derived.positions import LIST_LANGUAGES
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
@@ -22,6 +23,7 @@ from .import_helpers import SAMPLE
 
 EKG = "https://w3id.org/erasmus-kg/ontology#"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 BROCHURE = "https://w3id.org/erasmus-kg/graph/brochure"
 EXTRA = """@prefix ekg: <https://w3id.org/erasmus-kg/ontology#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -61,6 +63,21 @@ def recomputed_cube(store: ox.Store) -> set[ox.Triple]:
     return {q.triple for q in ox.parse(out.getvalue(), format=ox.RdfFormat.N_TRIPLES)}
 
 
+def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
+    """The list positions by their SPARQL definition (queries/internal/list-order.rq), for each language."""
+    text = (resources.queries_dir() / "internal" / "list-order.rq").read_text(encoding="utf-8")
+    found: set[ox.Triple] = set()
+    for language, name in LIST_LANGUAGES.items():
+        bound = text.replace("WHERE {", f'WHERE {{ VALUES ?lang {{ "{language}" }}', 1)
+        rows = store.query(bound, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        found |= {
+            ox.Triple(row["project"], ox.NamedNode(EKG + name), ox.Literal(str(n), datatype=INTEGER))
+            for n, row in enumerate(rows, start=1)
+        }
+    return found
+
+
 def check_derived(root: Path) -> dict[str, int]:
     """Every derived graph equals its recomputation; returns the triple count of each derived graph."""
     store = DefaultStore(root)
@@ -72,13 +89,14 @@ def check_derived(root: Path) -> dict[str, int]:
             if expected:
                 counts[source] = len(expected)
         assert graph_triples(reader, STATISTICS) == recomputed_cube(reader)
+        assert graph_triples(reader, POSITIONS) == recomputed_positions(reader)
         for check in ("cube-structure-violation", "cube-observation-violation"):  # the Data Cube's ICs
             text = (resources.queries_dir() / "checks" / f"{check}.rq").read_text(encoding="utf-8")
             problems = reader.query(text, use_default_graph_as_union=True)
             assert isinstance(problems, ox.QuerySolutions)
             assert [str(row["term"]) for row in problems] == [], check
         derived = {g.value for g in reader.named_graphs() if is_derived(g.value)}
-    assert derived == {derived_graph(s) for s in counts} | {STATISTICS}  # no orphan derived graphs
+    assert derived == {derived_graph(s) for s in counts} | {STATISTICS, POSITIONS}  # no orphan derived graphs
     return counts
 
 

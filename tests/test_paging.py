@@ -87,13 +87,19 @@ def test_tsv_and_markdown_to_a_pipe_give_every_row(runner: CliRunner) -> None:
     assert len(markdown.splitlines()) == 2 + 3
 
 
-def test_show_query_ends_with_the_limit_and_offset(runner: CliRunner, store_root: Path) -> None:
+def test_show_query_cuts_the_page_in_the_page_subquery(runner: CliRunner, store_root: Path) -> None:
     shown = run(runner, "query", "projects", "--show-query", "--limit", "4", "--offset", "3").output
-    assert shown.endswith("ORDER BY ?title ?project\nLIMIT 4 OFFSET 3\n")
+    assert "    ORDER BY ?position LIMIT 4 OFFSET 3\n  }\n" in shown
+    assert shown.endswith("GROUP BY ?project ?position\nORDER BY ?position\n")
     offset_only = run(runner, "query", "projects", "--show-query", "--offset", "3").output
-    assert offset_only.endswith("ORDER BY ?title ?project\nOFFSET 3\n")
+    assert "    ORDER BY ?position OFFSET 3\n  }\n" in offset_only
     plain = run(runner, "query", "projects", "--show-query", "--limit", "0").output
-    assert plain.endswith("ORDER BY ?title ?project\n") and "LIMIT" not in plain
+    assert "LIMIT" not in plain and "OFFSET" not in plain
+    # a query without a page subquery takes the slice at its end
+    organisations = run(
+        runner, "query", "organisations-by-country", "-p", "country=BE", "--show-query", "--limit", "2"
+    ).output
+    assert organisations.endswith("\nLIMIT 2\n")
     # the printed text is the one that runs: the same rows
     from erasmus_kg.store.builds import EmbeddedStore
 
@@ -321,7 +327,10 @@ def test_every_stored_query_takes_a_slice(name: str, target: StoreTarget) -> Non
     assert isinstance(everything, ox.QuerySolutions)
     rows = [tuple(s) for s in everything]
     text = prepare(name, params, "en", target, limit=2, offset=1)
-    assert text.endswith("\nLIMIT 2 OFFSET 1\n")
+    if "# page:" in query.text:  # cut in the page subquery, whose rows are the query's rows one for one
+        assert "ORDER BY ?position LIMIT 2 OFFSET 1\n  }" in text
+    else:
+        assert text.endswith("\nLIMIT 2 OFFSET 1\n")
     sliced = target.query(text)
     assert isinstance(sliced, ox.QuerySolutions)
     assert [tuple(s) for s in sliced] == rows[1:3]

@@ -16,11 +16,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, facts, names
-from erasmus_kg.derived.graphs import STATISTICS, derived_graph, is_derived
+from erasmus_kg.derived import cube, facts, names, positions
+from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, STORE_WIDE, derived_graph, is_derived
 
 DERIVED_KIND = "derived"
 STATISTICS_KIND = "statistics"
+POSITIONS_KIND = "positions"
 
 Loads = dict[str, tuple[Path, str, dict[str, Any]]]
 """Graph -> (N-Triples file to load into it, what it is derived from, its metadata)."""
@@ -66,7 +67,7 @@ def derive(
         return loads, drops
     partials: list[list[cube.Partial]] = []
     for graph, kept in graphs.items():
-        if is_derived(graph) and graph != STATISTICS and graph not in drops and graph not in loads:
+        if is_derived(graph) and graph not in STORE_WIDE and graph not in drops and graph not in loads:
             partials.append(list(kept.get("statistics") or []))
     partials += [list(made["statistics"]) for _, _, made in loads.values()]
     path = workdir / "statistics.nt"
@@ -79,4 +80,10 @@ def derive(
         "the statistics of every source",
         {"kind": STATISTICS_KIND, "observations": observations},
     )
+    path = workdir / "positions.nt"
+    with path.open("wb") as out:
+        listed = positions.write_positions(store, out)
+    if POSITIONS in graphs:
+        drops.add(POSITIONS)
+    loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "projects": listed})
     return loads, drops

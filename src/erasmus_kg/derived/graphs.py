@@ -1,4 +1,5 @@
-"""The named graphs that builds derive: one derived graph per source graph, and the statistics of them all."""
+"""The named graphs that builds derive: one derived graph per source graph, and for the whole store the
+statistics of them all and the projects' list positions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ DERIVED = GRAPH + "derived/"
 """Derived graphs: `derived/<the source graph's name>` holds what is derived from that source."""
 STATISTICS = GRAPH + "statistics"
 """The observations of the statistics cube (an RDF Data Cube over every source)."""
+POSITIONS = GRAPH + "list-positions"
+"""Every project's place in the lists, `ekg:listPosition` (`positions`): one graph for the whole store."""
 
 
 def derived_graph(source: str) -> str:
@@ -20,5 +23,10 @@ def derived_graph(source: str) -> str:
 
 
 def is_derived(graph: str) -> bool:
-    """Whether `graph` is one that builds derive (a derived graph or the statistics), not a source."""
-    return graph.startswith(DERIVED) or graph == STATISTICS
+    """Whether `graph` is one that builds derive (a derived graph, the statistics, the list positions), not a
+    source."""
+    return graph.startswith(DERIVED) or graph in STORE_WIDE
+
+
+STORE_WIDE = frozenset({STATISTICS, POSITIONS})
+"""The derived graphs made from every source at once (the others each derive from one source)."""

@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from typing import TextIO
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -40,7 +41,14 @@ from erasmus_kg.namespaces import EKG, XSD
 from erasmus_kg.rdf_files import OX_FORMATS
 
 DERIVED_DEFINITIONS = frozenset(
-    {"action-or-broader", "active-in-year", "in-sector", "involves-country", "serves-target-group"}
+    {
+        "action-or-broader",
+        "active-in-year",
+        "country-involvement",
+        "in-sector",
+        "involves-country",
+        "serves-target-group",
+    }
 )
 """The definitions of queries/derived/ that `StreamingDerivation` follows."""
 STATISTICS_DEFINITIONS = frozenset(
@@ -70,6 +78,10 @@ _IN_SECTOR = iri(EKG + "inSector")
 _SERVES_TARGET_GROUP = iri(EKG + "servesTargetGroup")
 _ACTIVE_IN_YEAR = iri(EKG + "activeInYear")
 _INTEGER = iri(XSD + "integer")
+_COUNTRY_INVOLVEMENT = iri(EKG + "countryInvolvement")
+_INVOLVED_COUNTRY = iri(EKG + "involvedCountry")
+_INVOLVED_AS = iri(EKG + "involvedAs")
+_EU_COUNTRY = "<http://publications.europa.eu/resource/authority/country/"
 
 _SHARED = frozenset({T.country, T.broader, T.sector})
 """Facts about nodes that later rows refer to (organisations, concepts): kept for the whole import."""
@@ -78,6 +90,7 @@ WATCHED = _SHARED | frozenset(
         T.type,
         T.participation,
         T.organisation,
+        T.role,
         T.participating_country,
         _ACTIVITY,
         _DESTINATION_COUNTRY,
@@ -163,11 +176,18 @@ class StreamingDerivation:
 
         activities = objects(_ACTIVITY, project)
         countries = set(objects(T.participating_country, project))
+        involved: dict[str, set[str]] = {c: {T.participating_country} for c in countries}
         for participation in objects(T.participation, project):
+            roles = objects(T.role, participation)
             for organisation in objects(T.organisation, participation):
-                countries |= self._shared(T.country, organisation)
+                for country in self._shared(T.country, organisation):
+                    countries.add(country)
+                    if roles:
+                        involved.setdefault(country, set()).update(roles)
         for activity in activities:
-            countries.update(objects(_DESTINATION_COUNTRY, activity))
+            for country in objects(_DESTINATION_COUNTRY, activity):
+                countries.add(country)
+                involved.setdefault(country, set()).add(_DESTINATION_COUNTRY)
         actions: set[str] = set()
         for own in objects(T.action, project):
             actions |= self._ancestors_of(own)
@@ -181,6 +201,13 @@ class StreamingDerivation:
         years = active_years(objects(_START_DATE, project), objects(_END_DATE, project), call_years)
 
         lines = [f"{project} {_INVOLVES_COUNTRY} {c} .\n" for c in countries]
+        for country, ways in involved.items():
+            if not country.startswith("<"):
+                continue  # FILTER(ISIRI(?country))
+            node = involvement_node(project, country)
+            lines.append(f"{project} {_COUNTRY_INVOLVEMENT} {node} .\n")
+            lines.append(f"{node} {_INVOLVED_COUNTRY} {country} .\n")
+            lines += [f"{node} {_INVOLVED_AS} {how} .\n" for how in ways]
         lines += [f"{project} {_ACTION_OR_BROADER} {a} .\n" for a in actions]
         lines += [f"{project} {_IN_SECTOR} {s} .\n" for s in sectors]
         lines += [f"{project} {_SERVES_TARGET_GROUP} {g} .\n" for g in groups]
@@ -278,6 +305,17 @@ class StreamingDerivation:
             total = decimal_text(grant) if valid_sum else "0"  # an error: grantSum unbound, counted as 0
             rows.append([name, [[d, v] for d, v in dims], count, total])
         return rows
+
+
+def involvement_node(project: str, country: str) -> str:
+    """The node of ekg:countryInvolvement (queries/derived/country-involvement.rq) for a project and a
+    country (serialised IRIs): the project's IRI with /involvement/ and the country's code in the EU country
+    table, or its whole IRI encoded as ENCODE_FOR_URI does."""
+    if country.startswith(_EU_COUNTRY):
+        code = country[len(_EU_COUNTRY) : -1]
+    else:
+        code = quote(country[1:-1], safe="-._~")
+    return f"<{project[1:-1]}/involvement/{code}>"
 
 
 def active_years(starts: Iterable[str], ends: Iterable[str], call_years: Iterable[str]) -> set[int]:

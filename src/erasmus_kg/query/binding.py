@@ -11,6 +11,11 @@ endpoint, and is what `--show-query` prints.
 `--limit` and `--offset` are applied the same way, as checked integers: `with_slice` appends `LIMIT n
 OFFSET m` after the query's last solution modifier (its ORDER BY), or merges them with a LIMIT/OFFSET that is
 already there.
+
+A query that lists many rows may say where its page is cut: a subquery that follows a comment line starting
+with `# page:` (see queries/README.md). The parameters are bound inside that subquery as well (a subquery does
+not see the values bound outside it), and the slice goes at its end, so that a page is cut from a list of
+integers before any title or label of it is looked up. Its rows must be the query's rows, one for one.
 """
 
 from __future__ import annotations
@@ -47,13 +52,64 @@ def values_block(bindings: Mapping[str, Sequence[Term]]) -> str:
     return f"  {_PARAM_COMMENT}\n  VALUES ({head}) {{\n{body}\n  }}\n"
 
 
+PAGE_MARK = "# page:"
+"""A comment line that starts with this text comes just before a query's page subquery."""
+
+
 def bind(query: str, bindings: Mapping[str, Sequence[Term]]) -> str:
-    """The query with a VALUES block for `bindings` at the start of its outermost group."""
+    """The query with a VALUES block for `bindings` at the start of its outermost group (and of its page
+    subquery's group, when it has one)."""
     block = values_block(bindings)
     if not block:
         return query
-    position = outer_group_start(query)
-    return f"{query[:position]}\n{block}{query[position:]}"
+    positions = [outer_group_start(query)]
+    if (page := page_subquery(query)) is not None:
+        positions.append(page[1])
+    for position in sorted(positions, reverse=True):
+        query = f"{query[:position]}\n{block}{query[position:]}"
+    return query
+
+
+def page_subquery(query: str) -> tuple[int, int, int] | None:
+    """Where the page subquery is: the index of its `{`, the index just after the `{` of its WHERE clause and
+    the index of its closing `}`; None when the query marks no page (`PAGE_MARK`)."""
+    i, n = 0, len(query)
+    marked = False
+    depth = 0
+    opened = where = -1
+    while i < n:
+        c = query[i]
+        if c == "#":
+            end = query.find("\n", i)
+            end = n if end < 0 else end
+            if opened < 0 and query[i:end].startswith(PAGE_MARK):
+                marked = True
+            i = end + 1
+        elif c in "\"'":
+            i = _skip_string(query, i)
+        elif c == "<" and (end := _iri_end(query, i)) > 0:
+            i = end
+        elif c == "{":
+            if opened >= 0:
+                depth += 1
+                if depth == 1 and where < 0:
+                    where = i + 1
+            elif marked:
+                opened = i
+            i += 1
+        elif c == "}":
+            if opened >= 0:
+                if depth == 0:
+                    if where < 0:
+                        raise ValueError("the page subquery has no WHERE group")
+                    return opened, where, i
+                depth -= 1
+            i += 1
+        else:
+            i += 1
+    if marked:
+        raise ValueError(f"the query has a {PAGE_MARK!r} comment but no subquery after it")
+    return None
 
 
 def outer_group_start(query: str) -> int:
@@ -99,6 +155,8 @@ def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
             raise ValueError(f"{name} must be an integer from 0 to {MAX_SLICE}, not {value!r}")
     if limit is None and offset == 0:
         return query
+    if (page := page_subquery(query)) is not None:
+        return _checked(query, _slice_page(query, page[2], limit, offset))
     cut, own_limit, own_offset = _trailing_slice(query)
     if own_limit is not None:
         remaining = max(own_limit - offset, 0)
@@ -110,7 +168,20 @@ def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
         f"{' ' if limit is not None else ''}OFFSET {offset}" if offset else ""
     )
     head = query[:cut].rstrip()
-    sliced = f"{head}\n{modifiers}\n" if modifiers else f"{head}\n"
+    return _checked(query, f"{head}\n{modifiers}\n" if modifiers else f"{head}\n")
+
+
+def _slice_page(query: str, close: int, limit: int | None, offset: int) -> str:
+    """The query with LIMIT/OFFSET at the end of its page subquery (whose `}` is at `close`)."""
+    modifiers = " ".join(
+        ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
+    )
+    head = query[:close].rstrip()
+    return f"{head} {modifiers}\n  {query[close:]}"
+
+
+def _checked(query: str, sliced: str) -> str:
+    """`sliced`, the query with a slice added, once pyoxigraph's parser takes it."""
     empty = ox.Store()  # parses the text: an empty store answers at once, or raises SyntaxError
     try:
         empty.query(sliced)
