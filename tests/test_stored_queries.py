@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -107,3 +108,24 @@ def test_project_lists_have_the_agreed_columns(target: StoreTarget) -> None:
         params = {p.name: p.example for p in query.params if p.example is not None}
         variables = [v.value for v in target.query(prepare(name, params, "en", target)).variables]
         assert variables[:3] == ["project", "title", "acronym"], name
+
+
+def test_query_headers_are_cached_and_a_damaged_cache_is_parsed_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from erasmus_kg.query import catalogue
+
+    monkeypatch.setattr(catalogue, "_cache_dir", lambda: tmp_path)
+    path = TESTS.parent / "queries" / "projects-by-country.rq"
+    parsed = catalogue.read_header(path)
+    assert parsed["params"][0]["name"] == "country"
+    (cached,) = (tmp_path / "query-headers").iterdir()
+    assert json.loads(cached.read_text(encoding="utf-8")) == parsed
+    cached.write_text('{"summary": "from the cache"}', encoding="utf-8")
+    assert catalogue.read_header(path) == {"summary": "from the cache"}  # read, not parsed
+    cached.write_text("{not json", encoding="utf-8")
+    assert catalogue.read_header(path) == parsed  # damaged: parsed again, and written again
+    assert json.loads(cached.read_text(encoding="utf-8")) == parsed
+    changed = tmp_path / "changed.rq"
+    changed.write_text(path.read_text(encoding="utf-8").replace("that involve", "involving", 1), "utf-8")
+    assert catalogue.read_header(changed)["summary"] == "Projects involving a country"  # its own entry
