@@ -129,3 +129,22 @@ def test_query_headers_are_cached_and_a_damaged_cache_is_parsed_anew(
     changed = tmp_path / "changed.rq"
     changed.write_text(path.read_text(encoding="utf-8").replace("that involve", "involving", 1), "utf-8")
     assert catalogue.read_header(changed)["summary"] == "Projects involving a country"  # its own entry
+
+
+@pytest.mark.parametrize("xdg", [None, "", "/tmp/elsewhere"])
+def test_the_header_cache_is_where_platformdirs_puts_caches(
+    xdg: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from erasmus_kg.query import catalogue
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    catalogue._cache_dir.cache_clear()
+    try:
+        assert catalogue._cache_dir() == Path(platformdirs.user_cache_dir("erasmus-kg"))
+    finally:
+        catalogue._cache_dir.cache_clear()
