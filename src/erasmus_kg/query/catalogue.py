@@ -141,7 +141,8 @@ def _cache_dir() -> Path:
     import os
     import sys
 
-    if sys.platform.startswith("linux"):
+    linux = sys.platform.startswith("linux")  # a variable: mypy checks both branches
+    if linux:
         base = os.environ.get("XDG_CACHE_HOME", "").strip()
         return (Path(base) if base else Path("~/.cache").expanduser()) / "erasmus-kg"
     import platformdirs
