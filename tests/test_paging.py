@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -328,7 +329,7 @@ def test_every_stored_query_takes_a_slice(name: str, target: StoreTarget) -> Non
     rows = [tuple(s) for s in everything]
     text = prepare(name, params, "en", target, limit=2, offset=1)
     if "# page:" in query.text:  # cut in the page subquery, whose rows are the query's rows one for one
-        assert "ORDER BY ?position LIMIT 2 OFFSET 1\n  }" in text
+        assert re.search(r"ORDER BY \?position[^\n]* LIMIT 2 OFFSET 1\n  }", text)
     else:
         assert text.endswith("\nLIMIT 2 OFFSET 1\n")
     sliced = target.query(text)
