@@ -335,3 +335,21 @@ def test_every_stored_query_takes_a_slice(name: str, target: StoreTarget) -> Non
     sliced = target.query(text)
     assert isinstance(sliced, ox.QuerySolutions)
     assert [tuple(s) for s in sliced] == rows[1:3]
+
+
+@pytest.mark.parametrize("name", [n for n in query_names() if "# page:" in get_query(n).text])
+def test_the_count_from_the_page_subquery_is_the_number_of_rows(name: str, target: StoreTarget) -> None:
+    from erasmus_kg.query.running import count_rows
+
+    query = get_query(name)
+    params = {p.name: p.example for p in query.params if p.example is not None}
+    text = prepare(name, params, "nl", target)
+    everything = target.query(text)
+    assert isinstance(everything, ox.QuerySolutions)
+    assert count_rows(target, text) == len(list(everything)) > 0
+
+
+def test_a_query_without_a_page_is_not_counted_ahead(target: StoreTarget) -> None:
+    from erasmus_kg.query.running import count_rows
+
+    assert count_rows(target, prepare("action-types", {}, "en", target)) is None

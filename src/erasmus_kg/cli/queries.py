@@ -149,12 +149,21 @@ def _run(
     show_query: bool,
     endpoint: str | None,
 ) -> None:
-    from erasmus_kg.query.running import prepare
+    from erasmus_kg.query.binding import with_slice
+    from erasmus_kg.query.running import count_rows, prepare
 
     language = lang or default_language()
     layout = None if show_query else _layout(fmt, paging)
     with _target(ctx, endpoint, paging.timeout) as target, _deadline(paging.timeout, endpoint) as deadline:
-        text = prepare(name, raw, language, target, limit=paging.query_limit, offset=paging.offset)
+        whole = prepare(name, raw, language, target)
+        if layout is not None and layout[0] == "table" and layout[1] is not None and not paging.query_limit:
+            counted = count_rows(target, whole)
+            if counted is not None:  # the page only, and the count from the list of the page subquery
+                total = max(counted - paging.offset, 0)
+                text = with_slice(whole, layout[1], paging.offset)
+                _write(target, text, layout, language, paging.offset, deadline, total)
+                return
+        text = with_slice(whole, paging.query_limit, paging.offset)
         if layout is None:
             click.echo(text, nl=not text.endswith("\n"))
             return
@@ -187,18 +196,20 @@ def _write(
     lang: str,
     offset: int,
     deadline: _Deadline | None,
+    total: int | None = None,
 ) -> None:
-    """Run `text` and write its results to stdout: streamed, or buffered until `deadline` is met."""
+    """Run `text` and write its results to stdout: streamed, or buffered until `deadline` is met. `total`:
+    the rows from `offset` on, when `text` holds only the page (see `write_results`)."""
     from erasmus_kg.query.output import write_results
 
     fmt, rows = layout
     out = sys.stdout.buffer
     if deadline is None:
-        write_results(target.query(text), fmt, out, page_size=rows, offset=offset, lang=lang)
+        write_results(target.query(text), fmt, out, page_size=rows, offset=offset, lang=lang, total=total)
         out.flush()
         return
     buffer = io.BytesIO()
-    write_results(target.query(text), fmt, buffer, page_size=rows, offset=offset, lang=lang)
+    write_results(target.query(text), fmt, buffer, page_size=rows, offset=offset, lang=lang, total=total)
     deadline.finish()
     out.write(buffer.getbuffer())
     out.flush()

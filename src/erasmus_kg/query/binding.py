@@ -171,6 +171,19 @@ def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
     return _checked(query, f"{head}\n{modifiers}\n" if modifiers else f"{head}\n")
 
 
+def count_query(query: str) -> str | None:
+    """A query that counts the rows of `query` (bound, without a slice) from its page subquery alone, whose
+    rows are the query's rows one for one: `SELECT (COUNT(*) AS ?rows)` over it, with the query's prologue
+    (its PREFIXes). None when the query has no page subquery. This is how a table on a terminal says how many
+    rows there are in all without reading every row's titles and labels."""
+    page = page_subquery(query)
+    if page is None:
+        return None
+    select = next(start for start, word in _tokens(query) if word.upper() == "SELECT")
+    opened, _, close = page
+    return f"{query[:select]}SELECT (COUNT(*) AS ?rows) WHERE {{\n  {query[opened : close + 1]}\n}}\n"
+
+
 def _slice_page(query: str, close: int, limit: int | None, offset: int) -> str:
     """The query with LIMIT/OFFSET at the end of its page subquery (whose `}` is at `close`)."""
     modifiers = " ".join(

@@ -36,12 +36,15 @@ def write_results(
     page_size: int | None = None,
     offset: int = 0,
     lang: str = "en",
+    total: int | None = None,
 ) -> int | None:
     """Write SELECT solutions, an ASK boolean or CONSTRUCT triples. Returns the number of rows if counted.
 
     With `page_size`, the table shows that many rows and a line with the total; `offset` is the query's own
     OFFSET (the rows it skipped), so that the line numbers the rows as the user asked for them, and `lang`
-    (nl or en) the language of that line. The other formats always write every row they are given.
+    (nl or en) the language of that line, and `total`, when given, the number of rows from `offset` on (the
+    results then hold only the page: see `binding.count_query`). The other formats always write every row
+    they are given.
     """
     if isinstance(results, ox.QueryBoolean):
         if fmt == "json":
@@ -63,7 +66,8 @@ def write_results(
     if fmt == "table" and page_size is not None:
         solutions = iter(results)
         rows = [[cell_text(solution[v]) for v in variables] for solution in islice(solutions, page_size)]
-        total = len(rows) + sum(1 for _ in solutions)
+        if total is None:
+            total = len(rows) + sum(1 for _ in solutions)
         footer = page_line(len(rows), total, offset, lang)
         out.write(table(variables, rows, footer).encode("utf-8"))
         return total

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.query.binding import bind, with_slice
+from erasmus_kg.query.binding import bind, count_query, with_slice
 from erasmus_kg.query.catalogue import get_query
 from erasmus_kg.query.parameters import resolve_all
 from erasmus_kg.query.targets import Results, Target
@@ -44,6 +44,18 @@ def prepare(
     bindings = resolve_all(query, raw_params, select, target.names)
     bindings["lang"] = [ox.Literal(lang)]
     return with_slice(bind(query.text, bindings), limit, offset)
+
+
+def count_rows(target: Target, query: str) -> int | None:
+    """How many rows `query` (bound, without a slice) gives, counted from its page subquery alone
+    (`binding.count_query`); None when it has none (then only running it tells)."""
+    counting = count_query(query)
+    if counting is None:
+        return None
+    results = target.query(counting)
+    assert isinstance(results, ox.QuerySolutions)
+    value = next(iter(results))["rows"]
+    return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
 def run_stored(
