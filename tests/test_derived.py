@@ -12,7 +12,7 @@ import pytest
 from erasmus_kg import resources
 from erasmus_kg.derived import cube, definitions
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
-from erasmus_kg.derived.positions import LIST_LANGUAGES
+from erasmus_kg.derived.positions import LIST_LANGUAGES, ORGANISATION_LANGUAGES
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
@@ -65,16 +65,20 @@ def recomputed_cube(store: ox.Store) -> set[ox.Triple]:
 
 def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
     """The list positions by their SPARQL definition (queries/internal/list-order.rq), for each language."""
-    text = (resources.queries_dir() / "internal" / "list-order.rq").read_text(encoding="utf-8")
     found: set[ox.Triple] = set()
-    for language, name in LIST_LANGUAGES.items():
-        bound = text.replace("WHERE {", f'WHERE {{ VALUES ?lang {{ "{language}" }}', 1)
-        rows = store.query(bound, use_default_graph_as_union=True)
-        assert isinstance(rows, ox.QuerySolutions)
-        found |= {
-            ox.Triple(row["project"], ox.NamedNode(EKG + name), ox.Literal(str(n), datatype=INTEGER))
-            for n, row in enumerate(rows, start=1)
-        }
+    for definition, variable, properties in (
+        ("list-order", "project", LIST_LANGUAGES),
+        ("organisation-order", "organisation", ORGANISATION_LANGUAGES),
+    ):
+        text = (resources.queries_dir() / "internal" / f"{definition}.rq").read_text(encoding="utf-8")
+        for language, name in properties.items():
+            bound = text.replace("WHERE {", f'WHERE {{ VALUES ?lang {{ "{language}" }}', 1)
+            rows = store.query(bound, use_default_graph_as_union=True)
+            assert isinstance(rows, ox.QuerySolutions)
+            found |= {
+                ox.Triple(row[variable], ox.NamedNode(EKG + name), ox.Literal(str(n), datatype=INTEGER))
+                for n, row in enumerate(rows, start=1)
+            }
     return found
 
 
