@@ -301,3 +301,24 @@ def test_validate_covers_imported_data(tmp_path: Path, monkeypatch: pytest.Monke
     count = int(packaged_only.output.split("(")[1].split()[0])
     added = 507  # the sample's own triples: its import loaded 507 (derived graphs are not validated)
     assert after.output == f"The data conforms to the shapes ({count + added} triples checked).\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("nl", "nl"), ("EN", "en"), ("nl-BE", "nl"), ("en_GB.UTF-8", "en"), (" ", None)]
+)
+def test_erasmus_kg_lang_takes_nl_and_en_in_any_form(
+    value: str, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from erasmus_kg.cli.options import default_language
+
+    monkeypatch.setenv("ERASMUS_KG_LANG", value)
+    monkeypatch.setenv("LC_ALL", "nl_BE.UTF-8")
+    assert default_language() == (expected or "nl")  # blank: the locale decides
+
+
+def test_an_unknown_erasmus_kg_lang_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERASMUS_KG_LANG", "fr")
+    result = CliRunner().invoke(cli, ["query", "action-types", "--format", "csv"])
+    assert result.exit_code == 2
+    assert result.stderr == "erasmus-kg: error: ERASMUS_KG_LANG: expected nl or en, not 'fr'\n"
+    assert result.stdout == ""

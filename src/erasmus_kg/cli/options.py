@@ -23,10 +23,14 @@ _MAX_ROWS = 2**63 - 1
 
 
 def default_language() -> str:
-    """nl or en: ERASMUS_KG_LANG, else the locale (Dutch locales give nl), else en."""
-    chosen = os.environ.get("ERASMUS_KG_LANG", "").strip().lower()
-    if chosen in ("nl", "en"):
-        return chosen
+    """nl or en: ERASMUS_KG_LANG (nl, en, or a regional form such as nl-BE or en_GB; anything else is a
+    UsageError, not ignored), else the locale (Dutch locales give nl), else en."""
+    chosen = os.environ.get("ERASMUS_KG_LANG", "").strip()
+    if chosen:
+        primary = chosen.replace("_", "-").split("-", 1)[0].lower()
+        if primary not in ("nl", "en"):
+            raise UsageError(f"ERASMUS_KG_LANG: expected nl or en, not {chosen!r}")
+        return primary
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
