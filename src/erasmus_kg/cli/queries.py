@@ -150,18 +150,16 @@ def _run(
     endpoint: str | None,
 ) -> None:
     from erasmus_kg.query.binding import with_slice
-    from erasmus_kg.query.running import count_rows, prepare
+    from erasmus_kg.query.running import counted_page, prepare
 
     language = lang or default_language()
     layout = None if show_query else _layout(fmt, paging)
     with _target(ctx, endpoint, paging.timeout) as target, _deadline(paging.timeout, endpoint) as deadline:
         whole = prepare(name, raw, language, target)
         if layout is not None and layout[0] == "table" and layout[1] is not None and not paging.query_limit:
-            counted = count_rows(target, whole)
-            if counted is not None:  # the page only, and the count from the list of the page subquery
-                total = max(counted - paging.offset, 0)
-                text = with_slice(whole, layout[1], paging.offset)
-                _write(target, text, layout, language, paging.offset, deadline, total)
+            page = counted_page(target, whole, layout[1], paging.offset)
+            if page is not None:
+                _write(target, page[0], layout, language, paging.offset, deadline, page[1])
                 return
         text = with_slice(whole, paging.query_limit, paging.offset)
         if layout is None:

@@ -85,5 +85,5 @@ def derive(
         listed = positions.write_positions(store, out)
     if POSITIONS in graphs:
         drops.add(POSITIONS)
-    loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "projects": listed})
+    loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "listed": listed})
     return loads, drops

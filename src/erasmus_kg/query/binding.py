@@ -73,43 +73,26 @@ def bind(query: str, bindings: Mapping[str, Sequence[Term]]) -> str:
 def page_subquery(query: str) -> tuple[int, int, int] | None:
     """Where the page subquery is: the index of its `{`, the index just after the `{` of its WHERE clause and
     the index of its closing `}`; None when the query marks no page (`PAGE_MARK`)."""
-    i, n = 0, len(query)
-    marked = False
-    depth = 0
+    tokens = iter(_tokens(query, comments=True))
+    if not any(word.startswith(PAGE_MARK) for _, word in tokens):
+        return None
     opened = where = -1
-    while i < n:
-        c = query[i]
-        if c == "#":
-            end = query.find("\n", i)
-            end = n if end < 0 else end
-            if opened < 0 and query[i:end].startswith(PAGE_MARK):
-                marked = True
-            i = end + 1
-        elif c in "\"'":
-            i = _skip_string(query, i)
-        elif c == "<" and (end := _iri_end(query, i)) > 0:
-            i = end
-        elif c == "{":
-            if opened >= 0:
-                depth += 1
-                if depth == 1 and where < 0:
-                    where = i + 1
-            elif marked:
+    depth = 0
+    for i, word in tokens:
+        if word == "{":
+            if opened < 0:
                 opened = i
-            i += 1
-        elif c == "}":
-            if opened >= 0:
-                if depth == 0:
-                    if where < 0:
-                        raise ValueError("the page subquery has no WHERE group")
-                    return opened, where, i
-                depth -= 1
-            i += 1
-        else:
-            i += 1
-    if marked:
-        raise ValueError(f"the query has a {PAGE_MARK!r} comment but no subquery after it")
-    return None
+            else:
+                depth += 1
+                if where < 0:
+                    where = i + 1
+        elif word == "}" and opened >= 0:
+            if depth == 0:
+                if where < 0:
+                    raise ValueError("the page subquery has no WHERE group")
+                return opened, where, i
+            depth -= 1
+    raise ValueError(f"the query has a {PAGE_MARK!r} comment but no subquery after it")
 
 
 def outer_group_start(query: str) -> int:
@@ -225,9 +208,10 @@ def _trailing_slice(query: str) -> tuple[int, int | None, int]:
     return cut, found.get("LIMIT"), found.get("OFFSET", 0)
 
 
-def _tokens(query: str) -> Sequence[tuple[int, str]]:
-    """The query's words (keywords, names, numbers) and other characters with their positions, without
-    comments, strings and IRIs (which are left out: only the last words of the query matter here)."""
+def _tokens(query: str, *, comments: bool = False) -> Sequence[tuple[int, str]]:
+    """The query's words (keywords, names, numbers) and other characters with their positions; a string or an
+    IRI is one token ('""', '<>': their text does not matter here), a comment is left out unless `comments`
+    (then it is one token, its text up to the end of the line)."""
     out: list[tuple[int, str]] = []
     i, n = 0, len(query)
     while i < n:
@@ -236,7 +220,10 @@ def _tokens(query: str) -> Sequence[tuple[int, str]]:
             i += 1
         elif c == "#":
             end = query.find("\n", i)
-            i = n if end < 0 else end + 1
+            end = n if end < 0 else end
+            if comments:
+                out.append((i, query[i:end]))
+            i = end + 1
         elif c in "\"'":
             out.append((i, '""'))
             i = _skip_string(query, i)

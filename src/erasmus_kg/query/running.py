@@ -58,6 +58,16 @@ def count_rows(target: Target, query: str) -> int | None:
     return int(value.value) if isinstance(value, ox.Literal) else 0
 
 
+def counted_page(target: Target, query: str, rows: int, offset: int) -> tuple[str, int] | None:
+    """For a table that shows `rows` rows after the first `offset` of `query` (bound, without a slice) and
+    says how many there are: the text of that page alone and the number of rows from `offset` on, counted
+    from the page subquery; None when the query has none (then the table reads every row to count them)."""
+    counted = count_rows(target, query)
+    if counted is None:
+        return None
+    return with_slice(query, rows, offset), max(counted - offset, 0)
+
+
 def run_stored(
     name: str,
     raw_params: Mapping[str, str],
