@@ -39,6 +39,13 @@ What is written for each concept
   at least nl, en, fr and de, the other 25 (``CRQ`` Sark and special or disputed territories with an ``X..``
   code, e.g. ``XIC`` Canary Islands, ``XMA`` Mount Athos) have only an English label in the table, and no
   label is invented for them;
+* every label in Unicode normal form NFKC, so that what is printed can be typed back: the table writes the
+  Dutch name of Iceland with the ligature ``Ĳ`` (U+0132), kept here as ``IJsland``;
+* the everyday names that the table lacks (``ALIASES`` below: Groot-Brittannië, Engeland and Great Britain for
+  the United Kingdom, Holland for the Netherlands, Macedonië for North Macedonia, ...) as ``skos:hiddenLabel``
+  with their language: SKOS's label for a name that finds a concept but is not shown for it. Each alias is
+  checked to be new (no label of the table has its matching form) and unambiguous (no other concept has a
+  label with that form), or the build stops;
 * at most three ``skos:notation`` literals, with the source's euvoc datatypes unchanged:
   ``euvoc:ISO_3166_1_ALPHA_2`` (e.g. "GR", "GB"), ``euvoc:ISO_3166_1_ALPHA_3`` (e.g. "GRC", "GBR") and
   ``euvoc:ISG_COU``, the EU inter-institutional style-guide code, which differs from alpha-2 only for Greece
@@ -67,11 +74,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
+
+from erasmus_kg.derived.normal import normal
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared/data/external/op-country-authority-table/countries.ttl"
@@ -115,6 +125,39 @@ EXCLUDED: dict[str, str] = {
     "XMAZ": "grouping heading 'Marine zone' (its skos:narrower are the marine areas)",
     "EUR": "'European Union', a union of countries, not a country or territory",
 }
+
+ALIASES: dict[str, tuple[tuple[str, str], ...]] = {
+    # The United Kingdom: what people call it, its largest part, and the brochure's own spelling
+    # ("Groot-Brittanië", with one n). England, Scotland and Wales are aliases too: projects name the United
+    # Kingdom (Northern Ireland is a concept of its own in the table, XXI).
+    "GBR": (
+        ("Groot-Brittannië", "nl"),
+        ("Groot-Brittanië", "nl"),
+        ("Engeland", "nl"),
+        ("Schotland", "nl"),
+        ("Great Britain", "en"),
+        ("Britain", "en"),
+        ("England", "en"),
+        ("Scotland", "en"),
+        ("Wales", "en"),
+        ("Grande-Bretagne", "fr"),
+        ("Angleterre", "fr"),
+        ("Écosse", "fr"),
+        ("Großbritannien", "de"),
+        ("Schottland", "de"),
+    ),
+    "NLD": (("the Netherlands", "en"), ("Hollande", "fr")),
+    "MKD": (("Macedonië", "nl"), ("Macedonia", "en"), ("Macédoine", "fr"), ("Mazedonien", "de")),
+    "BLR": (("Wit-Rusland", "nl"), ("Weißrussland", "de")),
+    "USA": (("Amerika", "nl"), ("America", "en"), ("Amérique", "fr"), ("Amerika", "de")),
+    "BIH": (("Bosnië", "nl"), ("Bosnia", "en"), ("Bosnie", "fr"), ("Bosnien", "de")),
+    "VAT": (("Vaticaanstad", "nl"), ("Vatican City", "en"), ("Vatican", "fr"), ("Vatikanstadt", "de")),
+    "CIV": (("Ivory Coast", "en"), ("Elfenbeinküste", "de")),
+    "CPV": (("Cape Verde", "en"), ("Kapverden", "de")),
+    "SWZ": (("Swaziland", "nl"), ("Swaziland", "en")),
+    "MMR": (("Birma", "nl"), ("Burma", "en")),
+}
+"""Everyday names that the authority table does not give as labels, by alpha-3 code, with their language."""
 
 RIGHTS = (
     "Derived from the Countries and territories authority table of the Publications Office of the European "
@@ -191,11 +234,32 @@ def build_graph(source: Graph) -> Graph:
             out.add((concept, SKOS.inScheme, EU_MEMBERS))
         for prop in (SKOS.prefLabel, SKOS.altLabel):
             for label in source.objects(concept, prop):
-                out.add((concept, prop, label))
+                if isinstance(label, Literal):
+                    text = unicodedata.normalize("NFKC", str(label))
+                    out.add((concept, prop, Literal(text, lang=label.language)))
         for notation in source.objects(concept, SKOS.notation):
             if isinstance(notation, Literal) and notation.datatype in NOTATION_TYPES:
                 out.add((concept, SKOS.notation, notation))
+    add_aliases(out)
     return out
+
+
+def add_aliases(out: Graph) -> None:
+    """The `ALIASES` as `skos:hiddenLabel`s, each checked to be new and to name one concept only."""
+    owners: dict[str, set[URIRef]] = defaultdict(set)
+    for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.notation):
+        for concept, label in out.subject_objects(prop):
+            if isinstance(concept, URIRef):
+                owners[normal(str(label))].add(concept)
+    for code, aliases in sorted(ALIASES.items()):
+        concept = URIRef(COUNTRY + code)
+        if (concept, RDF.type, SKOS.Concept) not in out:
+            raise SystemExit(f"alias of {code}: no such concept in the vocabulary")
+        for text, language in aliases:
+            if owners.get(normal(text)):
+                named = ", ".join(sorted(str(c)[len(COUNTRY) :] for c in owners[normal(text)]))
+                raise SystemExit(f"alias {text!r} of {code}: already a label of {named}")
+            out.add((concept, SKOS.hiddenLabel, Literal(text, lang=language)))
 
 
 # --- Turtle writer -----------------------------------------------------------------------------------------

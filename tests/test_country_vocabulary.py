@@ -70,7 +70,31 @@ def concepts(store: pyoxigraph.Store) -> set[str]:
 def test_file_parses_with_oxigraph() -> None:
     with VOCABULARY.open("rb") as f:
         triples = list(pyoxigraph.parse(f, format=pyoxigraph.RdfFormat.TURTLE))
-    assert len(triples) == 17334
+    assert len(triples) == 17376  # 17,334 of the table, 42 everyday names (skos:hiddenLabel)
+
+
+HIDDEN_LABEL = pyoxigraph.NamedNode(SKOS + "hiddenLabel")
+
+
+def test_everyday_names_are_hidden_labels_of_one_country(store: pyoxigraph.Store) -> None:
+    """The alias table of the build script: names the table lacks, each with its language, as
+    skos:hiddenLabel (found, never shown), none of them a label of any country of the table."""
+    from erasmus_kg.derived.normal import normal
+
+    aliases = {(q.subject.value[len(COUNTRY) :], q.object.value, q.object.language)
+               for q in store.quads_for_pattern(None, HIDDEN_LABEL, None)}  # fmt: skip
+    assert len(aliases) == 42
+    assert {
+        ("GBR", "Groot-Brittannië", "nl"), ("GBR", "Groot-Brittanië", "nl"), ("GBR", "Engeland", "nl"),
+        ("GBR", "Great Britain", "en"), ("GBR", "England", "en"), ("NLD", "the Netherlands", "en"),
+        ("MKD", "Macedonië", "nl"), ("BLR", "Wit-Rusland", "nl"),
+    } <= aliases  # fmt: skip
+    labels = {
+        normal(q.object.value)
+        for prop in (PREF_LABEL, pyoxigraph.NamedNode(SKOS + "altLabel"), NOTATION)
+        for q in store.quads_for_pattern(None, prop, None)
+    }
+    assert [alias for alias in aliases if normal(alias[1]) in labels] == []
 
 
 def test_lithuania(store: pyoxigraph.Store) -> None:

@@ -86,6 +86,17 @@ def compact(iri: str) -> str | None:
     return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else None
 
 
+def expand(text: str) -> str | None:
+    """The full IRI of a short one with one of our prefixes (`country:LTU`, `project:goal`), or None when
+    `text` is not `prefix:local` with a prefix of ours and a local part without spaces or angle brackets."""
+    prefix, colon, local = text.partition(":")
+    if not colon or prefix not in PREFIXES or not local or local.startswith("//"):
+        return None
+    if any(ch.isspace() or ch in '<>"{}|^`' for ch in local):
+        return None
+    return PREFIXES[prefix] + local
+
+
 def bind_all(graph: Graph) -> Graph:
     """Bind every project prefix on an rdflib graph (replacing rdflib's defaults)."""
     for prefix, ns in PREFIXES.items():

@@ -9,7 +9,7 @@ from functools import cache
 
 from erasmus_kg import resources
 
-VERSION = "3"
+VERSION = "4"
 """The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
 
 

@@ -39,7 +39,12 @@ _RDF_TYPE = ox.NamedNode(RDF + "type")
 # (property, rank): a lower rank is a better match when one value matches several ways
 _PROJECT_NAMES = ((_DCTERMS + "identifier", 1), (_DCTERMS + "title", 2), (EKG + "acronym", 3))
 _ORGANISATION_NAMES = ((_SKOS + "prefLabel", 2), (_SKOS + "altLabel", 3))
-_CONCEPT_NAMES = ((_SKOS + "notation", 1), (_SKOS + "prefLabel", 2), (_SKOS + "altLabel", 3))
+_CONCEPT_NAMES = (
+    (_SKOS + "notation", 1),
+    (_SKOS + "prefLabel", 2),
+    (_SKOS + "altLabel", 3),
+    (_SKOS + "hiddenLabel", 4),
+)
 
 _SCHEMA = """
 CREATE TABLE name (

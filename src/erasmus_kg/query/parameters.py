@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived.normal import normal
 from erasmus_kg.errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.names import NameIndex
-from erasmus_kg.namespaces import COUNTRY, DCTERMS, EKG, EUVOC, LANGUAGE, SKOS, VOCAB, XSD
+from erasmus_kg.namespaces import COUNTRY, DCTERMS, EKG, EUVOC, LANGUAGE, SKOS, VOCAB, XSD, expand
 from erasmus_kg.query.binding import Term, bind
 from erasmus_kg.query.catalogue import Parameter, StoredQuery, internal_query
 
@@ -56,7 +57,9 @@ NOTATION_TYPES = tuple(
     ox.NamedNode(EUVOC + name)
     for name in ("ISO_3166_1_ALPHA_2", "ISO_3166_1_ALPHA_3", "ISG_COU", "ISO_639_1")
 )
-LABEL_PROPERTIES = tuple(ox.NamedNode(SKOS + name) for name in ("notation", "prefLabel", "altLabel"))
+LABEL_PROPERTIES = tuple(
+    ox.NamedNode(SKOS + name) for name in ("notation", "prefLabel", "altLabel", "hiddenLabel")
+)
 NAME_PROPERTIES = (ox.NamedNode(DCTERMS + "title"), ox.NamedNode(EKG + "acronym"))
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
@@ -95,7 +98,11 @@ def resolve_all(
 
 
 def resolve(param: Parameter, value: str, select: Select, names: NameIndex | None = None) -> list[Term]:
+    """The terms a value of `param` stands for. A short IRI with one of our prefixes (`country:LTU`, as the
+    tables print them) is the full IRI wherever an IRI is accepted."""
     kind = param.type
+    if kind in CONCEPT_SCHEMES or kind in ("organisation", "project"):
+        value = expand(value.strip()) or value
     if kind in CONCEPT_SCHEMES:
         scheme = ox.NamedNode(CONCEPT_SCHEMES[kind])
         if names is not None and not _IRI.match(value.strip()):
@@ -117,6 +124,8 @@ def resolve(param: Parameter, value: str, select: Select, names: NameIndex | Non
 
 
 def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select) -> list[Term]:
+    """A concept by its IRI (full or short), else by a notation or label exactly as typed (index lookups),
+    else by the normal form of every label of its scheme (whatever the case, accents or punctuation)."""
     text = value.strip()
     if _IRI.match(text):
         iri = _named_node(param, text)
@@ -126,15 +135,22 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
     texts = candidates(text, NOTATION_TYPES)
     exact: dict[str, list[Term]] = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": [*texts]}
-    found = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
+    found = [
+        (_term(row, "concept"), int(_value(row, "rank")))
+        for row in (select(bind(internal_query("concept-exact"), exact)) if texts else [])
+    ]
+    labels = [] if found else list(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
     if not found:
-        needle = ox.Literal(text.lower())
-        found = list(select(bind(internal_query("concept"), {"scheme": [scheme], "needle": [needle]})))
+        wanted = normal(text)
+        found = [
+            (_term(row, "concept"), int(_value(row, "rank")))
+            for row in labels
+            if normal(_value(row, "text")) == wanted
+        ]
     if found:
-        best = min(int(_value(row, "rank")) for row in found)
-        return [_term(row, "concept") for row in found if int(_value(row, "rank")) == best]
-    known = _texts(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
-    raise _unknown(param, text, known)
+        best = min(rank for _, rank in found)
+        return sorted({concept for concept, rank in found if rank == best}, key=lambda c: c.value)
+    raise _unknown(param, text, [_value(row, "text") for row in labels])
 
 
 def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Term]:
@@ -227,14 +243,16 @@ def _texts(rows: ox.QuerySolutions) -> list[str]:
 
 
 def _unknown(param: Parameter, text: str, candidates: list[str]) -> ParameterError:
+    """No match: the error, with up to five names closest to `text` in their normal forms (so `Litauwen`
+    suggests Litouwen, and a suggestion is printed as the graph writes it)."""
     message = f"{param.name}: no {param.type} matches {shorten(text)}"
     if len(text) <= _SUGGEST_LIMIT and candidates:
-        by_lower: dict[str, str] = {}
+        by_normal: dict[str, str] = {}
         for candidate in sorted(candidates):
-            by_lower.setdefault(candidate.lower(), candidate)
-        close = get_close_matches(text.lower(), list(by_lower), n=5, cutoff=0.6)
+            by_normal.setdefault(normal(candidate), candidate)
+        close = get_close_matches(normal(text), list(by_normal), n=5, cutoff=0.6)
         if close:
-            return ParameterError(f"{message}. Did you mean: {', '.join(by_lower[c] for c in close)}?")
+            return ParameterError(f"{message}. Did you mean: {', '.join(by_normal[c] for c in close)}?")
     return ParameterError(message)
 
 
