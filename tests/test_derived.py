@@ -12,7 +12,7 @@ import pytest
 from erasmus_kg import resources
 from erasmus_kg.derived import cube, definitions
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
-from erasmus_kg.derived.positions import LIST_LANGUAGES, ORGANISATION_LANGUAGES
+from erasmus_kg.derived.positions import LIST_LANGUAGES, LIST_TITLES, ORGANISATION_LANGUAGES
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
@@ -64,7 +64,8 @@ def recomputed_cube(store: ox.Store) -> set[ox.Triple]:
 
 
 def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
-    """The list positions by their SPARQL definition (queries/internal/list-order.rq), for each language."""
+    """The list positions and titles by their SPARQL definition (queries/internal/list-order.rq), for each
+    language."""
     found: set[ox.Triple] = set()
     for definition, variable, properties in (
         ("list-order", "project", LIST_LANGUAGES),
@@ -75,10 +76,12 @@ def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
             bound = text.replace("WHERE {", f'WHERE {{ VALUES ?lang {{ "{language}" }}', 1)
             rows = store.query(bound, use_default_graph_as_union=True)
             assert isinstance(rows, ox.QuerySolutions)
-            found |= {
-                ox.Triple(row[variable], ox.NamedNode(EKG + name), ox.Literal(str(n), datatype=INTEGER))
-                for n, row in enumerate(rows, start=1)
-            }
+            for n, row in enumerate(rows, start=1):
+                position = ox.Literal(str(n), datatype=INTEGER)
+                found.add(ox.Triple(row[variable], ox.NamedNode(EKG + name), position))
+                if variable == "project":
+                    title = ox.NamedNode(EKG + LIST_TITLES[language])
+                    found.add(ox.Triple(row[variable], title, ox.Literal(row["sortTitle"].value)))
     return found
 
 

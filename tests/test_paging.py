@@ -91,7 +91,7 @@ def test_tsv_and_markdown_to_a_pipe_give_every_row(runner: CliRunner) -> None:
 def test_show_query_cuts_the_page_in_the_page_subquery(runner: CliRunner, store_root: Path) -> None:
     shown = run(runner, "query", "projects", "--show-query", "--limit", "4", "--offset", "3").output
     assert "    ORDER BY ?position LIMIT 4 OFFSET 3\n  }\n" in shown
-    assert shown.endswith("GROUP BY ?project ?position\nORDER BY ?position\n")
+    assert shown.endswith("GROUP BY ?project ?position ?title\nORDER BY ?position\n")
     offset_only = run(runner, "query", "projects", "--show-query", "--offset", "3").output
     assert "    ORDER BY ?position OFFSET 3\n  }\n" in offset_only
     plain = run(runner, "query", "projects", "--show-query", "--limit", "0").output
@@ -166,7 +166,7 @@ def test_page_in_english(runner: CliRunner) -> None:
         "project:adeigus",
         "project:coaching-children",
         "project:eep",
-        "project:op-weg-naar-de-toekomst",
+        "project:goal",
     ]
     assert lines[-1] == "Showing rows 1-4 of 10. See more: --offset 4, or all: --limit 0 / --format csv"
 

@@ -9,9 +9,12 @@ Oxigraph sorts by reading every title it compares back from its dictionary (abou
 reads), and cannot return the first page before it has sorted the whole list, while an integer is compared
 in place and a page of the list is cut before any title is looked up (queries/README.md, "the page").
 
-The order is the one the lists had when they sorted by the title they show: by the project's title in the
-list's language (the smallest, if it has several), else its smallest title of all, in code-point order (the
-order of SPARQL's `ORDER BY` on strings), and then by its IRI. So every project has one position per
+The title a list shows for a project is derived here too, as `ekg:listTitleNl` and `ekg:listTitleEn`
+(sub-properties of `ekg:listTitle`), so that every query shows the same title and finds it by one lookup: the
+project's title in the list's language, else in English, else in Dutch, else its title in the source's own
+language (the Project Results export does not say which: `@und`); the smallest of them where there are
+several (in code-point order, the order of SPARQL's `ORDER BY` on strings). The lists are in the order of
+that title, and then of the IRI. So every project has one position per
 language and two builds of the same data give the same positions. `queries/internal/list-order.rq` says the
 same in SPARQL, and the tests check one against the other. Organisations are ordered the same way by their
 name (`skos:prefLabel`, else their `rdfs:label` in the list's language; one without a name first, as SPARQL
@@ -33,6 +36,10 @@ from erasmus_kg.namespaces import EKG, XSD
 
 LIST_LANGUAGES = {"nl": "listPositionNl", "en": "listPositionEn"}
 """The languages lists are shown in (`--lang`), with the property of the projects' positions in each."""
+LIST_TITLES = {"nl": "listTitleNl", "en": "listTitleEn"}
+"""The property of the title a list in each language shows for a project."""
+TITLE_FALLBACK = ("en", "nl")
+"""The languages a title is taken in when a project has none in the list's language, in this order."""
 ORGANISATION_LANGUAGES = {"nl": "organisationPositionNl", "en": "organisationPositionEn"}
 """The same for the organisations' positions (their own properties: a list of projects finds its positions
 by the property alone, without testing each node's type)."""
@@ -54,11 +61,14 @@ SELECT ?organisation ?name ?label WHERE {
 """
 
 
-def sort_title(titles: list[ox.Literal], language: str) -> str:
-    """The title a project with `titles` is sorted by in a list in `language` (see the module's
-    documentation): the title the list shows."""
-    tagged = [t.value for t in titles if _primary(t.language) == language]
-    return min(tagged) if tagged else min(t.value for t in titles)
+def shown_title(titles: list[ox.Literal], language: str) -> str:
+    """The title a list in `language` shows for a project with `titles`, and sorts it by: in `language`, else
+    in English, else in Dutch, else any (see the module's documentation)."""
+    for wanted in (language, *TITLE_FALLBACK):
+        tagged = [t.value for t in titles if _primary(t.language) == wanted]
+        if tagged:
+            return min(tagged)
+    return min(t.value for t in titles)
 
 
 def titles(store: ox.Store) -> dict[str, list[ox.Literal]]:
@@ -74,7 +84,7 @@ def titles(store: ox.Store) -> dict[str, list[ox.Literal]]:
 
 def order(projects: dict[str, list[ox.Literal]], language: str) -> list[str]:
     """The IRIs of `projects` (from `titles`) in the order of a list in `language`."""
-    return sorted(projects, key=lambda iri: (sort_title(projects[iri], language), iri))
+    return sorted(projects, key=lambda iri: (shown_title(projects[iri], language), iri))
 
 
 Names = dict[str, tuple[list[ox.Literal], list[ox.Literal]]]
@@ -109,11 +119,19 @@ def organisation_order(organisations: Names, language: str) -> list[str]:
 
 
 def write_positions(store: ox.Store, out: BinaryIO) -> int:
-    """The positions of the store's projects and organisations as N-Triples; returns how many projects and
-    organisations have them."""
+    """The positions of the store's projects and organisations, and the titles lists show for the projects,
+    as N-Triples; returns how many projects and organisations have them."""
     datatype = f"<{XSD}integer>"
     projects = titles(store)
     organisations = names(store)
+    for language, name in LIST_TITLES.items():
+        predicate = f"<{EKG}{name}>"
+        out.write(
+            "".join(
+                f"<{iri}> {predicate} {ox.Literal(shown_title(found, language))} .\n"
+                for iri, found in sorted(projects.items())
+            ).encode()
+        )
     for language in LIST_LANGUAGES:
         for name, listed in (
             (LIST_LANGUAGES[language], order(projects, language)),

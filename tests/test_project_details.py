@@ -1,0 +1,69 @@
+"""`project-details` of an imported project, found by its Project Identifier: every fact the graph holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from erasmus_kg.cli import cli
+
+SAMPLE = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared/data/external/erasmus-prp-sample-records/ErasmusPlus_Projects_Overview_sample.csv"
+)
+PROJECT = "https://w3id.org/erasmus-kg/id/project/2017-1-RS01-KA101-000006"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("details")
+    result = CliRunner().invoke(cli, ["--store", str(root), "import", "prp", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def details(store: Path, project: str, lang: str) -> list[tuple[str, str, str]]:
+    args = ["--store", str(store), "query", "project-details", "-p", f"project={project}"]
+    result = CliRunner().invoke(cli, [*args, "--format", "csv", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {row["project"] for row in rows} == {PROJECT}
+    return [(row["field"], row["value"], row["detail"]) for row in rows]
+
+
+def test_found_by_its_identifier_in_any_case(store: Path) -> None:
+    lower = details(store, "2017-1-rs01-ka101-000006", "en")
+    assert lower == details(store, "2017-1-RS01-KA101-000006", "en")
+
+
+def test_every_fact_of_an_imported_project_is_a_row(store: Path) -> None:
+    rows = details(store, "2017-1-RS01-KA101-000006", "en")
+    fields = [field for field, _, _ in rows]
+    assert fields == [
+        "identifier", "funding programme", "action", "theme", "theme", "theme", "organisation",
+        "organisation", "participating country", "participating country", "call year", "project status",
+        "EU grant", "description", "URL", "project card", "source",
+    ]  # fmt: skip
+    facts = {(field, value) for field, value, _ in rows}
+    assert ("identifier", "2017-1-RS01-KA101-000006") in facts
+    assert ("funding programme", "Erasmus+") in facts
+    assert ("project status", "ongoing") in facts
+    assert ("EU grant", "13190") in facts
+    assert ("URL", "http://nadausavrsavanje.weebly.com") in facts
+    card = "https://ec.europa.eu/programmes/erasmus-plus/projects/eplus-project-details/#project/2017-1-RS01-KA101-000006"
+    assert ("project card", card) in facts
+    coordinator = [detail for field, value, detail in rows if value == 'OS "Nada Popovic"']
+    assert coordinator == [
+        "coordinator, School/Institute/Educational centre – General education (primary level), "
+        "Lomničke borbe 7, 37000, Kruševac, Serbia, http://www.nadapopovic.edu.rs/"
+    ]
+
+
+def test_in_dutch_the_fields_are_dutch(store: Path) -> None:
+    fields = [field for field, _, _ in details(store, "2017-1-RS01-KA101-000006", "nl")]
+    assert fields[:3] == ["identificatiecode", "financieringsprogramma", "actie"]
+    assert "EU-subsidie" in fields and "projectstatus" in fields and "projectfiche" in fields
