@@ -47,6 +47,21 @@ def test_ten_projects(target: StoreTarget) -> None:
     assert len(values(target, "?x a ekg:Project")) == 10
 
 
+def test_nine_examples_and_a_project_only_mentioned(target: StoreTarget) -> None:
+    """Nine projects are the brochure's examples (each described); the KA2 project VITAE is only mentioned,
+    as the project the eTwinning project VITAE goes with, and the brochure's description says so."""
+    described = values(target, "?x a ekg:Project ; dcterms:description ?d")
+    assert len(described) == 9
+    assert values(target, "?x a ekg:Project FILTER NOT EXISTS { ?x dcterms:description ?d }") == {
+        "https://w3id.org/erasmus-kg/id/project/vitae-ka2"
+    }
+    brochure = "<https://w3id.org/erasmus-kg/id/source/brochure-keuzebegeleiding>"
+    descriptions = values(target, f"{brochure} dcterms:description ?x")
+    assert any("nine example projects" in d for d in descriptions)
+    assert any("negen voorbeeldprojecten" in d for d in descriptions)
+    assert not any("ten example" in d for d in descriptions)
+
+
 def test_coaching_children(target: StoreTarget) -> None:
     assert action(target, "coaching-children") == "KA1"
     assert with_role(target, "coaching-children", "project-owner") == {
@@ -108,6 +123,11 @@ def test_smart_lmi(target: StoreTarget) -> None:
     assert values(target, "project:smart-lmi ekg:participation/ekg:organisation/ekg:locality ?x") == {
         "Brugge"
     }
+    # "De link die de app legt tussen LMI en assessment van transversale vaardigheden"
+    assert values(target, "project:smart-lmi ekg:theme ?t BIND(STRAFTER(STR(?t), 'theme/') AS ?x)") == {
+        "labour-market-information", "career-guidance", "digital-competences", "soft-skills",
+        "competence-assessment",
+    }  # fmt: skip
 
 
 def test_goal(target: StoreTarget) -> None:
