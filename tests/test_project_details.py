@@ -67,3 +67,12 @@ def test_in_dutch_the_fields_are_dutch(store: Path) -> None:
     fields = [field for field, _, _ in details(store, "2017-1-RS01-KA101-000006", "nl")]
     assert fields[:3] == ["identificatiecode", "financieringsprogramma", "actie"]
     assert "EU-subsidie" in fields and "projectstatus" in fields and "projectfiche" in fields
+
+
+def test_info_names_the_imported_file_not_its_temporary_copy(store: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(cli, ["--store", str(store), "info", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    imported = [s for s in json.loads(result.stdout)["sources"] if "/graph/import/" in s["graph"]]
+    assert [s["source"] for s in imported] == [str(SAMPLE)]

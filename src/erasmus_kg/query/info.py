@@ -10,8 +10,8 @@ import pyoxigraph as ox
 from erasmus_kg.derived.graphs import is_derived
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.targets import StoreTarget
-from erasmus_kg.store.builds import DERIVED_FROM
 from erasmus_kg.store.default import DefaultStore
+from erasmus_kg.store.loading import origin
 
 
 def graph_statistics(root: Path | None) -> dict[str, Any]:
@@ -30,14 +30,14 @@ def graph_statistics(root: Path | None) -> dict[str, Any]:
             {
                 "graph": graph.iri,
                 "triples": graph.triples,
-                "source": str(graph.source),
+                "source": origin(graph),
                 "packaged": graph.packaged,
             }
             for graph in store.graphs()
             if not is_derived(graph.iri)
         ],
         "derived": [
-            {"graph": graph.iri, "triples": graph.triples, "from": graph.source.removeprefix(DERIVED_FROM)}
+            {"graph": graph.iri, "triples": graph.triples, "from": origin(graph)}
             for graph in store.graphs()
             if is_derived(graph.iri)
         ],

@@ -52,19 +52,27 @@ def source_names(graph: GraphInfo) -> set[str]:
     return names
 
 
+def origin(graph: GraphInfo) -> str:
+    """The file a graph was loaded or imported from as the user gave it (an import's graph is loaded from a
+    temporary N-Triples file: this is the file that was imported), or what a derived graph derives from."""
+    if is_derived(graph.iri):
+        return graph.source.removeprefix(DERIVED_FROM)
+    return str(graph.metadata.get("file", graph.source))
+
+
 def describe_source(graph: GraphInfo) -> str:
     """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND) PATH" or
     "derived SOURCE"."""
     if graph.packaged:
         return f"packaged  {graph.source}"
     if is_derived(graph.iri):
-        return f"derived  {graph.source.removeprefix(DERIVED_FROM)}"
+        return f"derived  {origin(graph)}"
     if graph.metadata.get("kind") == "import":
         importer = graph.metadata.get("importer", "?")
         rows, skipped = graph.metadata.get("rows"), graph.metadata.get("skipped")
         counts = f", {rows} rows, {skipped} skipped" if rows is not None else ""
-        return f"imported ({importer}{counts})  {graph.metadata.get('file', graph.source)}"
-    return f"loaded  {graph.source}"
+        return f"imported ({importer}{counts})  {origin(graph)}"
+    return f"loaded  {origin(graph)}"
 
 
 def remove_source(root: Path | None, source: str) -> str:
