@@ -158,7 +158,7 @@ def test_query_help_describes_parameters_and_example(runner: CliRunner) -> None:
 def test_queries_lists_the_catalogue(runner: CliRunner) -> None:
     output = run(runner, "queries").output
     assert "projects-by-country" in output and "[country=<country>]" in output
-    assert "where-to-submit" in output and "[action=<action>?]" in output
+    assert "where-to-submit" in output and "[action=<action>? sector=<sector>?]" in output
     listing = json.loads(run(runner, "queries", "--format", "json").output)
     assert {q["name"] for q in listing} >= {"projects-by-country", "where-to-submit", "action-types"}
 
