@@ -80,12 +80,90 @@ def test_tsv_markdown_and_table(runner: CliRunner) -> None:
     assert tsv.splitlines()[0] == "?project\t?title\t?acronym\t?action\t?involvement"
     markdown = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "markdown").output
     assert markdown.splitlines()[:2] == [
-        "| project | title | acronym | action | involvement |",
+        "| Project | Title | Acronym | Action | Involvement |",
         "| --- | --- | --- | --- | --- |",
     ]
     table = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "table").output
     assert "project:adeigus" in table
     assert table.rstrip().endswith("(2 rows)")
+
+
+def test_table_and_markdown_headings_follow_lang_and_the_machine_formats_keep_the_variables(
+    runner: CliRunner,
+) -> None:
+    def first_line(fmt: str, lang: str) -> str:
+        args = ["query", "projects-by-country", "-p", "country=LT", "--format", fmt, "--lang", lang]
+        return str(run(runner, *args).output.splitlines()[0])
+
+    assert first_line("table", "nl").split() == ["Project", "Titel", "Acroniem", "Actie", "Betrokkenheid"]
+    assert first_line("table", "en").split() == ["Project", "Title", "Acronym", "Action", "Involvement"]
+    assert first_line("markdown", "nl") == "| Project | Titel | Acroniem | Actie | Betrokkenheid |"
+    for lang in ("nl", "en"):
+        assert first_line("csv", lang) == "project,title,acronym,action,involvement"
+        assert first_line("tsv", lang) == "?project\t?title\t?acronym\t?action\t?involvement"
+        as_json = json.loads(
+            run(
+                runner, "query", "projects-by-country", "-p", "country=LT", "--format", "json", "--lang", lang
+            ).output
+        )
+        assert as_json["head"]["vars"] == ["project", "title", "acronym", "action", "involvement"]
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 100, 120])
+def test_the_table_fits_the_terminal_width(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for args in (["project-details", "-p", "project=GOAL"], ["projects-by-country", "-p", "country=LT"]):
+        for lang in ("nl", "en"):
+            output = run(runner, "query", *args, "--format", "table", "--lang", lang).output
+            assert max(len(line) for line in output.splitlines()) <= columns, (args, lang)
+
+
+def test_a_narrow_table_wraps_its_cells_and_loses_nothing(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    output = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "table").output
+    assert output == (
+        "Project          Title        Acronym  Action  Involvement\n"
+        "---------------- ------------ -------- ------- -------------\n"
+        "project:adeigus  ADult        ADEIGUS  KA2     partner;\n"
+        "                 Educational                   participating\n"
+        "                 Information                   country\n"
+        "                 and\n"
+        "                 GUidance\n"
+        "                 Service\n"
+        "project:goal     Guidance     GOAL     KA3     participating\n"
+        "                 and                           country\n"
+        "                 Orientation\n"
+        "                 for Adult\n"
+        "                 Learners\n"
+        "(2 rows)\n"
+    )
+    csv_text = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "csv").output
+    assert "ADult Educational Information and GUidance Service" in csv_text  # never wrapped in csv
+
+
+def test_a_table_to_a_pipe_without_columns_keeps_one_line_per_row(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lines = run(
+        runner, "query", "project-details", "-p", "project=GOAL", "--format", "table"
+    ).output.splitlines()
+    assert len(lines) == 2 + 19 + 1
+    assert max(len(line) for line in lines) > 120
+
+
+def test_the_table_shows_what_the_rows_of_a_group_share_once(runner: CliRunner) -> None:
+    lines = run(
+        runner, "query", "project-details", "-p", "project=GOAL", "--format", "table", "--lang", "nl"
+    ).output.splitlines()
+    assert lines[2].split()[:6] == ["project:goal", "Guidance", "and", "Orientation", "for", "Adult"]
+    assert [line.split("  ")[0] for line in lines[3:-1]] == [""] * 18  # project, title and acronym once
+    countries = [line.split() for line in lines if "Litouwen" in line or "deelnemend land" in line]
+    assert countries == [["deelnemend", "land", "België"], ["Litouwen"]]  # the field once per group
 
 
 def test_labels_follow_lang(runner: CliRunner) -> None:
