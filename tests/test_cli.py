@@ -400,3 +400,20 @@ def test_an_unknown_erasmus_kg_lang_is_refused_in_one_line(monkeypatch: pytest.M
     assert result.exit_code == 2
     assert result.stderr == "erasmus-kg: error: ERASMUS_KG_LANG: expected nl or en, not 'fr'\n"
     assert result.stdout == ""
+
+
+def test_dates_and_durations_for_people_in_the_table_and_as_written_in_csv(runner: CliRunner) -> None:
+    args = ["query", "projects-active-in", "-p", "year=2016", "--lang"]
+    goal = [
+        line for line in run(runner, *args, "nl", "--format", "table").output.splitlines() if "GOAL" in line
+    ]
+    assert goal[0].split()[-4:] == ["februari", "2015", "januari", "2018"]
+    assert (
+        "| GOAL | February 2015 | January 2018 |" in run(runner, *args, "en", "--format", "markdown").output
+    )
+    assert ",GOAL,2015-02,2018-01," in run(runner, *args, "nl", "--format", "csv").output
+    query = 'SELECT ?d WHERE { VALUES ?d { "P14D"^^<http://www.w3.org/2001/XMLSchema#duration> } }'
+    assert run(runner, "sparql", "-", "--format", "table", "--lang", "nl", input=query).output == (
+        "d\n-------\n2 weken\n(1 row)\n"
+    )
+    assert run(runner, "sparql", "-", "--format", "csv", input=query).output.splitlines() == ["d", "P14D"]
