@@ -417,3 +417,42 @@ def test_dates_and_durations_for_people_in_the_table_and_as_written_in_csv(runne
         "d\n-------\n2 weken\n(1 row)\n"
     )
     assert run(runner, "sparql", "-", "--format", "csv", input=query).output.splitlines() == ["d", "P14D"]
+
+
+def _on_a_terminal(store_root: Path, columns: int, *args: str) -> str:
+    """What erasmus-kg prints on a terminal `columns` wide (a pseudo-terminal, COLUMNS unset)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env |= {"ERASMUS_KG_STORE": str(store_root), "ERASMUS_KG_LANG": "nl"}
+    script = Path(sys.executable).parent / "erasmus-kg"
+    process = subprocess.Popen([str(script), *args], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_on_a_terminal_the_table_is_the_terminal_s_width(store_root: Path) -> None:
+    for columns in (72, 120):
+        output = _on_a_terminal(store_root, columns, "query", "project-details", "-p", "project=GOAL")
+        lines = output.splitlines()
+        assert lines[0].split() == ["Project", "Titel", "Acroniem", "Gegeven", "Waarde", "Toelichting"]
+        assert max(len(line) for line in lines) <= columns
+        assert max(len(line) for line in lines) > columns - 10  # the room is used
+        assert lines[-1] == "(19 rows)"
