@@ -197,3 +197,25 @@ def test_the_header_cache_is_where_platformdirs_puts_caches(
         assert catalogue._cache_dir() == Path(platformdirs.user_cache_dir("erasmus-kg"))
     finally:
         catalogue._cache_dir.cache_clear()
+
+
+def test_a_header_cached_by_an_older_format_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Format 2 holds `columns`; an entry written by format 1 for the same header text is another file."""
+    import hashlib
+
+    from erasmus_kg.query import catalogue
+
+    monkeypatch.setattr(catalogue, "_cache_dir", lambda: tmp_path)
+    path = TESTS.parent / "queries" / "projects.rq"
+    header = [line for line in path.read_text("utf-8").splitlines() if line.startswith("#+")]
+    text = "\n".join(line[3:] if line.startswith("#+ ") else line[2:] for line in header)
+    old = hashlib.blake2b(f"1\0{text}".encode(), digest_size=16).hexdigest()
+    (tmp_path / "query-headers").mkdir()
+    (tmp_path / "query-headers" / f"{old}.json").write_text('{"summary": "format 1"}', encoding="utf-8")
+    with monkeypatch.context() as format_1:
+        format_1.setattr(catalogue._HeaderCache, "VERSION", "1")
+        assert catalogue.read_header(path) == {"summary": "format 1"}  # the entry format 1 would read
+    assert catalogue.read_header(path)["summary"] == "Every project"  # format 2 does not
+    assert "columns" in catalogue.read_header(path)
