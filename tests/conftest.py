@@ -50,6 +50,7 @@ def runner(store_root: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CLI runner on the session store, with a fixed label language."""
     monkeypatch.setenv("ERASMUS_KG_STORE", str(store_root))
     monkeypatch.setenv("ERASMUS_KG_LANG", "en")
+    monkeypatch.delenv("COLUMNS", raising=False)  # tables to the runner have no width limit
     return CliRunner()
 
 

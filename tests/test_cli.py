@@ -80,12 +80,92 @@ def test_tsv_markdown_and_table(runner: CliRunner) -> None:
     assert tsv.splitlines()[0] == "?project\t?title\t?acronym\t?action\t?involvement"
     markdown = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "markdown").output
     assert markdown.splitlines()[:2] == [
-        "| project | title | acronym | action | involvement |",
+        "| Project | Title | Acronym | Action | Involvement |",
         "| --- | --- | --- | --- | --- |",
     ]
     table = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "table").output
     assert "project:adeigus" in table
     assert table.rstrip().endswith("(2 rows)")
+
+
+def test_table_and_markdown_headings_follow_lang_and_the_machine_formats_keep_the_variables(
+    runner: CliRunner,
+) -> None:
+    def first_line(fmt: str, lang: str) -> str:
+        args = ["query", "projects-by-country", "-p", "country=LT", "--format", fmt, "--lang", lang]
+        return str(run(runner, *args).output.splitlines()[0])
+
+    assert first_line("table", "nl").split() == ["Project", "Titel", "Acroniem", "Actie", "Betrokkenheid"]
+    assert first_line("table", "en").split() == ["Project", "Title", "Acronym", "Action", "Involvement"]
+    assert first_line("markdown", "nl") == "| Project | Titel | Acroniem | Actie | Betrokkenheid |"
+    for lang in ("nl", "en"):
+        assert first_line("csv", lang) == "project,title,acronym,action,involvement"
+        assert first_line("tsv", lang) == "?project\t?title\t?acronym\t?action\t?involvement"
+        as_json = json.loads(
+            run(
+                runner, "query", "projects-by-country", "-p", "country=LT", "--format", "json", "--lang", lang
+            ).output
+        )
+        assert as_json["head"]["vars"] == ["project", "title", "acronym", "action", "involvement"]
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 100, 120])
+def test_the_table_fits_the_terminal_width(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for args in (["project-details", "-p", "project=GOAL"], ["projects-by-country", "-p", "country=LT"]):
+        for lang in ("nl", "en"):
+            output = run(runner, "query", *args, "--format", "table", "--lang", lang).output
+            assert max(len(line) for line in output.splitlines()) <= columns, (args, lang)
+
+
+def test_a_narrow_table_wraps_its_cells_and_loses_nothing(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    output = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "table").output
+    assert output == (
+        "Project          Title        Acronym  Action  Involvement\n"
+        "---------------- ------------ -------- ------- -------------\n"
+        "project:adeigus  ADult        ADEIGUS  KA2     partner;\n"
+        "                 Educational                   participating\n"
+        "                 Information                   country\n"
+        "                 and\n"
+        "                 GUidance\n"
+        "                 Service\n"
+        "project:goal     Guidance     GOAL     KA3     participating\n"
+        "                 and                           country\n"
+        "                 Orientation\n"
+        "                 for Adult\n"
+        "                 Learners\n"
+        "(2 rows)\n"
+    )
+    csv_text = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "csv").output
+    assert "ADult Educational Information and GUidance Service" in csv_text  # never wrapped in csv
+
+
+def test_a_table_to_a_pipe_without_columns_keeps_one_line_per_row(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    lines = run(
+        runner, "query", "project-details", "-p", "project=GOAL", "--format", "table"
+    ).output.splitlines()
+    assert len(lines) == 2 + 20 + 1
+    assert max(len(line) for line in lines) > 120
+
+
+def test_the_table_shows_what_the_rows_of_a_group_share_once(runner: CliRunner) -> None:
+    lines = run(
+        runner, "query", "project-details", "-p", "project=GOAL", "--format", "table", "--lang", "nl"
+    ).output.splitlines()
+    assert lines[2].split()[:6] == ["project:goal", "Guidance", "and", "Orientation", "for", "Adult"]
+    leading = [line.split("  ")[0] for line in lines[3:-1]]
+    assert len(leading) >= 19 and set(leading) == {""}  # project, title and acronym once, on the first row
+    countries = [line.split() for line in lines if line.split()[:2] == ["deelnemend", "land"]]
+    assert countries == [["deelnemend", "land", "België"]]  # the field once per group
+    assert ["Litouwen"] in [line.split() for line in lines]
 
 
 def test_labels_follow_lang(runner: CliRunner) -> None:
@@ -322,3 +402,59 @@ def test_an_unknown_erasmus_kg_lang_is_refused_in_one_line(monkeypatch: pytest.M
     assert result.exit_code == 2
     assert result.stderr == "erasmus-kg: error: ERASMUS_KG_LANG: expected nl or en, not 'fr'\n"
     assert result.stdout == ""
+
+
+def test_dates_and_durations_for_people_in_the_table_and_as_written_in_csv(runner: CliRunner) -> None:
+    args = ["query", "projects-active-in", "-p", "year=2016", "--lang"]
+    goal = [
+        line for line in run(runner, *args, "nl", "--format", "table").output.splitlines() if "GOAL" in line
+    ]
+    assert goal[0].split()[-4:] == ["februari", "2015", "januari", "2018"]
+    assert (
+        "| GOAL | February 2015 | January 2018 |" in run(runner, *args, "en", "--format", "markdown").output
+    )
+    assert ",GOAL,2015-02,2018-01," in run(runner, *args, "nl", "--format", "csv").output
+    query = 'SELECT ?d WHERE { VALUES ?d { "P14D"^^<http://www.w3.org/2001/XMLSchema#duration> } }'
+    assert run(runner, "sparql", "-", "--format", "table", "--lang", "nl", input=query).output == (
+        "d\n-------\n2 weken\n(1 row)\n"
+    )
+    assert run(runner, "sparql", "-", "--format", "csv", input=query).output.splitlines() == ["d", "P14D"]
+
+
+def _on_a_terminal(store_root: Path, columns: int, *args: str) -> str:
+    """What erasmus-kg prints on a terminal `columns` wide (a pseudo-terminal, COLUMNS unset)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env |= {"ERASMUS_KG_STORE": str(store_root), "ERASMUS_KG_LANG": "nl"}
+    script = Path(sys.executable).parent / "erasmus-kg"
+    process = subprocess.Popen([str(script), *args], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_on_a_terminal_the_table_is_the_terminal_s_width(store_root: Path) -> None:
+    for columns in (72, 120):
+        output = _on_a_terminal(store_root, columns, "query", "project-details", "-p", "project=GOAL")
+        lines = output.splitlines()
+        assert lines[0].split() == ["Project", "Titel", "Acroniem", "Gegeven", "Waarde", "Toelichting"]
+        assert max(len(line) for line in lines) <= columns
+        assert max(len(line) for line in lines) > columns - 10  # the room is used
+        assert lines[-1] == "(20 rows)"

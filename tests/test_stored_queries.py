@@ -62,6 +62,55 @@ def test_query_parses_with_parameters_bound(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", query_names())
+def test_every_column_has_a_heading_in_dutch_and_english(name: str) -> None:
+    """The `columns` of the header name exactly the SELECT variables, in their order, each with a heading in
+    nl and en (the table and Markdown formats print them in --lang)."""
+    query = get_query(name)
+    bindings = {p.name: [ox.Literal("x")] for p in query.params} | {"lang": [ox.Literal("en")]}
+    results = ox.Store().query(bind(query.text, bindings))
+    assert isinstance(results, ox.QuerySolutions)
+    assert [c.name for c in query.columns] == [v.value for v in results.variables]
+    for column in query.columns:
+        assert [lang for lang, _ in column.headings] == ["nl", "en"], (name, column.name)
+        assert all(heading.strip() == heading and heading for _, heading in column.headings)
+
+
+def test_headings_follow_the_language() -> None:
+    query = get_query("project-details")
+    assert query.headings("nl") == {
+        "project": "Project",
+        "title": "Titel",
+        "acronym": "Acroniem",
+        "field": "Gegeven",
+        "value": "Waarde",
+        "detail": "Toelichting",
+    }
+    assert list(query.headings("en").values()) == ["Project", "Title", "Acronym", "Field", "Value", "Detail"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ("#+ columns: [project]", "'columns' maps each result variable to its headings"),
+        ("#+ columns:\n#+   project: {nl: Project}", "column 'project' needs a heading in nl and en"),
+        ("#+ columns:\n#+   project: {nl: Project, en: Project, fr: Projet}", "needs a heading in nl and en"),
+        ("#+ columns:\n#+   project: {nl: Project, en: Yes}", "each heading is a text"),
+    ],
+)
+def test_a_malformed_columns_entry_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str, message: str
+) -> None:
+    from erasmus_kg.query import catalogue
+
+    monkeypatch.setattr(catalogue, "_cache_dir", lambda: tmp_path)
+    path = tmp_path / "broken-columns.rq"
+    header = "#+ summary: s\n#+ description: d\n#+ tags: [t]\n" + columns + "\n"
+    path.write_text(header + "SELECT ?project WHERE { ?project ?p ?o } ORDER BY ?project\n", "utf-8")
+    with pytest.raises(catalogue.QueryFileError, match=re.escape(message)):
+        catalogue.load_query(path)
+
+
+@pytest.mark.parametrize("name", query_names())
 def test_query_orders_its_results(name: str) -> None:
     assert re.search(r"^ORDER BY ", get_query(name).text, re.MULTILINE)
 
@@ -148,3 +197,25 @@ def test_the_header_cache_is_where_platformdirs_puts_caches(
         assert catalogue._cache_dir() == Path(platformdirs.user_cache_dir("erasmus-kg"))
     finally:
         catalogue._cache_dir.cache_clear()
+
+
+def test_a_header_cached_by_an_older_format_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Format 2 holds `columns`; an entry written by format 1 for the same header text is another file."""
+    import hashlib
+
+    from erasmus_kg.query import catalogue
+
+    monkeypatch.setattr(catalogue, "_cache_dir", lambda: tmp_path)
+    path = TESTS.parent / "queries" / "projects.rq"
+    header = [line for line in path.read_text("utf-8").splitlines() if line.startswith("#+")]
+    text = "\n".join(line[3:] if line.startswith("#+ ") else line[2:] for line in header)
+    old = hashlib.blake2b(f"1\0{text}".encode(), digest_size=16).hexdigest()
+    (tmp_path / "query-headers").mkdir()
+    (tmp_path / "query-headers" / f"{old}.json").write_text('{"summary": "format 1"}', encoding="utf-8")
+    with monkeypatch.context() as format_1:
+        format_1.setattr(catalogue._HeaderCache, "VERSION", "1")
+        assert catalogue.read_header(path) == {"summary": "format 1"}  # the entry format 1 would read
+    assert catalogue.read_header(path)["summary"] == "Every project"  # format 2 does not
+    assert "columns" in catalogue.read_header(path)

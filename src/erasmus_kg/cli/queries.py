@@ -11,11 +11,12 @@ import io
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
@@ -150,22 +151,24 @@ def _run(
     endpoint: str | None,
 ) -> None:
     from erasmus_kg.query.binding import with_slice
+    from erasmus_kg.query.catalogue import get_query
     from erasmus_kg.query.running import counted_page, prepare
 
     language = lang or default_language()
     layout = None if show_query else _layout(fmt, paging)
+    headings = get_query(name).headings(language)
     with _target(ctx, endpoint, paging.timeout) as target, _deadline(paging.timeout, endpoint) as deadline:
         whole = prepare(name, raw, language, target)
         if layout is not None and layout[0] == "table" and layout[1] is not None and not paging.query_limit:
             page = counted_page(target, whole, layout[1], paging.offset)
             if page is not None:
-                _write(target, page[0], layout, language, paging.offset, deadline, page[1])
+                _write(target, page[0], layout, language, paging.offset, deadline, page[1], headings)
                 return
         text = with_slice(whole, paging.query_limit, paging.offset)
         if layout is None:
             click.echo(text, nl=not text.endswith("\n"))
             return
-        _write(target, text, layout, language, paging.offset, deadline)
+        _write(target, text, layout, language, paging.offset, deadline, headings=headings)
 
 
 def _target(
@@ -195,19 +198,37 @@ def _write(
     offset: int,
     deadline: _Deadline | None,
     total: int | None = None,
+    headings: Mapping[str, str] | None = None,
 ) -> None:
     """Run `text` and write its results to stdout: streamed, or buffered until `deadline` is met. `total`:
-    the rows from `offset` on, when `text` holds only the page (see `write_results`)."""
-    from erasmus_kg.query.output import write_results
+    the rows from `offset` on, when `text` holds only the page; `headings`: the columns' headings (see
+    `write_results`)."""
+    from erasmus_kg.query.output import table_width, write_results
 
     fmt, rows = layout
     out = sys.stdout.buffer
+    width = table_width(sys.stdout) if fmt == "table" else None
+
+    def write(to: BinaryIO) -> None:
+        results = target.query(text)
+        write_results(
+            results,
+            fmt,
+            to,
+            page_size=rows,
+            offset=offset,
+            lang=lang,
+            total=total,
+            headings=headings,
+            width=width,
+        )
+
     if deadline is None:
-        write_results(target.query(text), fmt, out, page_size=rows, offset=offset, lang=lang, total=total)
+        write(out)
         out.flush()
         return
     buffer = io.BytesIO()
-    write_results(target.query(text), fmt, buffer, page_size=rows, offset=offset, lang=lang, total=total)
+    write(buffer)
     deadline.finish()
     out.write(buffer.getbuffer())
     out.flush()

@@ -11,9 +11,13 @@ The header is grlc's convention, YAML behind `#+`:
     #+     required: true
     #+     description: ...
     #+     example: Lithuania
+    #+ columns:
+    #+   project: {nl: Project, en: Project}
+    #+   title: {nl: Titel, en: Title}
 
-Everything about a query is in its file; nothing is repeated in Python. Parameters are bound as values
-(see `binding`), never by replacing text as grlc does.
+`columns` gives the heading of each result variable in Dutch and English, for the table and Markdown formats
+(CSV, TSV and JSON keep the variable names). Everything about a query is in its file; nothing is repeated in
+Python. Parameters are bound as values (see `binding`), never by replacing text as grlc does.
 """
 
 from __future__ import annotations
@@ -40,6 +44,21 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A result variable and its heading in each language."""
+
+    name: str
+    headings: tuple[tuple[str, str], ...]  # (language, heading), in the order of LANGUAGES
+
+    def heading(self, lang: str) -> str:
+        return dict(self.headings).get(lang, self.name)
+
+
+HEADING_LANGUAGES = ("nl", "en")
+"""The languages every column heading is given in."""
+
+
+@dataclass(frozen=True)
 class StoredQuery:
     name: str
     path: Path
@@ -47,6 +66,11 @@ class StoredQuery:
     description: str
     tags: tuple[str, ...]
     params: tuple[Parameter, ...] = field(default=())
+    columns: tuple[Column, ...] = field(default=())
+
+    def headings(self, lang: str) -> dict[str, str]:
+        """The heading of each result variable in `lang` (a variable without one is headed by its name)."""
+        return {column.name: column.heading(lang) for column in self.columns}
 
     @property
     def text(self) -> str:
@@ -99,7 +123,7 @@ class _HeaderCache:
     a changed header is parsed anew and never read stale). Best effort: an unreadable, unwritable or damaged
     cache only means the header is parsed again."""
 
-    VERSION = "1"
+    VERSION = "2"  # 2: the headers hold `columns`
 
     def __init__(self, text: str) -> None:
         import hashlib
@@ -179,7 +203,25 @@ def load_query(path: Path) -> StoredQuery:
         description=str(header["description"]).strip(),
         tags=tuple(str(t) for t in header["tags"]),
         params=tuple(params),
+        columns=_columns(path, header.get("columns")),
     )
+
+
+def _columns(path: Path, raw: object) -> tuple[Column, ...]:
+    """The `columns` mapping of a header: each variable to its heading in every one of HEADING_LANGUAGES."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise QueryFileError(f"{path}: 'columns' maps each result variable to its headings")
+    columns = []
+    for name, headings in raw.items():
+        if not isinstance(headings, dict) or set(headings) != set(HEADING_LANGUAGES):
+            languages = " and ".join(HEADING_LANGUAGES)
+            raise QueryFileError(f"{path}: column {name!r} needs a heading in {languages}, and only those")
+        if not all(isinstance(headings[lang], str) and headings[lang].strip() for lang in HEADING_LANGUAGES):
+            raise QueryFileError(f"{path}: column {name!r}: each heading is a text (quote Yes, No, On, Off)")
+        columns.append(Column(str(name), tuple((lang, headings[lang].strip()) for lang in HEADING_LANGUAGES)))
+    return tuple(columns)
 
 
 def query_names(directory: Path | None = None) -> list[str]:

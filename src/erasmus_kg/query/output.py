@@ -1,8 +1,15 @@
 """Write SPARQL results as a table for people, or as the standard CSV, TSV and JSON result formats.
 
 CSV, TSV and JSON are the W3C SPARQL 1.1 Query Results formats, written by pyoxigraph as the results stream
-in. The table and Markdown formats show IRIs with the project's prefixes (project:adeigus) and literals by
-their text.
+in: the variable names as headers and every value exactly as in the graph. The table and Markdown formats are
+for people: the columns are headed in the chosen language (a stored query's `columns`), IRIs are shown with
+the project's prefixes (project:adeigus) and dates, durations and numbers as people write them (`display`).
+
+The table fits the width it is given (`table_width`: the terminal's, or COLUMNS): rich wraps long cells at
+spaces and folds long words such as IRIs over several lines, so nothing is cut. In rows that begin with the
+same values as the row above (the facts of one project, one action type under two parents), those leading
+cells are left blank. Drawing costs about 0.3 ms per row of five columns (rich measures and wraps every
+cell; measured 2026-12-02): 15 ms for a page of 50 rows, 3 s for 10,000 rows, for which CSV is the format.
 
 The table can show one page of the rows (`page_size`, 50 by default on a terminal): it then reads every row
 once, formats only the page, counts the others as it passes them, and ends with a line that gives the total
@@ -12,12 +19,15 @@ for a COUNT besides, which would evaluate the whole query a second time.
 
 from __future__ import annotations
 
+import io
+import os
+from collections.abc import Mapping
 from itertools import islice
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.namespaces import compact
+from erasmus_kg.query.display import term_text
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -37,14 +47,17 @@ def write_results(
     offset: int = 0,
     lang: str = "en",
     total: int | None = None,
+    headings: Mapping[str, str] | None = None,
+    width: int | None = None,
 ) -> int | None:
     """Write SELECT solutions, an ASK boolean or CONSTRUCT triples. Returns the number of rows if counted.
 
     With `page_size`, the table shows that many rows and a line with the total; `offset` is the query's own
     OFFSET (the rows it skipped), so that the line numbers the rows as the user asked for them, and `lang`
-    (nl or en) the language of that line, and `total`, when given, the number of rows from `offset` on (the
-    results then hold only the page: see `binding.count_query`). The other formats always write every row
-    they are given.
+    (nl or en) the language of that line and of the values, and `total`, when given, the number of rows from
+    `offset` on (the results then hold only the page: see `binding.count_query`). The other formats always
+    write every row they are given. `headings` heads the table's and Markdown's columns (by variable; a
+    variable without one is headed by its name); `width` is the table's width in characters (None: no limit).
     """
     if isinstance(results, ox.QueryBoolean):
         if fmt == "json":
@@ -63,18 +76,38 @@ def write_results(
             out.write(b"\n")
         return None
     variables = [v.value for v in results.variables]
+    heads = [(headings or {}).get(v, v) for v in variables]
     if fmt == "table" and page_size is not None:
         solutions = iter(results)
-        rows = [[cell_text(solution[v]) for v in variables] for solution in islice(solutions, page_size)]
+        rows = [
+            [term_text(solution[v], lang) for v in variables] for solution in islice(solutions, page_size)
+        ]
         if total is None:
             total = len(rows) + sum(1 for _ in solutions)
         footer = page_line(len(rows), total, offset, lang)
-        out.write(table(variables, rows, footer).encode("utf-8"))
+        out.write(table(heads, rows, footer, width=width).encode("utf-8"))
         return total
-    rows = [[cell_text(solution[v]) for v in variables] for solution in results]
-    text = markdown(variables, rows) if fmt == "markdown" else table(variables, rows)
+    rows = [[term_text(solution[v], lang) for v in variables] for solution in results]
+    text = markdown(heads, rows) if fmt == "markdown" else table(heads, rows, width=width)
     out.write(text.encode("utf-8"))
     return len(rows)
+
+
+def table_width(stream: TextIO) -> int | None:
+    """The width of a table written to `stream`: COLUMNS when it is set (to a terminal or not), else the
+    terminal's width, else no limit (a table sent to a file or a pipe keeps one line per row, for grep)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return None
+    if not terminal:
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 def page_line(shown: int, total: int, offset: int = 0, lang: str = "en") -> str | None:
@@ -102,29 +135,85 @@ def page_line(shown: int, total: int, offset: int = 0, lang: str = "en") -> str 
     return f"Showing rows {first}-{last} of {of}. See more: --offset {more}, or all: --limit 0 / --format csv"
 
 
-def cell_text(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return compact(term.value) or term.value
-    if isinstance(term, ox.Literal):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term)
+def table(
+    headings: list[str], rows: list[list[str]], footer: str | None = None, *, width: int | None = None
+) -> str:
+    """Columns under `headings`, at most `width` characters wide (None: no limit), with the leading cells that
+    repeat the row above left blank, and `footer` (by default the number of rows) as the last line."""
+    from rich.box import Box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = blank_repeats([[_one_line(c) for c in row] for row in rows])
+    # No edges; under the headings a line of dashes; columns two spaces apart (one of padding, one divider).
+    lines = Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
+    grid = Table(
+        box=lines, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), header_style="", highlight=False
+    )
+    for heading, fixed in zip(headings, _unbroken_widths(headings, shown, width), strict=True):
+        grid.add_column(Text(heading), overflow="fold", width=fixed)
+    for row in shown:
+        grid.add_row(*(Text(cell) for cell in row))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or _NO_LIMIT,
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    console.print(grid)
+    text = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    last = footer or f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    if width and len(last) > width:
+        import textwrap
+
+        text += textwrap.wrap(last, width, break_long_words=False, break_on_hyphens=False)
+    else:
+        text.append(last)
+    return "\n".join(text) + "\n"
 
 
-def table(variables: list[str], rows: list[list[str]], footer: str | None = None) -> str:
-    """Aligned columns, and `footer` (by default the number of rows) as the last line."""
-    cells = [[_one_line(c) for c in row] for row in rows]
-    widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
-    lines = [
-        "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.append(footer or f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+def _unbroken_widths(headings: list[str], rows: list[list[str]], width: int | None) -> list[int | None]:
+    """The width of each column of single words (IRIs, codes) in a table too wide for `width`, when those
+    columns take at most two thirds of it; None for the others. rich narrows the widest columns first and
+    would fold `project:adeigus` while a title beside it has spaces to wrap at; a column given a width is
+    left as it is unless nothing else fits."""
+    from rich.cells import cell_len
+
+    natural = [max([cell_len(h)] + [cell_len(row[i]) for row in rows]) for i, h in enumerate(headings)]
+    room = (width or _NO_LIMIT) - 2 * (len(headings) - 1)
+    if sum(natural) <= room:
+        return [None] * len(headings)
+    unbroken = [not any(" " in row[i] for row in rows) for i in range(len(headings))]
+    if sum(w for w, u in zip(natural, unbroken, strict=True) if u) > room * 2 // 3:
+        return [None] * len(headings)
+    return [w if u else None for w, u in zip(natural, unbroken, strict=True)]
+
+
+_NO_LIMIT = 1_000_000
+"""The width rich is given for a table without a limit: wider than any line it draws."""
+
+
+def blank_repeats(rows: list[list[str]]) -> list[list[str]]:
+    """The rows with each leading cell that repeats the cell above (and whose cells to the left do so too)
+    made blank: a group of rows shows what it has in common once. The last cell is always shown."""
+    shown = []
+    previous: list[str] | None = None
+    for row in rows:
+        same = 0
+        if previous is not None:
+            while same < len(row) - 1 and row[same] == previous[same]:
+                same += 1
+        shown.append([""] * same + row[same:])
+        previous = row
+    return shown
 
 
 def markdown(variables: list[str], rows: list[list[str]]) -> str:
