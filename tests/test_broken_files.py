@@ -60,8 +60,13 @@ GENERATED: dict[str, bytes | None] = {
     "png-header.ttl": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32),
     "nul-bytes.nt": b'<http://example.org/a> <http://example.org/p> "a" .\n\x00\x00\n',
     "compressed.ttl.gz": b"\x1f\x8b\x08\x00" + bytes(20),
-    "prp-latin1.csv": "Programme,Key Action\nFran\u00e7ois\n".encode("latin-1"),
-    "eche-not-cp1252.csv": b"Proposal number;Erasmus Code\n\x81\x8d\n",
+    # 0xE9 is not UTF-8 here (é in Windows-1252), 0x81 is not Windows-1252 (undefined)
+    "prp-neither-encoding.csv": b"Programme,Key Action\n\xe9\x81\n",
+    "eche-neither-encoding.csv": b"Proposal number;Erasmus Code\n\xe9t\xe9\n\x81\x8d\n",
+    "eche-utf16.csv": "Proposal number;Erasmus Code\n".encode("utf-16"),
+    "prp-given-eche-list.csv": (
+        f";;;;\n{ECHE_HEADER}\n1;A  BADEN01;948821603;E10054064;NIEDER\u00d6STERREICH\n".encode("cp1252")
+    ),
     "prp-export.xls": b"Programme\tKey Action\n",
     "prp-truncated-zip.xlsx": _xlsx_like()[:300],
     "prp-malformed-xml.xlsx": _xlsx_like(),
@@ -200,7 +205,15 @@ CASES += [
         "Identifier': not an Erasmus+ Project Results export",
     ),
     ("prp-empty.csv", PRP, 2, None, "the file is empty"),
-    ("prp-latin1.csv", PRP, 2, 2, "is not UTF-8 text (an export downloaded as CSV is)"),
+    (
+        "prp-neither-encoding.csv",
+        PRP,
+        2,
+        None,
+        "is neither UTF-8 text (byte 0xE9 at line 2, byte offset 21) "
+        "nor Windows-1252 text (byte 0x81 at line 2, byte offset 22)",
+    ),
+    ("prp-given-eche-list.csv", PRP, 2, None, "this looks like an ECHE list: use erasmus-kg import eche"),
     ("prp-text.xlsx", PRP, 2, None, "not a readable XLSX workbook (File is not a zip file)"),
     ("prp-truncated-zip.xlsx", PRP, 2, None, "not a readable XLSX workbook (File is not a zip file)"),
     (
@@ -216,8 +229,28 @@ CASES += [
     # ECHE list (import eche)
     ("eche-missing-columns.csv", ECHE, 2, 1, NOT_ECHE),
     ("eche-comma-separated.csv", ECHE, 2, 1, NOT_ECHE),
-    ("eche-given-prp-export.csv", ECHE, 2, 1, NOT_ECHE),
-    ("eche-not-cp1252.csv", ECHE, 2, 1, "is not Windows-1252 text"),
+    (
+        "eche-given-prp-export.csv",
+        ECHE,
+        2,
+        None,
+        "this looks like an Erasmus+ Project Results export: use erasmus-kg import prp",
+    ),
+    (
+        "eche-neither-encoding.csv",
+        ECHE,
+        2,
+        None,
+        "is neither UTF-8 text (byte 0xE9 at line 2, byte offset 29) "
+        "nor Windows-1252 text (byte 0x81 at line 3, byte offset 33)",
+    ),
+    (
+        "eche-utf16.csv",
+        ECHE,
+        2,
+        None,
+        "is UTF-16 text (its byte order mark): save it as UTF-8 or Windows-1252",
+    ),
     ("prp-empty.csv", ECHE, 2, None, "the file is empty"),
     ("directory.csv", ECHE, 2, None, "is a directory, not a file"),
     ("missing-file.csv", ECHE, 2, None, "no such file"),
