@@ -322,3 +322,47 @@ def test_an_unknown_erasmus_kg_lang_is_refused_in_one_line(monkeypatch: pytest.M
     assert result.exit_code == 2
     assert result.stderr == "erasmus-kg: error: ERASMUS_KG_LANG: expected nl or en, not 'fr'\n"
     assert result.stdout == ""
+
+
+STORE_COMMANDS = [
+    ["info", "--format", "json"],
+    ["sources"],
+    ["query", "projects", "--format", "csv"],
+    ["sparql", "-", "--format", "csv"],
+    ["export", "--format", "ntriples", "--no-derived"],
+]
+
+
+@pytest.mark.parametrize("command", STORE_COMMANDS, ids=lambda c: c[0])
+def test_store_is_accepted_before_and_after_the_subcommand(
+    store_root: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.delenv("ERASMUS_KG_STORE", raising=False)
+    monkeypatch.setenv("ERASMUS_KG_LANG", "en")
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }" if command[0] == "sparql" else None
+    runner = CliRunner()
+    before = runner.invoke(cli, ["--store", str(store_root), *command], input=text)
+    after = runner.invoke(cli, [*command, "--store", str(store_root)], input=text)
+    both = runner.invoke(cli, ["--store", str(store_root), *command, "--store", str(store_root)], input=text)
+    assert before.exit_code == after.exit_code == both.exit_code == 0, before.output + after.output
+    assert before.stdout == after.stdout == both.stdout != ""
+
+
+def test_store_after_the_subcommand_wins_over_the_environment(
+    store_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "elsewhere"))
+    result = CliRunner().invoke(cli, ["info", "--format", "json", "--store", str(store_root)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["store"] == str(store_root)
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_two_different_stores_before_and_after_are_refused(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for command in (["info"], ["query", "projects"], ["import", "eche", "x.csv"], ["load"]):
+        result = CliRunner().invoke(cli, ["--store", str(one), *command, "--store", str(two)])
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"erasmus-kg: error: --store is given twice, as {one} and as {two}: give one store\n",
+        )
+    assert not one.exists() and not two.exists()

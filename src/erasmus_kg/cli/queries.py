@@ -25,6 +25,7 @@ from erasmus_kg.cli.options import (
     output_options,
     paging_options,
     rows_per_page,
+    store_option,
     store_root,
 )
 from erasmus_kg.errors import ErasmusKGError, InputFileError
@@ -60,6 +61,7 @@ class StoredQueries(click.Group):
 
 
 @click.group(cls=StoredQueries, context_settings=CONTEXT)
+@store_option
 def query() -> None:
     """Run a stored query: erasmus-kg query NAME -p NAME=VALUE ... (see: erasmus-kg queries).
 
@@ -92,6 +94,7 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
     @click.option(
         "--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store."
     )
+    @store_option
     @click.pass_context
     def command(
         ctx: click.Context,
@@ -296,6 +299,7 @@ def queries(fmt: str) -> None:
 @output_options
 @paging_options
 @click.option("--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
+@store_option
 @click.pass_context
 def sparql(
     ctx: click.Context,

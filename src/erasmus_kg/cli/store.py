@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_root
+from erasmus_kg.cli.options import CONTEXT, store_option, store_root
 
 
 @click.command(context_settings=CONTEXT)
@@ -26,6 +26,7 @@ from erasmus_kg.cli.options import CONTEXT, store_root
 @click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
 )
+@store_option
 @click.pass_context
 def load(
     ctx: click.Context,
@@ -70,6 +71,7 @@ def _ask_password(question: str) -> str:
 
 
 @click.command(context_settings=CONTEXT)
+@store_option
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """List the named graphs in the embedded store and where each comes from."""
@@ -85,6 +87,7 @@ def sources(ctx: click.Context) -> None:
 
 @click.command(context_settings=CONTEXT)
 @click.argument("source")
+@store_option
 @click.pass_context
 def remove(ctx: click.Context, source: str) -> None:
     """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
@@ -96,6 +99,7 @@ def remove(ctx: click.Context, source: str) -> None:
 
 @click.command(context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Output format.")
+@store_option
 @click.pass_context
 def info(ctx: click.Context, fmt: str) -> None:
     """Counts of triples, projects, organisations and countries, and the sources in the store."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_root
+from erasmus_kg.cli.options import CONTEXT, store_option, store_root
 
 
 @click.command(context_settings=CONTEXT)
@@ -15,6 +15,7 @@ from erasmus_kg.cli.options import CONTEXT, store_root
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", help="Report format."
 )
+@store_option
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
     """Validate the packaged data with FILES against the SHACL shapes; without FILES, the packaged data and
