@@ -178,9 +178,84 @@ def test_sparql_from_file_and_stdin(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_sparql_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     bad = run(runner, "sparql", "-", input="SELECT WHERE {")
-    assert bad.exit_code == 2 and bad.stderr.startswith("erasmus-kg: error: the SPARQL query is not valid")
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "erasmus-kg: error: <stdin>:1:15: not a valid SPARQL query: expected one of REDUCED, [_]\n",
+    )
     missing = run(runner, "sparql", str(tmp_path / "nope.rq"))
     assert missing.exit_code == 2 and "nope.rq: no such file" in missing.stderr
+
+
+def test_sparql_syntax_errors_give_the_line_and_column_of_the_file(runner: CliRunner, tmp_path: Path) -> None:
+    """The prefix line put before the query does not shift the position (the error is on line 3 of the file,
+    after the missing closing brace of line 2)."""
+    query_file = tmp_path / "open.rq"
+    query_file.write_text("SELECT ?p\nWHERE { ?p a ekg:Project\n", encoding="utf-8")
+    result = run(runner, "sparql", str(query_file))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"erasmus-kg: error: {query_file}:3:1: not a valid SPARQL query: "
+        'expected one of ",", ".", ";", "{", "{|", "}", "~", [_]\n'
+    )
+
+
+def test_sparql_names_an_undeclared_prefix(runner: CliRunner) -> None:
+    result = run(runner, "sparql", "-", input="SELECT * WHERE {\n  ?p a foo:Project }")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "erasmus-kg: error: <stdin>:2:8: not a valid SPARQL query: the prefix foo: is not declared "
+        "(and not one of erasmus-kg's: ekg, action, "
+    )
+    assert (
+        result.stderr.endswith("declare it with PREFIX foo: <...>\n") and len(result.stderr.splitlines()) == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "position"),
+    [
+        ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "INSERT", "1:1"),
+        ("PREFIX ex: <http://e/>\n  delete where { ?s ?p ?o }", "DELETE", "2:3"),
+        ("LOAD <http://example.org/data.ttl>", "LOAD", "1:1"),
+        ("CLEAR ALL", "CLEAR", "1:1"),
+        ("DROP GRAPH <http://e/g>", "DROP", "1:1"),
+        ("BASE <http://e/> WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH", "1:18"),
+    ],
+)
+def test_sparql_refuses_an_update(runner: CliRunner, text: str, keyword: str, position: str) -> None:
+    before = run(runner, "info", "--format", "json").stdout
+    result = run(runner, "sparql", "-", input=text)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"erasmus-kg: error: <stdin>:{position}: this is a SPARQL update ({keyword}), and erasmus-kg sparql "
+        "only reads: it runs SELECT, ASK, CONSTRUCT and DESCRIBE queries (the store changes with load, "
+        "import and remove)\n",
+    )
+    assert run(runner, "info", "--format", "json").stdout == before
+
+
+def test_sparql_knows_the_project_prefixes_unless_the_query_declares_its_own(runner: CliRunner) -> None:
+    """ekg:, dcterms:, country: without PREFIX; a query's own `PREFIX ekg:` keeps its namespace."""
+    ours = run(
+        runner,
+        "sparql",
+        "-",
+        "--format",
+        "csv",
+        input="SELECT ?acronym WHERE { ?p a ekg:Project ; ekg:acronym ?acronym ; ekg:participatingCountry "
+        "country:LTU } ORDER BY ?acronym",
+    )
+    assert (ours.exit_code, ours.stdout_bytes) == (0, b"acronym\r\nADEIGUS\r\nGOAL\r\n")
+    own = run(
+        runner,
+        "sparql",
+        "-",
+        "--format",
+        "csv",
+        input="PREFIX ekg: <http://example.org/other#>\nSELECT (COUNT(*) AS ?n) WHERE { ?p a ekg:Project }",
+    )
+    assert (own.exit_code, own.stdout_bytes) == (0, b"n\r\n0\r\n")
 
 
 def test_validate_packaged_data(runner: CliRunner) -> None:

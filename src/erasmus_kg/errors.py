@@ -25,13 +25,18 @@ class ParameterError(UsageError):
 
 
 class InputFileError(ErasmusKGError):
-    """A file cannot be read or parsed. The message names the file and, where known, the line."""
+    """A file cannot be read or parsed. The message names the file and, where known, the line (and the
+    column: `FILE:LINE:COLUMN: message`)."""
 
-    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+    def __init__(
+        self, path: object, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.path = str(path)
         self.line = line
+        self.column = column
         self.detail = message
         where = f"{self.path}:{line}" if line else self.path
+        where += f":{column}" if line and column else ""
         super().__init__(f"{where}: {message}")
 
 

@@ -312,10 +312,17 @@ def sparql(
     timeout: float | None,
     endpoint: str | None,
 ) -> None:
-    """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs."""
+    """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs.
+
+    The project's prefixes (ekg:, dcterms:, skos:, country:, project:, organisation:, action:, ...) need no
+    PREFIX declaration; a prefix the query declares keeps its own namespace. Queries only (SELECT, ASK,
+    CONSTRUCT, DESCRIBE): an update is refused. Errors give the line and column: FILE:LINE:COLUMN: message.
+    """
+    from erasmus_kg.query.adhoc import prepare
     from erasmus_kg.query.binding import with_slice
 
     text = sys.stdin.read() if query_file == "-" else _read_query_file(Path(query_file))
+    text = prepare(text, "<stdin>" if query_file == "-" else query_file, check_syntax=not endpoint)
     paging = _Paging(limit, offset, page_size, timeout)
     layout = _layout(fmt, paging)
     text = with_slice(text, paging.query_limit, offset)
