@@ -74,7 +74,7 @@ GENERATED: dict[str, bytes | None] = {
     "directory.csv": None,
 }
 
-VALIDATE, LOAD = ["validate"], ["load"]
+VALIDATE, LOAD, LOAD_UNVALIDATED = ["validate"], ["load"], ["load", "--no-validate"]
 PRP, ECHE = ["import", "prp"], ["import", "eche"]
 
 
@@ -83,8 +83,13 @@ CASES: list[tuple[str, list[str], int, int | None, str]] = []
 
 
 def _rdf(name: str, line: int | None, validate_message: str, load_message: str | None = None) -> None:
+    """`load` validates first, so it reports what `validate` reports; `load --no-validate` reports what the
+    store's own parser (pyoxigraph) says, `load_message` where that differs."""
     CASES.append((name, VALIDATE, 2, line, validate_message))
-    CASES.append((name, LOAD, 2, line, validate_message if load_message is None else load_message))
+    CASES.append((name, LOAD, 2, line, validate_message))
+    CASES.append(
+        (name, LOAD_UNVALIDATED, 2, line, validate_message if load_message is None else load_message)
+    )
 
 
 def _parse(name: str, line: int, parser_message: str) -> None:
@@ -391,3 +396,34 @@ def test_corpus_size() -> None:
     committed = {path.name for path in BROKEN.iterdir()}
     assert committed <= names, f"corpus files without a case: {committed - names}"
     assert len(names) >= 30
+
+
+def test_load_refuses_a_file_that_does_not_conform(store: tuple[Path, tuple[str, int]]) -> None:
+    """`load` validates before it switches the store (issue 12): the report as `validate` gives it, exit 1,
+    the store unchanged."""
+    root, before = store
+    runner = CliRunner()
+    path = BROKEN / "well-formed-not-conforming.ttl"
+    report = runner.invoke(cli, ["--store", str(root), "validate", str(path)]).stdout
+    result = runner.invoke(cli, ["--store", str(root), "load", str(path)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"erasmus-kg: error: {path}: does not conform to the shapes; nothing was loaded.\n{report}"
+    )
+    assert "Traceback" not in result.stderr
+    assert _state(runner, root) == before
+
+
+def test_validate_covers_a_graph_loaded_without_validation(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    runner = CliRunner()
+    path = BROKEN / "well-formed-not-conforming.ttl"
+    assert runner.invoke(cli, ["--store", str(root), "validate"]).exit_code == 0
+    loaded = runner.invoke(cli, ["--store", str(root), "load", "--no-validate", str(path)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "graph/file/well-formed-not-conforming.ttl" in _state(runner, root)[0]
+    whole = runner.invoke(cli, ["--store", str(root), "validate"])
+    alone = runner.invoke(cli, ["--store", str(root), "validate", str(path)])
+    assert (whole.exit_code, alone.exit_code) == (1, 1)
+    assert whole.stdout == alone.stdout  # the loaded graph, as the file: the same violations, same count
+    assert whole.stdout.startswith("1 violation(s) of the shapes (")
