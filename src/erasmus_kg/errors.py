@@ -2,7 +2,7 @@
 
 Exit codes (documented in the README):
   0  success (for `validate`: the data conforms)
-  1  the data does not conform to the shapes (`validate`, imports refused by validation)
+  1  the data does not conform to the shapes (`validate`, loads and imports refused by validation)
   2  a usage or input error: bad parameter, unreadable or malformed file, unreachable endpoint
   3  an internal error (a bug): reported in one line, with the details in the log
 """
