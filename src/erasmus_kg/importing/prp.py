@@ -211,7 +211,7 @@ class ProjectResultsImporter(Importer):
     @classmethod
     def recognises(cls, path: Path) -> bool:
         if path.suffix.lower() == ".xlsx":
-            return True  # a workbook: only this importer reads them (its header is checked as it is read)
+            return False  # a workbook's header is not read cheaply; it is checked as the rows are read
         cells = header_cells(path, CSV)
         return cells is not None and _is_header(cells)
 

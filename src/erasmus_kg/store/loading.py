@@ -78,8 +78,8 @@ def source_names(graph: GraphInfo) -> set[str]:
 
 
 def describe_source(graph: GraphInfo) -> str:
-    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND) PATH" or
-    "derived SOURCE"."""
+    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND, ROWS,
+    SKIPPED, read as ENCODING) PATH" or "derived SOURCE"."""
     if graph.packaged:
         return f"packaged  {graph.source}"
     if is_derived(graph.iri):
@@ -88,6 +88,8 @@ def describe_source(graph: GraphInfo) -> str:
         importer = graph.metadata.get("importer", "?")
         rows, skipped = graph.metadata.get("rows"), graph.metadata.get("skipped")
         counts = f", {rows} rows, {skipped} skipped" if rows is not None else ""
+        encoding = graph.metadata.get("encoding")
+        counts += f", read as {encoding}" if encoding else ""
         return f"imported ({importer}{counts})  {graph.metadata.get('file', graph.source)}"
     return f"loaded  {graph.source}"
 
