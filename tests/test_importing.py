@@ -94,6 +94,7 @@ def test_sources_lists_imports_with_the_imported_file(root: Path) -> None:
     )
     assert graphs[SAMPLE_GRAPH].triples == 507
     assert graphs[ECHE_GRAPH].metadata["rows"] == 5912
+    assert graphs[ECHE_GRAPH].metadata["encoding"] == "Windows-1252"
 
 
 @pytest.fixture
