@@ -142,7 +142,7 @@ def test_a_build_derives_the_brochure_and_counts_its_projects(root: Path) -> Non
 def test_load_and_remove_change_derived_facts_and_statistics(root: Path, tmp_path: Path) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(EXTRA)
-    load_files(root, [extra], validate=False)  # a minimal project (no dcterms:source): about derivation only
+    load_files(root, [extra])
     counts = check_derived(root)
     assert counts["https://w3id.org/erasmus-kg/graph/file/extra.ttl"] > 0
     assert project_count(root, "projects-by-country", refCountry=MLT) == 1

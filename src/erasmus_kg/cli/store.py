@@ -54,9 +54,9 @@ def load(
     --graph puts everything into that one graph instead. Credentials: ERASMUS_KG_USER and
     ERASMUS_KG_PASSWORD (or --user and a prompt), or ERASMUS_KG_TOKEN for a bearer token.
     """
-    from erasmus_kg.store.loading import load_files
+    from erasmus_kg.validation.loads import load_validated
 
-    build = load_files(store_root(ctx), list(files), None if endpoint else graph, validate=validate)
+    build = load_validated(store_root(ctx), list(files), None if endpoint else graph, validate=validate)
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from erasmus_kg.derived.graphs import is_derived
-from erasmus_kg.errors import NotConformingError, UsageError
+from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.rdf_files import check_readable, rdf_format
 from erasmus_kg.store.builds import DERIVED_FROM, BuildInfo, GraphInfo, Source
 from erasmus_kg.store.default import DefaultStore
-
-if TYPE_CHECKING:  # pragma: no cover
-    from erasmus_kg.validation.report import ValidationResult
 
 FILE_GRAPH = GRAPH + "file/"
 
@@ -24,25 +20,12 @@ def graph_for_file(path: Path) -> str:
     return FILE_GRAPH + quote(path.name, safe="")
 
 
-class LoadRefused(NotConformingError):
-    """The files to load do not conform to the shapes (exit 1); `validation` holds the report."""
-
-    def __init__(self, files: list[Path], validation: ValidationResult) -> None:
-        self.files = files
-        self.validation = validation
-        names = ", ".join(str(path) for path in files)
-        super().__init__(f"{names}: does not conform to the shapes; nothing was loaded.\n{validation.text()}")
-
-
-def load_files(
-    root: Path | None, files: list[Path], graph: str | None = None, *, validate: bool = True
-) -> BuildInfo:
+def load_files(root: Path | None, files: list[Path], graph: str | None = None) -> BuildInfo:
     """Bring the store up to date with the packaged data and load `files`, all in one new build.
 
     Every file is checked before anything is written; a file that fails to load leaves the store as it was.
-    With `validate` (the default), the files are first validated against the shapes together with the
-    packaged data, as `erasmus-kg validate FILE ...` validates them (`validation.shacl.validate_files`): a
-    file that does not conform is refused (`LoadRefused`, exit 1) before anything is written.
+    Nothing here validates them against the shapes: `validation.loads.load_validated` does, before it calls
+    this (the store knows nothing of validation).
     With `graph`, all files go into that one graph (which then holds exactly their union).
     """
     store = DefaultStore(root)
@@ -58,12 +41,6 @@ def load_files(
         if iri in changes:
             raise UsageError(f"{path}: two files load into the same graph <{iri}>")
         changes[iri] = Source(iri, path.resolve(), rdf_format(path))
-    if validate:
-        from erasmus_kg.validation.shacl import validate_files
-
-        result = validate_files(files)
-        if not result.conforms:
-            raise LoadRefused(files, result)
     return store.replace_graphs(changes, metadata={"kind": "file"})
 
 
