@@ -60,8 +60,13 @@ GENERATED: dict[str, bytes | None] = {
     "png-header.ttl": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32),
     "nul-bytes.nt": b'<http://example.org/a> <http://example.org/p> "a" .\n\x00\x00\n',
     "compressed.ttl.gz": b"\x1f\x8b\x08\x00" + bytes(20),
-    "prp-latin1.csv": "Programme,Key Action\nFran\u00e7ois\n".encode("latin-1"),
-    "eche-not-cp1252.csv": b"Proposal number;Erasmus Code\n\x81\x8d\n",
+    # 0xE9 is not UTF-8 here (é in Windows-1252), 0x81 is not Windows-1252 (undefined)
+    "prp-neither-encoding.csv": b"Programme,Key Action\n\xe9\x81\n",
+    "eche-neither-encoding.csv": b"Proposal number;Erasmus Code\n\xe9t\xe9\n\x81\x8d\n",
+    "eche-utf16.csv": "Proposal number;Erasmus Code\n".encode("utf-16"),
+    "prp-given-eche-list.csv": (
+        f";;;;\n{ECHE_HEADER}\n1;A  BADEN01;948821603;E10054064;NIEDER\u00d6STERREICH\n".encode("cp1252")
+    ),
     "prp-export.xls": b"Programme\tKey Action\n",
     "prp-truncated-zip.xlsx": _xlsx_like()[:300],
     "prp-malformed-xml.xlsx": _xlsx_like(),
@@ -69,7 +74,7 @@ GENERATED: dict[str, bytes | None] = {
     "directory.csv": None,
 }
 
-VALIDATE, LOAD = ["validate"], ["load"]
+VALIDATE, LOAD, LOAD_UNVALIDATED = ["validate"], ["load"], ["load", "--no-validate"]
 PRP, ECHE = ["import", "prp"], ["import", "eche"]
 
 
@@ -78,8 +83,13 @@ CASES: list[tuple[str, list[str], int, int | None, str]] = []
 
 
 def _rdf(name: str, line: int | None, validate_message: str, load_message: str | None = None) -> None:
+    """`load` validates first, so it reports what `validate` reports; `load --no-validate` reports what the
+    store's own parser (pyoxigraph) says, `load_message` where that differs."""
     CASES.append((name, VALIDATE, 2, line, validate_message))
-    CASES.append((name, LOAD, 2, line, validate_message if load_message is None else load_message))
+    CASES.append((name, LOAD, 2, line, validate_message))
+    CASES.append(
+        (name, LOAD_UNVALIDATED, 2, line, validate_message if load_message is None else load_message)
+    )
 
 
 def _parse(name: str, line: int, parser_message: str) -> None:
@@ -200,7 +210,15 @@ CASES += [
         "Identifier': not an Erasmus+ Project Results export",
     ),
     ("prp-empty.csv", PRP, 2, None, "the file is empty"),
-    ("prp-latin1.csv", PRP, 2, 2, "is not UTF-8 text (an export downloaded as CSV is)"),
+    (
+        "prp-neither-encoding.csv",
+        PRP,
+        2,
+        None,
+        "is neither UTF-8 text (byte 0xE9 at line 2, byte offset 21) "
+        "nor Windows-1252 text (byte 0x81 at line 2, byte offset 22)",
+    ),
+    ("prp-given-eche-list.csv", PRP, 2, None, "this looks like an ECHE list: use erasmus-kg import eche"),
     ("prp-text.xlsx", PRP, 2, None, "not a readable XLSX workbook (File is not a zip file)"),
     ("prp-truncated-zip.xlsx", PRP, 2, None, "not a readable XLSX workbook (File is not a zip file)"),
     (
@@ -216,8 +234,28 @@ CASES += [
     # ECHE list (import eche)
     ("eche-missing-columns.csv", ECHE, 2, 1, NOT_ECHE),
     ("eche-comma-separated.csv", ECHE, 2, 1, NOT_ECHE),
-    ("eche-given-prp-export.csv", ECHE, 2, 1, NOT_ECHE),
-    ("eche-not-cp1252.csv", ECHE, 2, 1, "is not Windows-1252 text"),
+    (
+        "eche-given-prp-export.csv",
+        ECHE,
+        2,
+        None,
+        "this looks like an Erasmus+ Project Results export: use erasmus-kg import prp",
+    ),
+    (
+        "eche-neither-encoding.csv",
+        ECHE,
+        2,
+        None,
+        "is neither UTF-8 text (byte 0xE9 at line 2, byte offset 29) "
+        "nor Windows-1252 text (byte 0x81 at line 3, byte offset 33)",
+    ),
+    (
+        "eche-utf16.csv",
+        ECHE,
+        2,
+        None,
+        "is UTF-16 text (its byte order mark): save it as UTF-8 or Windows-1252",
+    ),
     ("prp-empty.csv", ECHE, 2, None, "the file is empty"),
     ("directory.csv", ECHE, 2, None, "is a directory, not a file"),
     ("missing-file.csv", ECHE, 2, None, "no such file"),
@@ -358,3 +396,34 @@ def test_corpus_size() -> None:
     committed = {path.name for path in BROKEN.iterdir()}
     assert committed <= names, f"corpus files without a case: {committed - names}"
     assert len(names) >= 30
+
+
+def test_load_refuses_a_file_that_does_not_conform(store: tuple[Path, tuple[str, int]]) -> None:
+    """`load` validates before it switches the store (issue 12): the report as `validate` gives it, exit 1,
+    the store unchanged."""
+    root, before = store
+    runner = CliRunner()
+    path = BROKEN / "well-formed-not-conforming.ttl"
+    report = runner.invoke(cli, ["--store", str(root), "validate", str(path)]).stdout
+    result = runner.invoke(cli, ["--store", str(root), "load", str(path)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"erasmus-kg: error: {path}: does not conform to the shapes; nothing was loaded.\n{report}"
+    )
+    assert "Traceback" not in result.stderr
+    assert _state(runner, root) == before
+
+
+def test_validate_covers_a_graph_loaded_without_validation(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    runner = CliRunner()
+    path = BROKEN / "well-formed-not-conforming.ttl"
+    assert runner.invoke(cli, ["--store", str(root), "validate"]).exit_code == 0
+    loaded = runner.invoke(cli, ["--store", str(root), "load", "--no-validate", str(path)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "graph/file/well-formed-not-conforming.ttl" in _state(runner, root)[0]
+    whole = runner.invoke(cli, ["--store", str(root), "validate"])
+    alone = runner.invoke(cli, ["--store", str(root), "validate", str(path)])
+    assert (whole.exit_code, alone.exit_code) == (1, 1)
+    assert whole.stdout == alone.stdout  # the loaded graph, as the file: the same violations, same count
+    assert whole.stdout.startswith("1 violation(s) of the shapes (")

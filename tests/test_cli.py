@@ -258,9 +258,84 @@ def test_sparql_from_file_and_stdin(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_sparql_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     bad = run(runner, "sparql", "-", input="SELECT WHERE {")
-    assert bad.exit_code == 2 and bad.stderr.startswith("erasmus-kg: error: the SPARQL query is not valid")
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "erasmus-kg: error: <stdin>:1:15: not a valid SPARQL query: expected one of REDUCED, [_]\n",
+    )
     missing = run(runner, "sparql", str(tmp_path / "nope.rq"))
     assert missing.exit_code == 2 and "nope.rq: no such file" in missing.stderr
+
+
+def test_sparql_syntax_errors_give_the_line_and_column_of_the_file(runner: CliRunner, tmp_path: Path) -> None:
+    """The prefix line put before the query does not shift the position (the error is on line 3 of the file,
+    after the missing closing brace of line 2)."""
+    query_file = tmp_path / "open.rq"
+    query_file.write_text("SELECT ?p\nWHERE { ?p a ekg:Project\n", encoding="utf-8")
+    result = run(runner, "sparql", str(query_file))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"erasmus-kg: error: {query_file}:3:1: not a valid SPARQL query: "
+        'expected one of ",", ".", ";", "{", "{|", "}", "~", [_]\n'
+    )
+
+
+def test_sparql_names_an_undeclared_prefix(runner: CliRunner) -> None:
+    result = run(runner, "sparql", "-", input="SELECT * WHERE {\n  ?p a foo:Project }")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "erasmus-kg: error: <stdin>:2:8: not a valid SPARQL query: the prefix foo: is not declared "
+        "(and not one of erasmus-kg's: ekg, action, "
+    )
+    assert (
+        result.stderr.endswith("declare it with PREFIX foo: <...>\n") and len(result.stderr.splitlines()) == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "position"),
+    [
+        ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "INSERT", "1:1"),
+        ("PREFIX ex: <http://e/>\n  delete where { ?s ?p ?o }", "DELETE", "2:3"),
+        ("LOAD <http://example.org/data.ttl>", "LOAD", "1:1"),
+        ("CLEAR ALL", "CLEAR", "1:1"),
+        ("DROP GRAPH <http://e/g>", "DROP", "1:1"),
+        ("BASE <http://e/> WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH", "1:18"),
+    ],
+)
+def test_sparql_refuses_an_update(runner: CliRunner, text: str, keyword: str, position: str) -> None:
+    before = run(runner, "info", "--format", "json").stdout
+    result = run(runner, "sparql", "-", input=text)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"erasmus-kg: error: <stdin>:{position}: this is a SPARQL update ({keyword}), and erasmus-kg sparql "
+        "only reads: it runs SELECT, ASK, CONSTRUCT and DESCRIBE queries (the store changes with load, "
+        "import and remove)\n",
+    )
+    assert run(runner, "info", "--format", "json").stdout == before
+
+
+def test_sparql_knows_the_project_prefixes_unless_the_query_declares_its_own(runner: CliRunner) -> None:
+    """ekg:, dcterms:, country: without PREFIX; a query's own `PREFIX ekg:` keeps its namespace."""
+    ours = run(
+        runner,
+        "sparql",
+        "-",
+        "--format",
+        "csv",
+        input="SELECT ?acronym WHERE { ?p a ekg:Project ; ekg:acronym ?acronym ; ekg:participatingCountry "
+        "country:LTU } ORDER BY ?acronym",
+    )
+    assert (ours.exit_code, ours.stdout_bytes) == (0, b"acronym\r\nADEIGUS\r\nGOAL\r\n")
+    own = run(
+        runner,
+        "sparql",
+        "-",
+        "--format",
+        "csv",
+        input="PREFIX ekg: <http://example.org/other#>\nSELECT (COUNT(*) AS ?n) WHERE { ?p a ekg:Project }",
+    )
+    assert (own.exit_code, own.stdout_bytes) == (0, b"n\r\n0\r\n")
 
 
 def test_validate_packaged_data(runner: CliRunner) -> None:
@@ -458,3 +533,47 @@ def test_on_a_terminal_the_table_is_the_terminal_s_width(store_root: Path) -> No
         assert max(len(line) for line in lines) <= columns
         assert max(len(line) for line in lines) > columns - 10  # the room is used
         assert lines[-1] == "(20 rows)"
+
+
+STORE_COMMANDS = [
+    ["info", "--format", "json"],
+    ["sources"],
+    ["query", "projects", "--format", "csv"],
+    ["sparql", "-", "--format", "csv"],
+    ["export", "--format", "ntriples", "--no-derived"],
+]
+
+
+@pytest.mark.parametrize("command", STORE_COMMANDS, ids=lambda c: c[0])
+def test_store_is_accepted_before_and_after_the_subcommand(
+    store_root: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.delenv("ERASMUS_KG_STORE", raising=False)
+    monkeypatch.setenv("ERASMUS_KG_LANG", "en")
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }" if command[0] == "sparql" else None
+    runner = CliRunner()
+    before = runner.invoke(cli, ["--store", str(store_root), *command], input=text)
+    after = runner.invoke(cli, [*command, "--store", str(store_root)], input=text)
+    both = runner.invoke(cli, ["--store", str(store_root), *command, "--store", str(store_root)], input=text)
+    assert before.exit_code == after.exit_code == both.exit_code == 0, before.output + after.output
+    assert before.stdout == after.stdout == both.stdout != ""
+
+
+def test_store_after_the_subcommand_wins_over_the_environment(
+    store_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "elsewhere"))
+    result = CliRunner().invoke(cli, ["info", "--format", "json", "--store", str(store_root)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["store"] == str(store_root)
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_two_different_stores_before_and_after_are_refused(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for command in (["info"], ["query", "projects"], ["import", "eche", "x.csv"], ["load"]):
+        result = CliRunner().invoke(cli, ["--store", str(one), *command, "--store", str(two)])
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"erasmus-kg: error: --store is given twice, as {one} and as {two}: give one store\n",
+        )
+    assert not one.exists() and not two.exists()

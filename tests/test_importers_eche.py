@@ -208,3 +208,59 @@ def test_an_institution_is_found_by_its_pic_in_another_import(tmp_path: Path) ->
     assert subjects(alone, RDF_TYPE, f"<{EKG}Organisation>") == {
         organisation_iri(organisation_key("Vilnius University", "LT"))
     }
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig"])
+def test_a_utf8_copy_imports_the_same_triples(eche: set, tmp_path: Path, codec: str) -> None:
+    """Regression (issue 12): a UTF-8 copy was read as Windows-1252, 700 rows of mojibake
+    (NIEDERÃ–STERREICH) and then a failure on line 783. The copy keeps the file name, so the graph and the
+    source document are the same."""
+    copy = tmp_path / ECHE.name
+    copy.write_bytes(ECHE.read_bytes().decode("cp1252").encode(codec))
+    out = tmp_path / "copy.nq"
+    result = import_file("eche", copy, output=out, validate=False)
+    assert (result.rows_imported, result.rows_skipped, result.encoding) == (5912, 0, "UTF-8")
+    assert result.summary().endswith("(read as UTF-8).")
+    assert triples(out) == eche
+    node = organisation_iri(organisation_key("PAEDAGOGISCHE HOCHSCHULE NIEDERÖSTERREICH", "AT"))
+    assert objects(triples(out), node, SKOS + "prefLabel") == {'"PAEDAGOGISCHE HOCHSCHULE NIEDERÖSTERREICH"'}
+
+
+def test_the_list_as_published_is_read_as_windows_1252(tmp_path: Path) -> None:
+    result = import_file("eche", ECHE, output=tmp_path / "out.nq", validate=False)
+    assert result.encoding == "Windows-1252"
+    assert result.summary().endswith("(read as Windows-1252).")
+
+
+def test_a_file_in_neither_encoding_is_refused_before_any_row_is_read(tmp_path: Path) -> None:
+    """The bad byte is near the end: the whole file is decoded before the first row is imported."""
+    data = ECHE.read_bytes()
+    path = tmp_path / "destinations.csv"
+    path.write_bytes(data[:-10] + b"\x81" + data[-10:])
+    out = tmp_path / "out.nq"
+    reported: list[str] = []
+    with pytest.raises(InputFileError) as raised:
+        import_file("eche", path, output=out, validate=False, on_error="skip", report=reported.append)
+    lines = data[:-10].count(b"\n") + 1
+    first = data.index(b"\xa0")  # the non-breaking space of A\xa0 BADEN01, the first byte above 0x7F
+    assert max(data[:first]) < 0x80
+    assert str(raised.value) == (
+        f"{path}: is neither UTF-8 text (byte 0xA0 at line 3, byte offset {first}) "
+        f"nor Windows-1252 text (byte 0x81 at line {lines}, byte offset {len(data) - 10})"
+    )
+    assert reported == [] and not out.exists()
+
+
+def test_an_import_where_every_row_is_skipped_is_refused(tmp_path: Path) -> None:
+    lines = ECHE.read_bytes().split(b"\n")
+    path = tmp_path / "destinations.csv"
+    path.write_bytes(b"\n".join([*lines[:2], lines[2].replace(b";AT;", b";ZZ;"), b""]))
+    root = tmp_path / "store"
+    reported: list[str] = []
+    with pytest.raises(InputFileError) as raised:
+        import_file("eche", path, root=root, validate=False, on_error="skip", report=reported.append)
+    assert str(raised.value) == f"{path}: every row was skipped (1 bad): nothing was imported"
+    assert reported == [f"{path}:3: column 'Country Cd': unknown country code 'ZZ'"]
+    from erasmus_kg.store.default import DefaultStore
+
+    assert not [g for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"]

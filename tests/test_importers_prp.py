@@ -288,7 +288,8 @@ def test_with_skip_bad_rows_are_reported_and_left_out(tmp_path: Path) -> None:
     assert (result.rows_imported, result.rows_skipped) == (4, 2)
     assert (
         result.summary()
-        == f"skip.csv: 4 rows imported, 2 rows skipped; {result.triples} triples written to {out}."
+        == f"skip.csv: 4 rows imported, 2 rows skipped; {result.triples} triples written to {out} "
+        "(read as UTF-8)."
     )
     assert (
         reported
@@ -409,3 +410,30 @@ def test_an_action_type_without_key_action_or_code_is_an_action_of_its_own(tmp_p
     assert objects(found, action, RDF_TYPE) == {f"<{EKG}Action>"}
     assert objects(found, action, SKOS + "topConceptOf") == {f"<{VOCAB}action>"}
     assert objects(found, action, SKOS + "broader") == set()
+
+
+def test_an_export_saved_as_windows_1252_imports_the_same_triples(tmp_path: Path) -> None:
+    """A spreadsheet may save the export again in Windows-1252: found, not guessed, and read the same. The
+    sample rows that Windows-1252 can write (the others hold Greek, Cyrillic, Lithuanian letters) are
+    written once in each encoding, under the same file name."""
+    rows = [row for row in sample_rows() if all(_cp1252(cell) for cell in row)]
+    assert len(rows) >= 2 and any(not "".join(row).isascii() for row in rows)
+    outputs = {}
+    for codec in ("utf-8", "cp1252"):
+        folder = tmp_path / codec
+        folder.mkdir()
+        path = write_export(folder / "export.csv", rows)
+        path.write_bytes(path.read_text(encoding="utf-8").encode(codec))
+        result = import_file("prp", path, output=folder / "out.nq", validate=False)
+        assert result.rows_imported == len(rows)
+        outputs[result.encoding] = triples(folder / "out.nq")
+    assert set(outputs) == {"UTF-8", "Windows-1252"}
+    assert outputs["UTF-8"] == outputs["Windows-1252"]
+
+
+def _cp1252(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing import prp
 from erasmus_kg.importing.run import import_file
 
@@ -127,7 +129,6 @@ def test_generated_rows_import_as_their_cells_say(tmp_path: Path, generated: lis
     out = tmp_path / "generated.nq"
     out.unlink(missing_ok=True)
     reported: list[str] = []
-    result = import_file("prp", path, output=out, on_error="skip", report=reported.append, progress=False)
 
     # which rows are kept: the good ones, each identifier the first time a good row has it
     kept: dict[str, Row] = {}
@@ -137,8 +138,19 @@ def test_generated_rows_import_as_their_cells_say(tmp_path: Path, generated: lis
             skipped_rows.append(number)
         else:
             kept[row.identifier] = row
-    assert (result.rows_imported, result.rows_skipped) == (len(kept), len(skipped_rows))
     line = re.compile(rf"^{re.escape(str(path))}:(\d+): column '.+': .+$")
+    if not kept:  # every row skipped: refused, nothing written (issue 12)
+        with pytest.raises(InputFileError) as raised:
+            import_file("prp", path, output=out, on_error="skip", report=reported.append, progress=False)
+        assert (
+            str(raised.value)
+            == f"{path}: every row was skipped ({len(skipped_rows)} bad): nothing was imported"
+        )
+        assert not out.exists()
+        assert sorted({int(line.match(text).group(1)) for text in reported}) == skipped_rows  # type: ignore[union-attr]
+        return
+    result = import_file("prp", path, output=out, on_error="skip", report=reported.append, progress=False)
+    assert (result.rows_imported, result.rows_skipped) == (len(kept), len(skipped_rows))
     assert all(line.match(text) for text in reported)
     # union-attr: match() is Optional, and the assert above has checked that every line matches
     assert sorted({int(line.match(text).group(1)) for text in reported}) == skipped_rows  # type: ignore[union-attr]

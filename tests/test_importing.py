@@ -88,9 +88,13 @@ def test_validation_covers_the_imported_graphs(root: Path) -> None:
 
 def test_sources_lists_imports_with_the_imported_file(root: Path) -> None:
     graphs = {g.iri: g for g in EmbeddedStore(root).graphs()}
-    assert describe_source(graphs[SAMPLE_GRAPH]) == f"imported (prp, 6 rows, 0 skipped)  {SAMPLE.resolve()}"
+    assert (
+        describe_source(graphs[SAMPLE_GRAPH])
+        == f"imported (prp, 6 rows, 0 skipped, read as UTF-8)  {SAMPLE.resolve()}"
+    )
     assert graphs[SAMPLE_GRAPH].triples == 507
     assert graphs[ECHE_GRAPH].metadata["rows"] == 5912
+    assert graphs[ECHE_GRAPH].metadata["encoding"] == "Windows-1252"
 
 
 @pytest.fixture

@@ -87,9 +87,12 @@ class KnowledgeGraph:
         return pandas.DataFrame(rows, columns=columns)
 
     def sparql(self, text: str) -> list[Row] | bool:
-        """Run a SPARQL SELECT (rows) or ASK (a bool) over all graphs of the store."""
+        """Run a SPARQL SELECT (rows) or ASK (a bool) over all graphs of the store. The project's prefixes
+        need no declaration, as in `erasmus-kg sparql` (`query.adhoc`); an error names the text `<query>`."""
+        from erasmus_kg.query.adhoc import prepare
         from erasmus_kg.query.targets import StoreTarget
 
+        text = prepare(text, "<query>")
         with self.store.open_reader() as reader:
             results = StoreTarget(reader).query(text)
             if isinstance(results, ox.QueryBoolean):

@@ -2,7 +2,7 @@
 
 Exit codes (documented in the README):
   0  success (for `validate`: the data conforms)
-  1  the data does not conform to the shapes (`validate`, imports refused by validation)
+  1  the data does not conform to the shapes (`validate`, loads and imports refused by validation)
   2  a usage or input error: bad parameter, unreadable or malformed file, unreachable endpoint
   3  an internal error (a bug): reported in one line, with the details in the log
 """
@@ -25,13 +25,18 @@ class ParameterError(UsageError):
 
 
 class InputFileError(ErasmusKGError):
-    """A file cannot be read or parsed. The message names the file and, where known, the line."""
+    """A file cannot be read or parsed. The message names the file and, where known, the line (and the
+    column: `FILE:LINE:COLUMN: message`)."""
 
-    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+    def __init__(
+        self, path: object, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.path = str(path)
         self.line = line
+        self.column = column
         self.detail = message
         where = f"{self.path}:{line}" if line else self.path
+        where += f":{column}" if line and column else ""
         super().__init__(f"{where}: {message}")
 
 

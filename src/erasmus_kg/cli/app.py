@@ -1,18 +1,19 @@
-"""The root group of `erasmus-kg`: --store, --version, the list of commands, and the one place where every
-error a command raises becomes one line on stderr and an exit code (see `erasmus_kg.errors`)."""
+"""The root group of `erasmus-kg`: --store (also accepted after the subcommand: `options.store_option`),
+--version, the list of commands, and the one place where every error a command raises becomes one line on
+stderr and an exit code (see `erasmus_kg.errors`)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from erasmus_kg import __version__
 from erasmus_kg.cli import export, imports, queries, store, validate
-from erasmus_kg.cli.options import CONTEXT
+from erasmus_kg.cli.options import CONTEXT, store_option
 from erasmus_kg.errors import ErasmusKGError
 
 
@@ -46,13 +47,8 @@ class ErasmusKG(click.Group):
 
 @click.group(cls=ErasmusKG, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", "-V", prog_name="erasmus-kg")
-@click.option(
-    "--store",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="ERASMUS_KG_STORE",
-    help="Directory of the embedded store (env ERASMUS_KG_STORE; default: the user data directory).",
-)
-def cli(store: Path | None) -> None:
+@functools.partial(store_option, root=True)
+def cli() -> None:
     """A knowledge graph of Erasmus+ projects: stored SPARQL queries on an embedded Oxigraph store,
     SHACL validation, and the brochure "Erasmus+ steunt projecten rond keuzebegeleiding" as data.
 

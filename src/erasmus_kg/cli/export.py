@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_root
+from erasmus_kg.cli.options import CONTEXT, store_option, store_root
 
 
 @click.command(name="export", context_settings=CONTEXT)
@@ -47,6 +47,7 @@ from erasmus_kg.cli.options import CONTEXT, store_root
     help="Include the derived facts and the statistics that every build makes (docs/derived.md), or only "
     "what the sources say.",
 )
+@store_option
 @click.pass_context
 def export_command(
     ctx: click.Context,

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, F, store_root
+from erasmus_kg.cli.options import CONTEXT, F, store_option, store_root
 
 
 @click.group(name="import", context_settings=CONTEXT)
+@store_option
 def import_group() -> None:
     """Import real Erasmus+ data into the embedded store: the Project Results Platform export (prp) and the
     Erasmus Charter list of higher-education institutions (eche).
@@ -29,6 +30,7 @@ def _import_options(command: F) -> F:
         show_default=True,
         help="On a bad row: stop and import nothing (fail), or leave the row out and go on (skip).",
     )(command)
+    command = store_option(command)
     return click.option(
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),

@@ -1,6 +1,6 @@
 """What several commands share: click's context settings, the --format and --lang options of query
-output, the language those default to, the paging and --timeout options of queries, and the --store root of
-the invocation."""
+output, the language those default to, the paging and --timeout options of queries, and --store (one
+definition, accepted before and after the subcommand)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from erasmus_kg.errors import UsageError
 
@@ -38,10 +39,42 @@ def default_language() -> str:
     return "en"
 
 
+_STORE = "erasmus_kg.store"
+"""Where `store_option` keeps the chosen store in the root context's meta: (directory, given explicitly)."""
+
+
+def store_option(command: F, *, root: bool = False) -> F:
+    """--store DIR, on the root group (`root`: where ERASMUS_KG_STORE fills it in) and on every command that
+    uses the store, so that it is accepted before and after the subcommand (`erasmus-kg --store X query ...`,
+    `erasmus-kg query NAME --store X`). Every place writes into the root context (`_remember_store`);
+    `store_root` reads it back. Given before and after with different directories: a UsageError."""
+    return click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="ERASMUS_KG_STORE" if root else None,
+        expose_value=False,
+        callback=_remember_store,
+        help="Directory of the embedded store (env ERASMUS_KG_STORE; default: the user data directory).",
+    )(command)
+
+
+def _remember_store(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is None:
+        return
+    explicit = ctx.get_parameter_source(str(param.name)) is not ParameterSource.ENVIRONMENT
+    meta = ctx.find_root().meta
+    chosen: tuple[Path, bool] | None = meta.get(_STORE)
+    if chosen is not None and chosen[1] and explicit and chosen[0].absolute() != value.absolute():
+        raise UsageError(f"--store is given twice, as {chosen[0]} and as {value}: give one store")
+    if chosen is None or explicit:  # a --store on the command line wins over ERASMUS_KG_STORE
+        meta[_STORE] = (value, explicit)
+
+
 def store_root(ctx: click.Context) -> Path | None:
-    """The root group's --store (or ERASMUS_KG_STORE); None for the default store."""
-    root: Path | None = ctx.find_root().params.get("store")
-    return root
+    """The --store of the invocation, before or after the subcommand (or ERASMUS_KG_STORE); None for the
+    default store."""
+    chosen: tuple[Path, bool] | None = ctx.find_root().meta.get(_STORE)
+    return chosen[0] if chosen else None
 
 
 def output_options(command: F) -> F:

@@ -26,6 +26,7 @@ from erasmus_kg.cli.options import (
     output_options,
     paging_options,
     rows_per_page,
+    store_option,
     store_root,
 )
 from erasmus_kg.errors import ErasmusKGError, InputFileError
@@ -61,6 +62,7 @@ class StoredQueries(click.Group):
 
 
 @click.group(cls=StoredQueries, context_settings=CONTEXT)
+@store_option
 def query() -> None:
     """Run a stored query: erasmus-kg query NAME -p NAME=VALUE ... (see: erasmus-kg queries).
 
@@ -93,6 +95,7 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
     @click.option(
         "--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store."
     )
+    @store_option
     @click.pass_context
     def command(
         ctx: click.Context,
@@ -317,6 +320,7 @@ def queries(fmt: str) -> None:
 @output_options
 @paging_options
 @click.option("--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
+@store_option
 @click.pass_context
 def sparql(
     ctx: click.Context,
@@ -329,10 +333,17 @@ def sparql(
     timeout: float | None,
     endpoint: str | None,
 ) -> None:
-    """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs."""
+    """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs.
+
+    The project's prefixes (ekg:, dcterms:, skos:, country:, project:, organisation:, action:, ...) need no
+    PREFIX declaration; a prefix the query declares keeps its own namespace. Queries only (SELECT, ASK,
+    CONSTRUCT, DESCRIBE): an update is refused. Errors give the line and column: FILE:LINE:COLUMN: message.
+    """
+    from erasmus_kg.query.adhoc import prepare
     from erasmus_kg.query.binding import with_slice
 
     text = sys.stdin.read() if query_file == "-" else _read_query_file(Path(query_file))
+    text = prepare(text, "<stdin>" if query_file == "-" else query_file, check_syntax=not endpoint)
     paging = _Paging(limit, offset, page_size, timeout)
     layout = _layout(fmt, paging)
     text = with_slice(text, paging.query_limit, offset)

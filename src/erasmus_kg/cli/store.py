@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_root
+from erasmus_kg.cli.options import CONTEXT, store_option, store_root
 
 
 @click.command(context_settings=CONTEXT)
@@ -26,6 +26,13 @@ from erasmus_kg.cli.options import CONTEXT, store_root
 @click.option(
     "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
 )
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Validate FILES against the shapes (with the packaged data) before the store is switched.",
+)
+@store_option
 @click.pass_context
 def load(
     ctx: click.Context,
@@ -34,19 +41,22 @@ def load(
     endpoint: str | None,
     user: str | None,
     timeout: float,
+    validate: bool,
 ) -> None:
     """(Re)build the embedded store from the packaged data, loading FILES into named graphs; with
     --endpoint, send every graph of the store to a triple store.
 
     Each file goes into the graph https://w3id.org/erasmus-kg/graph/file/NAME (NAME: the file name),
-    replacing what that graph held; --graph names the graph for a single file. On an endpoint each graph
+    replacing what that graph held; --graph names the graph for a single file. FILES are validated against
+    the shapes first (as erasmus-kg validate FILES does; --no-validate skips it): on a violation the report
+    is printed, nothing is loaded and the exit code is 1. On an endpoint each graph
     is replaced as a whole (one PUT per graph), so loading twice gives the same content as loading once;
     --graph puts everything into that one graph instead. Credentials: ERASMUS_KG_USER and
     ERASMUS_KG_PASSWORD (or --user and a prompt), or ERASMUS_KG_TOKEN for a bearer token.
     """
-    from erasmus_kg.store.loading import load_files
+    from erasmus_kg.validation.loads import load_validated
 
-    build = load_files(store_root(ctx), list(files), None if endpoint else graph)
+    build = load_validated(store_root(ctx), list(files), None if endpoint else graph, validate=validate)
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:
@@ -70,6 +80,7 @@ def _ask_password(question: str) -> str:
 
 
 @click.command(context_settings=CONTEXT)
+@store_option
 @click.pass_context
 def sources(ctx: click.Context) -> None:
     """List the named graphs in the embedded store and where each comes from."""
@@ -85,6 +96,7 @@ def sources(ctx: click.Context) -> None:
 
 @click.command(context_settings=CONTEXT)
 @click.argument("source")
+@store_option
 @click.pass_context
 def remove(ctx: click.Context, source: str) -> None:
     """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
@@ -96,6 +108,7 @@ def remove(ctx: click.Context, source: str) -> None:
 
 @click.command(context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", help="Output format.")
+@store_option
 @click.pass_context
 def info(ctx: click.Context, fmt: str) -> None:
     """Counts of triples, projects, organisations and countries, and the sources in the store."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_root
+from erasmus_kg.cli.options import CONTEXT, store_option, store_root
 
 
 @click.command(context_settings=CONTEXT)
@@ -15,10 +15,12 @@ from erasmus_kg.cli.options import CONTEXT, store_root
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", help="Report format."
 )
+@store_option
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
-    """Validate the packaged data with FILES against the SHACL shapes; without FILES, the packaged data and
-    every dataset imported into the store (in batches, with the same shapes and report).
+    """Validate the packaged data with FILES against the SHACL shapes; without FILES, the packaged data with
+    every file loaded into the store, and every dataset imported into it (in batches, with the same shapes
+    and report).
 
     Exit 0 when the data conforms, 1 when it does not, 2 when a file cannot be read or parsed. The text
     report has one line per violation: the node, the property, the value and what is wrong.

@@ -40,7 +40,7 @@ from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.identity import organisation_iri, organisation_key, segment
 from erasmus_kg.importing.importer import Importer
-from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, read_csv
+from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, header_cells
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import T, iri, literal
 from erasmus_kg.namespaces import ID, PREFIXES
@@ -90,25 +90,25 @@ def parse_date(text: str) -> datetime.date:
         raise ValueError(f"{text!r} is not a date (M/D/YYYY or DD/MM/YYYY)") from None
 
 
-CSV = CsvLayout("cp1252", "Windows-1252 text", delimiter=";", skip_blank_rows=True)
-"""The list as published: Windows-1252, semicolon-separated, blank rows (one before the header) left out."""
-
-
-def read_rows(path: Path) -> Iterator[Row]:
-    """(row number as a spreadsheet shows it, cells) for each data row; the header is checked."""
-    return read_csv(path, CSV, lambda header, row: check_header(path, header, row))
+CSV = CsvLayout(delimiter=";", skip_blank_rows=True)
+"""The list as published: semicolon-separated, blank rows (one before the header) left out; Windows-1252 as
+published, UTF-8 when saved again (the encoding is found per file: `encoding.detect_encoding`)."""
 
 
 def check_header(path: Path, header: list[str] | None, row: int) -> None:
     if header is None:
         raise InputFileError(path, "the file is empty: expected the header of the ECHE list")
-    names = [cell.strip() for cell in header]
-    while names and names[-1] == "":
-        names.pop()
-    if tuple(names) != COLUMNS:
+    if not _is_header(header):
         raise InputFileError(
             path, f"the header is not that of the ECHE list (expected: {';'.join(COLUMNS)})", row
         )
+
+
+def _is_header(cells: list[str]) -> bool:
+    names = [cell.strip() for cell in cells]
+    while names and names[-1] == "":
+        names.pop()
+    return tuple(names) == COLUMNS
 
 
 @dataclass
@@ -125,6 +125,7 @@ class CharterImporter(Importer):
     (all its rows) is staged and committed at once."""
 
     kind = "eche"
+    describes = "an ECHE list"
 
     def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
         super().__init__(path, sink, source, existing)
@@ -140,8 +141,14 @@ class CharterImporter(Importer):
     def source_format(self) -> str:
         return "text/csv"
 
+    @classmethod
+    def recognises(cls, path: Path) -> bool:
+        cells = header_cells(path, CSV)
+        return cells is not None and _is_header(cells)
+
     def rows(self) -> Iterator[Row]:
-        return read_rows(self.path)
+        path = self.path
+        return self._csv_rows(CSV, lambda header, row: check_header(path, header, row))
 
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         checked = []

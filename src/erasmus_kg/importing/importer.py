@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
+from erasmus_kg.importing.encoding import TextEncoding, detect_encoding
 from erasmus_kg.importing.existing import ExistingFacts
-from erasmus_kg.importing.rows import BadRow, Row
+from erasmus_kg.importing.rows import BadRow, CsvLayout, Row, read_csv
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import T, literal
 
@@ -27,6 +28,8 @@ class Importer(ABC):
 
     kind: ClassVar[str]
     """The name `erasmus-kg import KIND` takes ("prp", "eche")."""
+    describes: ClassVar[str]
+    """What its files are, for people: "an ECHE list" (in "this looks like an ECHE list: use ...")."""
     derives_while_reading: ClassVar[bool] = False
     """Whether the import derives its graph's derived facts and statistics from its rows as it commits them
     (`derivation.StreamingDerivation`: each row describes one project completely), so that the build need
@@ -38,6 +41,15 @@ class Importer(ABC):
         self._source = source
         """The serialised IRI of the file's ekg:SourceDocument."""
         self._existing = existing
+        self.encoding: TextEncoding | None = None
+        """How the file's text was read (`encoding.detect_encoding`), once `rows` was asked; None for a file
+        that is not text (an XLSX workbook)."""
+
+    @classmethod
+    @abstractmethod
+    def recognises(cls, path: Path) -> bool:
+        """Whether `path` starts with this source's header (cheap: only the start of the file is read), so
+        that a file given to the wrong importer can be sent to the right one (`registry.check_kind`)."""
 
     @abstractmethod
     def source_title(self) -> str:
@@ -56,6 +68,14 @@ class Importer(ABC):
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         """Check and map `rows` into the sink, committing as it goes; every bad row goes to `bad_row` and
         leaves nothing behind. Returns how many rows were imported."""
+
+    def _csv_rows(
+        self, layout: CsvLayout, check_header: Callable[[list[str] | None, int], None]
+    ) -> Iterator[Row]:
+        """The rows of a CSV file, its encoding found first (the whole file is decoded before any row is
+        read, so a file in neither encoding is refused before anything is written) and kept in `encoding`."""
+        self.encoding = detect_encoding(self.path)
+        return read_csv(self.path, layout, self.encoding, check_header)
 
     def describe_source(self) -> None:
         """Stage and commit the ekg:SourceDocument that describes the imported file."""

@@ -35,7 +35,7 @@ from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment
 from erasmus_kg.importing.importer import Importer
-from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, read_csv
+from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, header_cells
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import T, iri, literal
 
@@ -108,20 +108,10 @@ FORMATS = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedo
 # Reading
 
 
-CSV = CsvLayout("utf-8-sig", "UTF-8 text (an export downloaded as CSV is)", first_data_row=2)
-"""The CSV export as downloaded: UTF-8 (with or without a byte order mark), comma-separated, the header on
-row 1; a blank row is a row (of empty cells)."""
-
-
-def read_rows(path: Path) -> Iterator[Row]:
-    """(row number as a spreadsheet shows it, cells as text) for each data row of a CSV or XLSX export."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        yield from read_csv(path, CSV, lambda header, _row: check_header(path, header))
-    elif suffix == ".xlsx":
-        yield from _xlsx_rows(path)
-    else:
-        raise InputFileError(path, "an Erasmus+ Project Results export is a .csv or .xlsx file")
+CSV = CsvLayout(first_data_row=2)
+"""The CSV export as downloaded: comma-separated, the header on row 1; a blank row is a row (of empty cells).
+UTF-8 (with or without a byte order mark) as downloaded, Windows-1252 when saved again by a spreadsheet (the
+encoding is found per file: `encoding.detect_encoding`)."""
 
 
 def _xlsx_rows(path: Path) -> Iterator[Row]:
@@ -189,6 +179,11 @@ def check_header(path: Path, header: list[str] | None) -> None:
         raise InputFileError(path, f"the header has more than the {len(COLUMNS)} columns of the export", 1)
 
 
+def _is_header(cells: list[str]) -> bool:
+    names = [name.strip() for name in cells]
+    return tuple(names[: len(COLUMNS)]) == COLUMNS and not any(names[len(COLUMNS) :])
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Mapping
 
@@ -197,6 +192,7 @@ class ProjectResultsImporter(Importer):
     """Maps the rows of one export into a `GraphSink`, one row (one project) at a time."""
 
     kind = "prp"
+    describes = "an Erasmus+ Project Results export"
     derives_while_reading = True
 
     def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
@@ -212,8 +208,22 @@ class ProjectResultsImporter(Importer):
     def source_format(self) -> str:
         return FORMATS.get(self.path.suffix.lower(), "text/csv")
 
+    @classmethod
+    def recognises(cls, path: Path) -> bool:
+        if path.suffix.lower() == ".xlsx":
+            return False  # a workbook's header is not read cheaply; it is checked as the rows are read
+        cells = header_cells(path, CSV)
+        return cells is not None and _is_header(cells)
+
     def rows(self) -> Iterator[Row]:
-        return read_rows(self.path)
+        """(row number as a spreadsheet shows it, cells as text) for each data row of a CSV or XLSX export."""
+        path = self.path
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return self._csv_rows(CSV, lambda header, _row: check_header(path, header))
+        if suffix == ".xlsx":
+            return _xlsx_rows(path)
+        raise InputFileError(path, "an Erasmus+ Project Results export is a .csv or .xlsx file")
 
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         imported = 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from erasmus_kg.errors import UsageError
+from pathlib import Path
+
+from erasmus_kg.errors import InputFileError, UsageError
 from erasmus_kg.importing.eche import CharterImporter
 from erasmus_kg.importing.importer import Importer
 from erasmus_kg.importing.prp import ProjectResultsImporter
@@ -19,3 +21,16 @@ def importer_for(kind: str) -> type[Importer]:
         return IMPORTERS[kind]
     except KeyError:
         raise UsageError(f"unknown import kind {kind!r} (one of {', '.join(KINDS)})") from None
+
+
+def check_kind(kind: str, path: Path) -> None:
+    """InputFileError `this looks like an ECHE list: use erasmus-kg import eche` when `path` is not a file of
+    `kind` but starts with the header of another importer's source (read from the start of the file only,
+    before anything else is done). A file that is no source's is left to its importer's own errors."""
+    own = importer_for(kind)
+    if own.recognises(path):
+        return
+    for other in IMPORTERS.values():
+        if other is not own and other.recognises(path):
+            hint = f"this looks like {other.describes}: use erasmus-kg import {other.kind}"
+            raise InputFileError(path, hint)

@@ -6,12 +6,14 @@ Rows are numbered as a spreadsheet numbers them: the first line of the file is r
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
+from erasmus_kg.importing.encoding import TextEncoding
 
 Row = tuple[int, list[str]]
 """A data row of a source file: its number as a spreadsheet shows it and its cells."""
@@ -22,11 +24,8 @@ _FIELD_SIZE_LIMIT = 1 << 28
 
 @dataclass(frozen=True)
 class CsvLayout:
-    """How a source writes its CSV files."""
+    """How a source writes its CSV files (the encoding is found per file: `encoding.detect_encoding`)."""
 
-    encoding: str
-    text: str
-    """What the file is expected to be, for the error when it cannot be decoded: "is not <text>"."""
     delimiter: str = ","
     skip_blank_rows: bool = False
     """Leave out blank rows, before the header and after it. Otherwise the header is the first row and a
@@ -37,9 +36,12 @@ class CsvLayout:
 
 
 def read_csv(
-    path: Path, layout: CsvLayout, check_header: Callable[[list[str] | None, int], None]
+    path: Path,
+    layout: CsvLayout,
+    encoding: TextEncoding,
+    check_header: Callable[[list[str] | None, int], None],
 ) -> Iterator[Row]:
-    """(row number, cells) for each data row of a CSV file.
+    """(row number, cells) for each data row of a CSV file in `encoding` (as `detect_encoding` found it).
 
     The header (the first row, or the first that is not blank) is given to `check_header` with its row
     number, None when the file has no row; it raises InputFileError when the header is not the expected
@@ -49,7 +51,7 @@ def read_csv(
     csv.field_size_limit(_FIELD_SIZE_LIMIT)
     number = 0
     try:
-        with path.open(encoding=layout.encoding, newline="") as handle:
+        with path.open(encoding=encoding.codec, newline="") as handle:
             reader = csv.reader(handle, delimiter=layout.delimiter)
             header = None
             for number, cells in enumerate(reader, start=1):  # noqa: B007 - used after the loop
@@ -63,12 +65,33 @@ def read_csv(
                 if layout.skip_blank_rows and not any(cell.strip() for cell in cells):
                     continue
                 yield number, cells
-    except UnicodeDecodeError:
-        raise InputFileError(path, f"is not {layout.text}", _row(number, layout)) from None
+    except UnicodeDecodeError:  # the file changed after its encoding was found
+        raise InputFileError(path, f"is not {encoding.name} text", _row(number, layout)) from None
     except csv.Error as exc:
         raise InputFileError(path, f"not a readable CSV file ({exc})", _row(number, layout)) from None
     except OSError as exc:
         raise InputFileError(path, exc.strerror or str(exc)) from None
+
+
+def header_cells(path: Path, layout: CsvLayout) -> list[str] | None:
+    """The cells of the file's first row that is not blank, for telling which source a file is from (see
+    `registry.check_kind`); None when the file has no such row in its first MiB.
+
+    Cheap: only the start of the file is read, decoded as Windows-1252 after a UTF-8 byte order mark is
+    dropped (headers are ASCII, and any byte decodes: what is not ASCII only has to differ from them)."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(_HEADER_BYTES)
+    except OSError:
+        return None
+    text = start.removeprefix(codecs.BOM_UTF8).decode("cp1252", errors="replace")
+    for line in text.splitlines():
+        if line.strip(" \t;,"):
+            return next(csv.reader([line], delimiter=layout.delimiter), None)
+    return None
+
+
+_HEADER_BYTES = 1 << 20
 
 
 def _row(last_read: int, layout: CsvLayout) -> int:

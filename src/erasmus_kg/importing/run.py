@@ -17,7 +17,9 @@ took minutes).
 
 A bad row (unknown country code, unparsable amount, year or date, missing identifier, ...) is reported as
 `FILE:ROW: column 'NAME': message`; with on_error="fail" (the default) the first one stops the import
-(`InputFileError`, exit 2, the store untouched), with "skip" the row is left out and counted.
+(`InputFileError`, exit 2, the store untouched), with "skip" the row is left out and counted. An import whose
+every row was skipped is refused the same way (exit 2): it would leave a graph with nothing in it but its
+source document.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from erasmus_kg.errors import InputFileError, NotConformingError, UsageError
 from erasmus_kg.importing.derivation import StreamingDerivation, follows_definitions
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.identity import import_graph, import_source_document
-from erasmus_kg.importing.registry import importer_for
+from erasmus_kg.importing.registry import check_kind, importer_for
 from erasmus_kg.importing.rows import BadRow
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import iri
@@ -68,6 +70,8 @@ class ImportResult:
     """Derived triples written while reading (0 when the build derives them)."""
     problems: list[str] = field(default_factory=list)
     """Every bad-row line, `FILE:ROW: column 'NAME': message`."""
+    encoding: str | None = None
+    """How the file's text was read ("UTF-8", "Windows-1252": `encoding.detect_encoding`); None for XLSX."""
     validation: ValidationResult | None = None
     output: Path | None = None
     build: BuildInfo | None = None
@@ -77,9 +81,10 @@ class ImportResult:
 
     def summary(self) -> str:
         where = f"written to {self.output}" if self.output else f"loaded into <{self.graph}>"
+        read_as = f" (read as {self.encoding})" if self.encoding else ""
         return (
             f"{self.path.name}: {self.rows_imported} rows imported, {self.rows_skipped} rows skipped; "
-            f"{self.triples} triples {where}."
+            f"{self.triples} triples {where}{read_as}."
         )
 
 
@@ -119,6 +124,7 @@ def import_file(
     if on_error not in ON_ERROR:
         raise UsageError(f"--on-error is one of {', '.join(ON_ERROR)}, not {on_error!r}")
     check_readable(path)
+    check_kind(kind, path)
     if output is not None and not output.parent.is_dir():
         raise InputFileError(output, f"cannot write: {output.parent} is not a directory")
     report = report or _to_stderr
@@ -158,6 +164,9 @@ def import_file(
                 )
                 importer = importer_class(path, sink, iri(import_source_document(path)), existing)
                 _read(importer, result, on_error, report, progress)
+                if result.rows_skipped and not result.rows_imported:
+                    skipped = result.rows_skipped
+                    raise InputFileError(path, f"every row was skipped ({skipped} bad): nothing was imported")
                 sink.close()
                 result.triples = sink.triples
                 if derivation is not None:
@@ -185,6 +194,7 @@ def import_file(
                 "file": str(path.resolve()),
                 "rows": result.rows_imported,
                 "skipped": result.rows_skipped,
+                "encoding": result.encoding,
             }
             changes = {result.graph: Source(result.graph, data_file, "ntriples")}
             graph_metadata: dict[str, dict[str, object]] = {}
@@ -225,7 +235,9 @@ def _read(
         result.rows_skipped += 1
 
     with Meter(f"import {result.kind} {path.name}", enabled=progress) as meter:
-        result.rows_imported = importer.import_rows(meter.track(importer.rows()), bad_row)
+        rows = importer.rows()
+        result.encoding = importer.encoding.name if importer.encoding else None
+        result.rows_imported = importer.import_rows(meter.track(rows), bad_row)
 
 
 @contextlib.contextmanager

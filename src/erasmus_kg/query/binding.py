@@ -73,12 +73,12 @@ def bind(query: str, bindings: Mapping[str, Sequence[Term]]) -> str:
 def page_subquery(query: str) -> tuple[int, int, int] | None:
     """Where the page subquery is: the index of its `{`, the index just after the `{` of its WHERE clause and
     the index of its closing `}`; None when the query marks no page (`PAGE_MARK`)."""
-    tokens = iter(_tokens(query, comments=True))
-    if not any(word.startswith(PAGE_MARK) for _, word in tokens):
+    words = iter(tokens(query, comments=True))
+    if not any(word.startswith(PAGE_MARK) for _, word in words):
         return None
     opened = where = -1
     depth = 0
-    for i, word in tokens:
+    for i, word in words:
         if word == "{":
             if opened < 0:
                 opened = i
@@ -162,7 +162,7 @@ def count_query(query: str) -> str | None:
     page = page_subquery(query)
     if page is None:
         return None
-    select = next(start for start, word in _tokens(query) if word.upper() == "SELECT")
+    select = next(start for start, word in tokens(query) if word.upper() == "SELECT")
     opened, _, close = page
     return f"{query[:select]}SELECT (COUNT(*) AS ?rows) WHERE {{\n  {query[opened : close + 1]}\n}}\n"
 
@@ -193,25 +193,26 @@ def _checked(query: str, sliced: str) -> str:
 def _trailing_slice(query: str) -> tuple[int, int | None, int]:
     """Where the query's trailing LIMIT/OFFSET clauses begin (its length when there are none), with the
     values they give (None for no LIMIT, 0 for no OFFSET)."""
-    tokens = deque(_tokens(query), maxlen=4)
+    last = deque(tokens(query), maxlen=4)
     found: dict[str, int] = {}
     cut = len(query)
-    while len(tokens) >= 2:
-        (start, keyword), (_, number) = tokens[-2], tokens[-1]
+    while len(last) >= 2:
+        (start, keyword), (_, number) = last[-2], last[-1]
         keyword = keyword.upper()
         if keyword not in ("LIMIT", "OFFSET") or keyword in found or not _is_integer(number):
             break
         found[keyword] = int(number)
         cut = start
-        tokens.pop()
-        tokens.pop()
+        last.pop()
+        last.pop()
     return cut, found.get("LIMIT"), found.get("OFFSET", 0)
 
 
-def _tokens(query: str, *, comments: bool = False) -> Sequence[tuple[int, str]]:
+def tokens(query: str, *, comments: bool = False) -> Sequence[tuple[int, str]]:
     """The query's words (keywords, names, numbers) and other characters with their positions; a string or an
     IRI is one token ('""', '<>': their text does not matter here), a comment is left out unless `comments`
-    (then it is one token, its text up to the end of the line)."""
+    (then it is one token, its text up to the end of the line). The one reader of SPARQL text's structure
+    (here and in `adhoc`): never used to change what a query says, only to find where things are."""
     out: list[tuple[int, str]] = []
     i, n = 0, len(query)
     while i < n:

@@ -24,6 +24,8 @@ def load_files(root: Path | None, files: list[Path], graph: str | None = None) -
     """Bring the store up to date with the packaged data and load `files`, all in one new build.
 
     Every file is checked before anything is written; a file that fails to load leaves the store as it was.
+    Nothing here validates them against the shapes: `validation.loads.load_validated` does, before it calls
+    this (the store knows nothing of validation).
     With `graph`, all files go into that one graph (which then holds exactly their union).
     """
     store = DefaultStore(root)
@@ -61,8 +63,8 @@ def origin(graph: GraphInfo) -> str:
 
 
 def describe_source(graph: GraphInfo) -> str:
-    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND) PATH" or
-    "derived SOURCE"."""
+    """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND, ROWS,
+    SKIPPED, read as ENCODING) PATH" or "derived SOURCE"."""
     if graph.packaged:
         return f"packaged  {graph.source}"
     if is_derived(graph.iri):
@@ -71,6 +73,8 @@ def describe_source(graph: GraphInfo) -> str:
         importer = graph.metadata.get("importer", "?")
         rows, skipped = graph.metadata.get("rows"), graph.metadata.get("skipped")
         counts = f", {rows} rows, {skipped} skipped" if rows is not None else ""
+        encoding = graph.metadata.get("encoding")
+        counts += f", read as {encoding}" if encoding else ""
         return f"imported ({importer}{counts})  {origin(graph)}"
     return f"loaded  {origin(graph)}"
 

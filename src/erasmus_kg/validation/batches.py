@@ -45,7 +45,13 @@ from erasmus_kg.validation.context import own_triples, packaged_context
 from erasmus_kg.validation.patches import RestrictedValidator
 from erasmus_kg.validation.report import ValidationResult, Violation, sort_key, violation
 from erasmus_kg.validation.screen import packaged_screen
-from erasmus_kg.validation.shacl import shapes_graph, validate_files
+from erasmus_kg.validation.shacl import (
+    default_data_files,
+    read_graph,
+    shapes_graph,
+    validate_files,
+    validate_graph,
+)
 
 # ------------------------------------------------------------------------------------------------------------
 # One batch (runs in a worker process)
@@ -316,6 +322,24 @@ def _is_participation(
 # The embedded store
 
 
+def _loaded_data(root: Path | None) -> Graph | None:
+    """The triples of the graphs `erasmus-kg load FILE` put into the store at `root`, as one rdflib graph;
+    None when it holds none (or there is no store yet: nothing is built just to validate)."""
+    store = DefaultStore(root)
+    if store.current_build() is None:
+        return None
+    store.ensure()
+    graphs = [g.iri for g in store.graphs() if g.metadata.get("kind") == "file"]
+    if not graphs:
+        return None
+    data = Graph()
+    with store.open_reader() as reader:
+        for iri in graphs:
+            dumped = reader.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
+            data.parse(data=dumped, format="nt")
+    return data
+
+
 def _imported_graphs(store: DefaultStore) -> list[str]:
     return [g.iri for g in store.graphs() if g.metadata.get("kind") == "import"]
 
@@ -339,8 +363,12 @@ def validate_imports(
 
 
 def validate_packaged_and_imports(root: Path | None, workers: int | None = None) -> ValidationResult:
-    """`erasmus-kg validate` without files: the packaged data (whole, as `validate_files`) and every imported
-    graph of the store (in batches), in one result."""
-    packaged = validate_files([])
+    """`erasmus-kg validate` without files: the packaged data with every loaded file's graph (whole, as
+    `validate_files` validates the files when `load` takes them) and every imported graph of the store (in
+    batches), in one result."""
+    loaded = _loaded_data(root)
+    packaged = (
+        validate_files([]) if loaded is None else validate_graph(read_graph(default_data_files(), loaded))
+    )
     imports = validate_imports(root, workers)
     return packaged if imports is None else merge_results(packaged, imports)
