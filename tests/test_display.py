@@ -91,3 +91,13 @@ def test_terms() -> None:
     assert term_text(ox.Literal("2015-02")) == "2015-02"
     assert term_text(ox.Literal("Litouwen", language="nl"), "en") == "Litouwen"
     assert term_text(ox.BlankNode("b0")) == "_:b0"
+
+
+def test_text_is_shown_in_its_normal_form() -> None:
+    """What a table prints can be typed back: ligatures and compatibility forms in their NFKC form."""
+    from erasmus_kg.query.display import literal_text
+
+    string = "http://www.w3.org/2001/XMLSchema#string"
+    assert literal_text("\u0132sland", string) == "IJsland"
+    assert literal_text("\ufb01nance", string) == "finance"
+    assert literal_text("Tsjechië", string) == "Tsjechië"

@@ -13,6 +13,7 @@ The machine formats (CSV, TSV, JSON) never pass through here: they keep the RDF 
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -129,7 +130,9 @@ def literal_text(value: str, datatype: str, lang: str = "en") -> str:
         shown = duration_text(value, language)
     elif datatype == XSD + "decimal" or datatype in _INTEGERS:
         shown = number_text(value, language)
-    return value if shown is None else shown
+    # Text as it can be typed back: Unicode normal form NFKC (a ligature such as `Ĳ` is `IJ`, `ﬁ` is `fi`),
+    # whatever the source wrote; csv, tsv and json keep the value as the graph holds it.
+    return unicodedata.normalize("NFKC", value) if shown is None else shown
 
 
 def date_text(value: str, lang: str = "en") -> str | None:
