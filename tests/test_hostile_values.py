@@ -19,7 +19,7 @@ from erasmus_kg.derived.normal import normal
 from erasmus_kg.errors import ParameterError
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import get_query, query_names
-from erasmus_kg.query.parameters import resolve_all
+from erasmus_kg.query.parameters import CONCEPT_SCHEMES, resolve_all
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import StoreTarget, Target
 from erasmus_kg.remote.sparql import EndpointTarget, open_endpoint
@@ -61,8 +61,10 @@ def check(target: Target, name: str, param_name: str, value: str) -> None:
         message = str(error)
         assert len(message) < 400 and "\n" not in message and "\r" not in message
         return
-    # Names match in their normal form with the name index (derived.normal), literally (lower case) without.
-    fold = normal if names is not None else str.lower
+    # Names match in their normal form with the name index (derived.normal), and concepts on every path;
+    # projects and organisations without the index match literally (lower case).
+    concept = query.param(param_name).type in CONCEPT_SCHEMES
+    fold = normal if names is not None or concept else str.lower
     needle = fold(value.strip())
     for term in bindings[param_name]:
         if isinstance(term, ox.NamedNode) and query.param(param_name).type not in (
