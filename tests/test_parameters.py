@@ -82,7 +82,7 @@ def test_unknown_parameter_is_refused(target: StoreTarget) -> None:
 
 
 def test_optional_parameter_left_out_is_unbound(target: StoreTarget) -> None:
-    assert resolved(target, "where-to-submit") == {"action": []}
+    assert resolved(target, "where-to-submit") == {"action": [], "sector": []}
 
 
 def test_organisation_by_part_of_name_any_case(target: StoreTarget) -> None:
