@@ -75,4 +75,4 @@ def test_info_names_the_imported_file_not_its_temporary_copy(store: Path) -> Non
     result = CliRunner().invoke(cli, ["--store", str(store), "info", "--format", "json"])
     assert result.exit_code == 0, result.output
     imported = [s for s in json.loads(result.stdout)["sources"] if "/graph/import/" in s["graph"]]
-    assert [s["source"] for s in imported] == [str(SAMPLE)]
+    assert [s["source"] for s in imported] == [str(SAMPLE.resolve())]
