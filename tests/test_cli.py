@@ -491,7 +491,7 @@ def test_dates_and_durations_for_people_in_the_table_and_as_written_in_csv(runne
     assert ",GOAL,2015-02,2018-01," in run(runner, *args, "nl", "--format", "csv").output
     query = 'SELECT ?d WHERE { VALUES ?d { "P14D"^^<http://www.w3.org/2001/XMLSchema#duration> } }'
     assert run(runner, "sparql", "-", "--format", "table", "--lang", "nl", input=query).output == (
-        "d\n-------\n2 weken\n(1 row)\n"
+        "d\n-------\n2 weken\n(1 rij)\n"
     )
     assert run(runner, "sparql", "-", "--format", "csv", input=query).output.splitlines() == ["d", "P14D"]
 
@@ -532,7 +532,7 @@ def test_on_a_terminal_the_table_is_the_terminal_s_width(store_root: Path) -> No
         assert lines[0].split() == ["Project", "Titel", "Acroniem", "Gegeven", "Waarde", "Toelichting"]
         assert max(len(line) for line in lines) <= columns
         assert max(len(line) for line in lines) > columns - 10  # the room is used
-        assert lines[-1] == "(20 rows)"
+        assert lines[-1] == "(20 rijen)"
 
 
 STORE_COMMANDS = [

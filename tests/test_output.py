@@ -121,7 +121,7 @@ def _solutions() -> ox.QuerySolutions:
         (
             "table",
             "nl",
-            "Project       Begin\n------------- -------------\nproject:goal  februari 2015\n(1 row)\n",
+            "Project       Begin\n------------- -------------\nproject:goal  februari 2015\n(1 rij)\n",
         ),
         ("markdown", "en", "| Project | Start |\n| --- | --- |\n| project:goal | February 2015 |\n"),
         ("csv", "nl", "project,start\r\nhttps://w3id.org/erasmus-kg/id/project/goal,2015-02\r\n"),
@@ -140,3 +140,12 @@ def test_markdown_has_no_width_and_no_blank_cells() -> None:
     assert (
         markdown(["a", "b"], [["x", "1"], ["x", "2"]]) == "| a | b |\n| --- | --- |\n| x | 1 |\n| x | 2 |\n"
     )
+
+
+def test_the_row_count_line_is_in_the_language_of_the_table() -> None:
+    from erasmus_kg.query.output import row_count_line
+
+    assert [row_count_line(n, "nl") for n in (0, 1, 20, 60613)] == [
+        "(0 rijen)", "(1 rij)", "(20 rijen)", "(60.613 rijen)"
+    ]  # fmt: skip
+    assert [row_count_line(n, "en") for n in (1, 20, 60613)] == ["(1 row)", "(20 rows)", "(60,613 rows)"]

@@ -85,10 +85,10 @@ def write_results(
         if total is None:
             total = len(rows) + sum(1 for _ in solutions)
         footer = page_line(len(rows), total, offset, lang)
-        out.write(table(heads, rows, footer, width=width).encode("utf-8"))
+        out.write(table(heads, rows, footer, width=width, lang=lang).encode("utf-8"))
         return total
     rows = [[term_text(solution[v], lang) for v in variables] for solution in results]
-    text = markdown(heads, rows) if fmt == "markdown" else table(heads, rows, width=width)
+    text = markdown(heads, rows) if fmt == "markdown" else table(heads, rows, width=width, lang=lang)
     out.write(text.encode("utf-8"))
     return len(rows)
 
@@ -135,8 +135,20 @@ def page_line(shown: int, total: int, offset: int = 0, lang: str = "en") -> str 
     return f"Showing rows {first}-{last} of {of}. See more: --offset {more}, or all: --limit 0 / --format csv"
 
 
+def row_count_line(count: int, lang: str = "en") -> str:
+    """The last line of a whole table: `(20 rows)`, in Dutch `(20 rijen)`."""
+    if lang == "nl":
+        return f"({count:,} {'rij' if count == 1 else 'rijen'})".replace(",", ".")
+    return f"({count:,} {'row' if count == 1 else 'rows'})"
+
+
 def table(
-    headings: list[str], rows: list[list[str]], footer: str | None = None, *, width: int | None = None
+    headings: list[str],
+    rows: list[list[str]],
+    footer: str | None = None,
+    *,
+    width: int | None = None,
+    lang: str = "en",
 ) -> str:
     """Columns under `headings`, at most `width` characters wide (None: no limit), with the leading cells that
     repeat the row above left blank, and `footer` (by default the number of rows) as the last line."""
@@ -170,7 +182,7 @@ def table(
     )
     console.print(grid)
     text = [line.rstrip() for line in buffer.getvalue().splitlines()]
-    last = footer or f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    last = footer or row_count_line(len(rows), lang)
     if width and len(last) > width:
         import textwrap
 
