@@ -87,7 +87,7 @@ def _check_syntax(full: str, added: int, text: str, origin: str) -> None:
     try:
         ox.Store().query(full)  # parsed at once; an empty store evaluates nothing until results are read
     except SyntaxError as exc:
-        message = str(exc.msg if hasattr(exc, "msg") else exc)
+        message = exc.msg
         match = _POSITION.match(message)
         if match is None:
             raise InputFileError(origin, f"not a valid SPARQL query: {one_line(message)}") from None

@@ -135,22 +135,17 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
     texts = candidates(text, NOTATION_TYPES)
     exact: dict[str, list[Term]] = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": [*texts]}
-    found = [
-        (_term(row, "concept"), int(_value(row, "rank")))
-        for row in (select(bind(internal_query("concept-exact"), exact)) if texts else [])
-    ]
-    labels = [] if found else list(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
-    if not found:
+    matches = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
+    if not matches:
+        labels = list(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
         wanted = normal(text)
-        found = [
-            (_term(row, "concept"), int(_value(row, "rank")))
-            for row in labels
-            if normal(_value(row, "text")) == wanted
-        ]
-    if found:
-        best = min(rank for _, rank in found)
-        return sorted({concept for concept, rank in found if rank == best}, key=lambda c: c.value)
-    raise _unknown(param, text, [_value(row, "text") for row in labels])
+        matches = [row for row in labels if normal(_value(row, "text")) == wanted]
+        if not matches:
+            raise _unknown(param, text, [_value(row, "text") for row in labels])
+    best = min(int(_value(row, "rank")) for row in matches)
+    return sorted(
+        {_term(row, "concept") for row in matches if int(_value(row, "rank")) == best}, key=lambda c: c.value
+    )
 
 
 def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Term]:
