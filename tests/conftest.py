@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from erasmus_kg.query.targets import StoreTarget, open_target
 from erasmus_kg.store.default import DefaultStore
 
 from .servers import OxigraphServer, oxigraph_server
+from .web_server import WebServer, web_server
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -69,3 +71,24 @@ def loaded(server: OxigraphServer, store_root: Path) -> OxigraphServer:
     )
     assert result.exit_code == 0, result.output
     return server
+
+
+@pytest.fixture(scope="session")
+def web(store_root: Path) -> Iterator[WebServer]:
+    """A real `erasmus-kg serve` on the session store (read-only: tests that change the store start their
+    own with `web_server`)."""
+    with web_server(store_root) as running:
+        yield running
+
+
+@pytest.fixture
+def web_client(store_root: Path) -> Iterator[Any]:
+    """The application in-process (Starlette's TestClient) on the session store: for the many small checks
+    that need no real server."""
+    from starlette.testclient import TestClient
+
+    from erasmus_kg.web.app import create_app
+    from erasmus_kg.web.config import ServeConfig
+
+    with TestClient(create_app(ServeConfig(store=store_root)), follow_redirects=False) as client:
+        yield client

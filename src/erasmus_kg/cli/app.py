@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from erasmus_kg import __version__
-from erasmus_kg.cli import export, imports, queries, store, validate
+from erasmus_kg.cli import export, imports, queries, serve, store, validate
 from erasmus_kg.cli.options import CONTEXT, store_option
 from erasmus_kg.errors import ErasmusKGError
 
@@ -73,6 +73,7 @@ for _command in (
     imports.import_group,
     export.export_command,
     export.docs,
+    serve.serve,
 ):
     cli.add_command(_command)
 

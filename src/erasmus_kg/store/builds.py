@@ -143,6 +143,11 @@ class EmbeddedStore:
             return None
         return None if found is None else BuildInfo.of(self._builds / found[0], found[1])
 
+    def current_id(self) -> str | None:
+        """The id of the current build (None before the first), read from the pointer alone: a long-running
+        reader (the web server) calls it per request to notice a new build."""
+        return self._read_pointer()
+
     def graphs(self) -> list[GraphInfo]:
         """The named graphs of the current build, sorted by IRI ([] when there is no build)."""
         build = self.current_build()

@@ -1,0 +1,79 @@
+"""`erasmus-kg serve`: the web front over the embedded store or a SPARQL endpoint (`erasmus_kg.web`)."""
+
+from __future__ import annotations
+
+import click
+
+from erasmus_kg.cli.options import CONTEXT, store_option, store_root
+from erasmus_kg.web.config import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_QUERY_SECONDS,
+    DEFAULT_ROW_LIMIT,
+    ServeConfig,
+)
+
+
+@click.command(name="serve", context_settings=CONTEXT)
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Serve the graph of this SPARQL query endpoint (loaded with `erasmus-kg load --endpoint`) "
+    "instead of the embedded store.",
+)
+@click.option(
+    "--base",
+    metavar="URL",
+    default=None,
+    help="Serve our namespace (https://w3id.org/erasmus-kg/) under this address, e.g. "
+    "http://127.0.0.1:8080/: links on pages and in documents point here.",
+)
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_QUERY_SECONDS,
+    show_default=True,
+    help="Seconds a query sent to /sparql may run.",
+)
+@click.option(
+    "--row-limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_ROW_LIMIT,
+    show_default=True,
+    help="Rows one answer of /sparql or the query API gives at most.",
+)
+@store_option
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    endpoint: str | None,
+    base: str | None,
+    query_timeout: float,
+    row_limit: int,
+) -> None:
+    """Serve the graph on the web: pages in Dutch and English, every IRI dereferenceable, the stored
+    queries as an API, a read-only SPARQL endpoint. Listens on 127.0.0.1 unless --host says otherwise.
+
+    \b
+    Examples:
+      erasmus-kg serve                      # then open http://127.0.0.1:8080/
+      erasmus-kg serve --port 9000 --base http://127.0.0.1:9000/
+      erasmus-kg serve --endpoint http://localhost:7878/query
+    """
+    from erasmus_kg.web.server import serve as run
+
+    config = ServeConfig(
+        store=store_root(ctx),
+        endpoint=endpoint,
+        host=host,
+        port=port,
+        base=base,
+        query_seconds=query_timeout,
+        row_limit=row_limit,
+    )
+    run(config)

@@ -1,0 +1,31 @@
+"""What `erasmus-kg serve` is told: where the graph is, where the server listens, what it may cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_QUERY_SECONDS = 30.0
+"""How long one query sent to `/sparql` may run before it is cut off."""
+DEFAULT_ROW_LIMIT = 10_000
+"""How many rows `/sparql` and the query API return at most for one request."""
+DEFAULT_PAGE_ROWS = 50
+"""How many rows a list on a page shows at a time."""
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """The settings of one server. `base` is the address our namespace (`namespaces.BASE`) is served
+    under when it is not the published one (e.g. `http://127.0.0.1:8080/`): IRIs in the graph keep their
+    published form, links on pages and in documents are mapped onto the base."""
+
+    store: Path | None = None
+    endpoint: str | None = None
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    base: str | None = None
+    query_seconds: float = DEFAULT_QUERY_SECONDS
+    row_limit: int = DEFAULT_ROW_LIMIT
+    page_rows: int = DEFAULT_PAGE_ROWS
