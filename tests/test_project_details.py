@@ -11,10 +11,8 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 
-SAMPLE = (
-    Path(__file__).resolve().parent.parent.parent
-    / "shared/data/external/erasmus-prp-sample-records/ErasmusPlus_Projects_Overview_sample.csv"
-)
+from .import_helpers import SAMPLE
+
 PROJECT = "https://w3id.org/erasmus-kg/id/project/2017-1-RS01-KA101-000006"
 
 
