@@ -12,7 +12,7 @@ import pytest
 from erasmus_kg import resources
 from erasmus_kg.derived import cube, definitions
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
-from erasmus_kg.derived.positions import LIST_LANGUAGES, LIST_TITLES, ORGANISATION_LANGUAGES
+from erasmus_kg.derived.positions import LIST_LANGUAGES, LIST_TITLES, ORGANISATION_LANGUAGES, SHOWN_LABELS
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
@@ -64,18 +64,28 @@ def recomputed_cube(store: ox.Store) -> set[ox.Triple]:
 
 
 def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
-    """The list positions and titles by their SPARQL definition (queries/internal/list-order.rq), for each
-    language."""
+    """The list positions, titles and shown labels by their SPARQL definitions (queries/internal/:
+    list-order.rq, organisation-order.rq, shown-labels.rq), for each language."""
     found: set[ox.Triple] = set()
+
+    def definition_rows(definition: str, language: str) -> ox.QuerySolutions:
+        text = (resources.queries_dir() / "internal" / f"{definition}.rq").read_text(encoding="utf-8")
+        bound = text.replace("WHERE {", f'WHERE {{ VALUES ?lang {{ "{language}" }}', 1)
+        rows = store.query(bound, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        return rows
+
+    for language, name in SHOWN_LABELS.items():
+        found |= {
+            ox.Triple(row["node"], ox.NamedNode(EKG + name), ox.Literal(row["shownLabel"].value))
+            for row in definition_rows("shown-labels", language)
+        }
     for definition, variable, properties in (
         ("list-order", "project", LIST_LANGUAGES),
         ("organisation-order", "organisation", ORGANISATION_LANGUAGES),
     ):
-        text = (resources.queries_dir() / "internal" / f"{definition}.rq").read_text(encoding="utf-8")
         for language, name in properties.items():
-            bound = text.replace("WHERE {", f'WHERE {{ VALUES ?lang {{ "{language}" }}', 1)
-            rows = store.query(bound, use_default_graph_as_union=True)
-            assert isinstance(rows, ox.QuerySolutions)
+            rows = definition_rows(definition, language)
             for n, row in enumerate(rows, start=1):
                 position = ox.Literal(str(n), datatype=INTEGER)
                 found.add(ox.Triple(row[variable], ox.NamedNode(EKG + name), position))

@@ -26,18 +26,17 @@ def test_a_table_without_a_width_keeps_one_line_per_row() -> None:
 
 def test_a_table_wraps_at_spaces_and_folds_long_words_within_its_width() -> None:
     iri = "https://w3id.org/erasmus-kg/id/organisation/a-very-long-organisation-name"
-    text = table(["Organisation", "Name"], [[iri, "A rather long name of an organisation"]], width=40)
+    text = table(["Organisation", "Name"], [[iri, "A rather long name of an organisation"]], width=42)
     assert text == (
-        "Organisation        Name\n"
-        "------------------- --------------------\n"
-        "https://w3id.org/e  A rather long name\n"
-        "rasmus-kg/id/organ  of an organisation\n"
-        "isation/a-very-lon\n"
-        "g-organisation-nam\n"
-        "e\n"
+        "Organisation          Name\n"
+        "--------------------- --------------------\n"
+        "https://w3id.org/era  A rather long name\n"
+        "smus-kg/id/organisat  of an organisation\n"
+        "ion/a-very-long-orga\n"
+        "nisation-name\n"
         "(1 row)\n"
     )
-    assert "".join(line[:18] for line in text.splitlines()[2:7]) == iri  # folded, nothing cut
+    assert "".join(line[:20].rstrip() for line in text.splitlines()[2:6]) == iri  # folded, nothing cut
 
 
 def test_markup_and_tabs_in_values_are_shown_as_they_are() -> None:
@@ -149,3 +148,78 @@ def test_the_row_count_line_is_in_the_language_of_the_table() -> None:
         "(0 rijen)", "(1 rij)", "(20 rijen)", "(60.613 rijen)"
     ]  # fmt: skip
     assert [row_count_line(n, "en") for n in (1, 20, 60613)] == ["(1 row)", "(20 rows)", "(60,613 rows)"]
+
+
+_HEADINGS = ["Project", "Titel", "Acroniem", "Gegeven", "Waarde", "Toelichting"]
+_TITLE = "Guidance and Orientation for Adult Learners"
+_DETAIL = "coördinator, overheid, Koning Albert II-laan 15, 1210 Brussel, Vlaanderen, België"
+_ROWS = [
+    ["project:goal", _TITLE, "GOAL", "organisatie", "Vlaams Ministerie van Onderwijs en Vorming", _DETAIL],
+    ["project:goal", _TITLE, "GOAL", "deelnemend land", "IJsland", ""],
+    ["project:goal", _TITLE, "GOAL", "duur", "2 weken", ""],
+]
+_RECORDS = [
+    "-[ rij 1 ]-",
+    "Project:     project:goal",
+    "Titel:       Guidance and Orientation for Adult Learners",
+    "Acroniem:    GOAL",
+    "Gegeven:     organisatie",
+    "Waarde:      Vlaams Ministerie van Onderwijs en Vorming",
+    "Toelichting: " + _DETAIL,
+    "-[ rij 2 ]-",
+    "Gegeven:     deelnemend land",
+    "Waarde:      IJsland",
+    "-[ rij 3 ]-",
+    "Gegeven:     duur",
+    "Waarde:      2 weken",
+    "(3 rijen)",
+]
+
+
+def _records_at(width: int) -> list[str]:
+    """_RECORDS with the record lines drawn to `width`."""
+    return [line + "-" * (width - len(line)) if line.startswith("-[") else line for line in _RECORDS]
+
+
+def test_a_table_too_narrow_for_readable_columns_is_written_one_record_per_block() -> None:
+    """Six columns (project-details) cannot each have 20 characters in 80 or 100: one record per block, the
+    headings in the table's language, the repeated leading cells and the empty ones left out, long values
+    wrapped beside the headings."""
+    at_80 = _records_at(80)
+    detail = at_80.index("Toelichting: " + _DETAIL)
+    at_80[detail : detail + 1] = [
+        "Toelichting: coördinator, overheid, Koning Albert II-laan 15, 1210 Brussel,",
+        "             Vlaanderen, België",
+    ]
+    assert table(_HEADINGS, _ROWS, width=80, lang="nl").splitlines() == at_80
+    assert table(_HEADINGS, _ROWS, width=100, lang="nl").splitlines() == _records_at(100)
+    assert all(len(line) <= 80 for line in at_80)
+
+
+def test_a_table_with_room_for_readable_columns_stays_a_table() -> None:
+    assert table(_HEADINGS, _ROWS, width=120, lang="nl").splitlines() == [
+        "Project       Titel                      Acroniem  Gegeven          Waarde                    "
+        "Toelichting",
+        "------------- -------------------------- --------- ---------------- ------------------------- "
+        "--------------------------",
+        "project:goal  Guidance and Orientation   GOAL      organisatie      Vlaams Ministerie van     "
+        "coördinator, overheid,",
+        "              for Adult Learners                                    Onderwijs en Vorming      "
+        "Koning Albert II-laan 15,",
+        "                                                                                              "
+        "1210 Brussel, Vlaanderen,",
+        "                                                                                              "
+        "België",
+        "                                                   deelnemend land  IJsland",
+        "                                                   duur             2 weken",
+        "(3 rijen)",
+    ]
+
+
+def test_records_are_headed_in_english_and_keep_a_page_footer() -> None:
+    footer = "Showing rows 1-3 of 60. See more: --offset 3, or all: --limit 0 / --format csv"
+    lines = table(["Project", "Title", "A", "Field", "Value", "Detail"], _ROWS, footer, width=80, lang="en")
+    assert lines.splitlines()[0] == "-[ row 1 ]" + "-" * 70
+    assert lines.splitlines()[1:3] == ["Project: project:goal", "Title:   " + _TITLE]
+    assert lines.splitlines()[-1] == footer
+    assert table(_HEADINGS, _ROWS).startswith("Project ")  # without a width limit (a pipe): always a table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,8 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 
-SAMPLE = (
-    Path(__file__).resolve().parent.parent.parent
-    / "shared/data/external/erasmus-prp-sample-records/ErasmusPlus_Projects_Overview_sample.csv"
-)
+from .import_helpers import SAMPLE
+
 PROJECT = "https://w3id.org/erasmus-kg/id/project/2017-1-RS01-KA101-000006"
 
 
@@ -76,3 +75,36 @@ def test_info_names_the_imported_file_not_its_temporary_copy(store: Path) -> Non
     assert result.exit_code == 0, result.output
     imported = [s for s in json.loads(result.stdout)["sources"] if "/graph/import/" in s["graph"]]
     assert [s["source"] for s in imported] == [str(SAMPLE.resolve())]
+
+
+def test_a_duration_is_a_row_of_its_own_shown_for_people_in_tables(runner: CliRunner) -> None:
+    """The brochure's internship of P14D: its own row under the activity, a typed xsd:duration that tables
+    and Markdown write as people do and csv/json keep as the graph holds it."""
+    args = ["query", "project-details", "-p", "project=manage your future"]
+
+    def lines(fmt: str, lang: str) -> list[str]:
+        result = runner.invoke(cli, [*args, "--format", fmt, "--lang", lang])
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()
+
+    markdown_nl = [line for line in lines("markdown", "nl") if "| duur |" in line]
+    assert markdown_nl == ["| project:manage-your-future | Manage your future |  | duur | 2 weken |  |"]
+    markdown_en = [line for line in lines("markdown", "en") if "| duration |" in line]
+    assert markdown_en == ["| project:manage-your-future | Manage your future |  | duration | 2 weeks |  |"]
+    table_en = lines("table", "en")
+    [row] = [line for line in table_en if " duration " in line]
+    assert row.split() == ["duration", "2", "weeks"]  # the project's cells are blank: the same as above
+    above = table_en[table_en.index(row) - 1]
+    assert "2-week internships in companies in London" in above and "internship, United Kingdom" in above
+    assert "P14D" not in "\n".join(table_en)
+    csv_en = lines("csv", "en")
+    project = "https://w3id.org/erasmus-kg/id/project/manage-your-future"
+    assert f"{project},Manage your future,,duration,P14D," in csv_en
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    [duration] = [b["value"] for b in bindings if b["field"]["value"] == "duration"]
+    assert duration == {
+        "type": "literal",
+        "value": "P14D",
+        "datatype": "http://www.w3.org/2001/XMLSchema#duration",
+    }

@@ -9,7 +9,7 @@ from functools import cache
 
 from erasmus_kg import resources
 
-VERSION = "4"
+VERSION = "5"  # 5: the positions graph holds the shown labels (ekg:shownLabelNl/En)
 """The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
 
 

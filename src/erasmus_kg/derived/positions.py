@@ -16,14 +16,26 @@ language (the Project Results export does not say which: `@und`); the smallest o
 several (in code-point order, the order of SPARQL's `ORDER BY` on strings). The lists are in the order of
 that title, and then of the IRI. So every project has one position per
 language and two builds of the same data give the same positions. `queries/internal/list-order.rq` says the
-same in SPARQL, and the tests check one against the other. Organisations are ordered the same way by their
-name (`skos:prefLabel`, else their `rdfs:label` in the list's language; one without a name first, as SPARQL
-sorts an unbound value), then by IRI (`queries/internal/organisation-order.rq`); projects and organisations
-are numbered separately, since no list mixes them.
+same in SPARQL, and the tests check one against the other.
+
+The label every query shows for anything else it names (a country, an action, a sector, a theme, a target
+group, a role, an organisation, a field of `project-details`) is derived by the same rule, as
+`ekg:shownLabelNl` and `ekg:shownLabelEn` (sub-properties of `ekg:shownLabel`): for every IRI with a
+`skos:prefLabel`, the `shown_title` of its prefLabels; for one with only `rdfs:label`s, of those
+(`shown_label`). So a concept labelled only in English shows its English label in a Dutch list, one
+labelled only in French its French one, and an organisation its name (a prefLabel without a language tag)
+in both; `queries/internal/shown-labels.rq` is the same in SPARQL. They are made here rather than in each
+source's derived graph because a node's labels can come from several sources (a country's names from the
+country table, an imported organisation named by the Project Results export and by the ECHE list): the
+shown label must be one value per node over the whole store, as a title is. Organisations are ordered by
+their shown label (one without any label first, as SPARQL sorts an unbound value), then by IRI
+(`queries/internal/organisation-order.rq`); projects and organisations are numbered separately, since no
+list mixes them.
 
 A position depends on every project of the store, so the positions are one graph for the whole store
 (`graphs.POSITIONS`), made anew by every build that changes a source: at 327,000 projects reading the titles,
-sorting them and writing the graph take about ten seconds.
+sorting them and writing the graph take about ten seconds (the shown labels add one pass over every
+prefLabel and rdfs:label of the store, of the same order as the titles).
 """
 
 from __future__ import annotations
@@ -43,21 +55,23 @@ TITLE_FALLBACK = ("en", "nl")
 ORGANISATION_LANGUAGES = {"nl": "organisationPositionNl", "en": "organisationPositionEn"}
 """The same for the organisations' positions (their own properties: a list of projects finds its positions
 by the property alone, without testing each node's type)."""
+SHOWN_LABELS = {"nl": "shownLabelNl", "en": "shownLabelEn"}
+"""The property of the label a query in each language shows for a concept, an organisation or any other
+labelled node."""
 
 _TITLES = """
 PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?project ?title WHERE { ?project a ekg:Project ; dcterms:title ?title }
 """
-_NAMES = """
-PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
+_LABELS = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?organisation ?name ?label WHERE {
-  ?organisation a ekg:Organisation .
-  OPTIONAL { ?organisation skos:prefLabel ?name }
-  OPTIONAL { ?organisation rdfs:label ?label }
-}
+SELECT ?node ?name ?label WHERE { { ?node skos:prefLabel ?name } UNION { ?node rdfs:label ?label } }
+"""
+_ORGANISATIONS = """
+PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
+SELECT ?organisation WHERE { ?organisation a ekg:Organisation }
 """
 
 
@@ -88,42 +102,61 @@ def order(projects: dict[str, list[ox.Literal]], language: str) -> list[str]:
 
 
 Names = dict[str, tuple[list[ox.Literal], list[ox.Literal]]]
-"""An organisation's IRI -> (its skos:prefLabel values, its rdfs:label values)."""
+"""A node's IRI -> (its skos:prefLabel values, its rdfs:label values)."""
 
 
-def names(store: ox.Store) -> Names:
-    """The names of every organisation of the store."""
+def shown_label(preferred: list[ox.Literal], labels: list[ox.Literal], language: str) -> str | None:
+    """The label a query in `language` shows for a node with the skos:prefLabels `preferred` and the
+    rdfs:labels `labels`: the `shown_title` of its prefLabels, else of its rdfs:labels; None without
+    either."""
+    if preferred or labels:
+        return shown_title(preferred or labels, language)
+    return None
+
+
+def labels(store: ox.Store) -> Names:
+    """The skos:prefLabels and rdfs:labels of every IRI of the store that has any (blank nodes have none that
+    a query shows: a derived graph could not name them)."""
     found: Names = {}
-    results = store.query(_NAMES, use_default_graph_as_union=True)
+    results = store.query(_LABELS, use_default_graph_as_union=True)
     assert isinstance(results, ox.QuerySolutions)
-    for organisation, name, label in results:
-        if not isinstance(organisation, ox.NamedNode):
+    for node, name, label in results:
+        if not isinstance(node, ox.NamedNode):
             continue
-        preferred, labels = found.setdefault(organisation.value, ([], []))
+        preferred, described = found.setdefault(node.value, ([], []))
         if isinstance(name, ox.Literal) and name not in preferred:
             preferred.append(name)
-        if isinstance(label, ox.Literal) and label not in labels:
-            labels.append(label)
+        if isinstance(label, ox.Literal) and label not in described:
+            described.append(label)
     return found
 
 
-def organisation_order(organisations: Names, language: str) -> list[str]:
-    """The IRIs of `organisations` (from `names`) in the order of a list in `language`."""
+def organisations(store: ox.Store) -> list[str]:
+    """The IRIs of every organisation of the store."""
+    results = store.query(_ORGANISATIONS, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    return sorted({o.value for (o,) in results if isinstance(o, ox.NamedNode)})
+
+
+def organisation_order(iris: list[str], named: Names, language: str) -> list[str]:
+    """The organisations `iris` in the order of a list in `language`, by their shown label (from `named`,
+    see `labels`; one without any label first), then by IRI."""
 
     def key(iri: str) -> tuple[int, str, str]:
-        preferred, labels = organisations[iri]
-        shown = [n.value for n in preferred] or [n.value for n in labels if _primary(n.language) == language]
-        return (1, min(shown), iri) if shown else (0, "", iri)
+        shown = shown_label(*named.get(iri, ([], [])), language)
+        return (0, "", iri) if shown is None else (1, shown, iri)
 
-    return sorted(organisations, key=key)
+    return sorted(iris, key=key)
 
 
 def write_positions(store: ox.Store, out: BinaryIO) -> int:
-    """The positions of the store's projects and organisations, and the titles lists show for the projects,
-    as N-Triples; returns how many projects and organisations have them."""
+    """The positions of the store's projects and organisations, the titles lists show for the projects and
+    the labels queries show for every labelled node, as N-Triples; returns how many projects and
+    organisations have positions."""
     datatype = f"<{XSD}integer>"
     projects = titles(store)
-    organisations = names(store)
+    named = labels(store)
+    listed_organisations = organisations(store)
     for language, name in LIST_TITLES.items():
         predicate = f"<{EKG}{name}>"
         out.write(
@@ -132,10 +165,19 @@ def write_positions(store: ox.Store, out: BinaryIO) -> int:
                 for iri, found in sorted(projects.items())
             ).encode()
         )
+    for language, name in SHOWN_LABELS.items():
+        predicate = f"<{EKG}{name}>"
+        out.write(
+            "".join(
+                f"<{iri}> {predicate} {ox.Literal(shown)} .\n"
+                for iri, (preferred, described) in sorted(named.items())
+                if (shown := shown_label(preferred, described, language)) is not None
+            ).encode()
+        )
     for language in LIST_LANGUAGES:
         for name, listed in (
             (LIST_LANGUAGES[language], order(projects, language)),
-            (ORGANISATION_LANGUAGES[language], organisation_order(organisations, language)),
+            (ORGANISATION_LANGUAGES[language], organisation_order(listed_organisations, named, language)),
         ):
             predicate = f"<{EKG}{name}>"
             out.write(
@@ -143,7 +185,7 @@ def write_positions(store: ox.Store, out: BinaryIO) -> int:
                     f'<{iri}> {predicate} "{n}"^^{datatype} .\n' for n, iri in enumerate(listed, start=1)
                 ).encode()
             )
-    return len(projects) + len(organisations)
+    return len(projects) + len(listed_organisations)
 
 
 def _primary(language: str | None) -> str:

@@ -11,6 +11,14 @@ same values as the row above (the facts of one project, one action type under tw
 cells are left blank. Drawing costs about 0.3 ms per row of five columns (rich measures and wraps every
 cell; measured 2026-12-02): 15 ms for a page of 50 rows, 3 s for 10,000 rows, for which CSV is the format.
 
+A table whose columns cannot all have a readable width (`READABLE_WIDTH` characters, or less where a column's
+widest cell is narrower) is written one record per block instead, as `psql -x` and `mysql --vertical` do: a
+line `-[ rij 3 ]---` (`row 3`), then one line per column, its heading and its value, the value wrapped and
+folded in the width left beside the headings. Squeezing six columns into 80 characters gave columns of 9 to
+14 characters and a project's description a hundred lines; giving rich columns a minimum width instead made
+the table wider than the terminal. In a record, the leading cells that repeat the record above are left out
+(as they are left blank in a table), and so are empty cells.
+
 The table can show one page of the rows (`page_size`, 50 by default on a terminal): it then reads every row
 once, formats only the page, counts the others as it passes them, and ends with a line that gives the total
 and the options that show more, in English or Dutch. Reading the rows once is cheaper than asking the store
@@ -23,11 +31,14 @@ import io
 import os
 from collections.abc import Mapping
 from itertools import islice
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import pyoxigraph as ox
 
 from erasmus_kg.query.display import term_text
+
+if TYPE_CHECKING:  # rich is imported when a table is drawn
+    from rich.console import Console
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -153,11 +164,12 @@ def table(
     """Columns under `headings`, at most `width` characters wide (None: no limit), with the leading cells that
     repeat the row above left blank, and `footer` (by default the number of rows) as the last line."""
     from rich.box import Box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     shown = blank_repeats([[_one_line(c) for c in row] for row in rows])
+    if width and not fits(headings, shown, width):
+        return records(headings, shown, footer or row_count_line(len(rows), lang), width=width, lang=lang)
     # No edges; under the headings a line of dashes; columns two spaces apart (one of padding, one divider).
     lines = Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
     grid = Table(
@@ -168,8 +180,58 @@ def table(
     for row in shown:
         grid.add_row(*(Text(cell) for cell in row))
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
+    _console(buffer, width).print(grid)
+    text = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    return "\n".join([*text, *_footer_lines(footer or row_count_line(len(rows), lang), width)]) + "\n"
+
+
+READABLE_WIDTH = 20
+"""The narrowest a column of a table may be made (unless its widest cell is narrower): at 20 characters a
+title or a description wraps to two or three words a line; below it `records` are shown instead."""
+
+
+def fits(headings: list[str], rows: list[list[str]], width: int) -> bool:
+    """Whether a table of `rows` can give every column a readable width within `width` characters: its
+    natural width (its widest cell or heading) or `READABLE_WIDTH`, whichever is less, and two characters
+    between columns."""
+    from rich.cells import cell_len
+
+    natural = [max([cell_len(h)] + [cell_len(row[i]) for row in rows]) for i, h in enumerate(headings)]
+    return sum(min(n, READABLE_WIDTH) for n in natural) + 2 * (len(headings) - 1) <= width
+
+
+def records(headings: list[str], rows: list[list[str]], footer: str, *, width: int, lang: str = "en") -> str:
+    """`rows` (with the repeated leading cells blank, see `blank_repeats`) one record per block within
+    `width` characters: a line naming the record, then `heading: value` for each cell that is not blank, the
+    values wrapped at spaces and long words folded beside the headings; `footer` last."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    word = "rij" if lang == "nl" else "row"
+    labels = [f"{h}:" for h in headings]
+    label_width = min(max(cell_len(label) for label in labels), max(width // 3, 1))
+    buffer = io.StringIO()
+    console = _console(buffer, width)
+    for n, row in enumerate(rows, start=1):
+        mark = f"-[ {word} {n} ]"
+        buffer.write(mark + "-" * max(width - len(mark), 0) + "\n")
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(width=label_width, overflow="fold")
+        grid.add_column(overflow="fold")
+        for label, cell in zip(labels, row, strict=True):
+            if cell:
+                grid.add_row(Text(label), Text(cell))
+        console.print(grid)
+    text = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    return "\n".join([*text, *_footer_lines(footer, width)]) + "\n"
+
+
+def _console(file: io.StringIO, width: int | None) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=file,
         width=width or _NO_LIMIT,
         color_system=None,
         force_terminal=False,
@@ -180,16 +242,14 @@ def table(
         emoji=False,
         markup=False,
     )
-    console.print(grid)
-    text = [line.rstrip() for line in buffer.getvalue().splitlines()]
-    last = footer or row_count_line(len(rows), lang)
-    if width and len(last) > width:
+
+
+def _footer_lines(footer: str, width: int | None) -> list[str]:
+    if width and len(footer) > width:
         import textwrap
 
-        text += textwrap.wrap(last, width, break_long_words=False, break_on_hyphens=False)
-    else:
-        text.append(last)
-    return "\n".join(text) + "\n"
+        return textwrap.wrap(footer, width, break_long_words=False, break_on_hyphens=False)
+    return [footer]
 
 
 def _unbroken_widths(headings: list[str], rows: list[list[str]], width: int | None) -> list[int | None]:
