@@ -23,9 +23,8 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTEFACTS = Path(
-    os.environ.get("ERASMUS_KG_ARTEFACTS", Path(__file__).resolve().parent.parent / "build" / "test-artefacts")
-)
+_DEFAULT_ARTEFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artefacts"
+ARTEFACTS = Path(os.environ.get("ERASMUS_KG_ARTEFACTS", _DEFAULT_ARTEFACTS))
 
 
 def available() -> bool:
@@ -34,7 +33,7 @@ def available() -> bool:
 
 @contextlib.contextmanager
 def browser() -> Iterator[Any]:
-    """A Playwright browser context on Chromium with a fresh profile, in Dutch (a Flemish counsellor's browser)."""
+    """A Playwright browser context on Chromium, a fresh profile, in Dutch (a Flemish counsellor's)."""
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="erasmus-kg-chromium-")
