@@ -47,6 +47,14 @@ from erasmus_kg.cli.options import CONTEXT, store_option, store_root
     help="Include the derived facts and the statistics that every build makes (docs/derived.md), or only "
     "what the sources say.",
 )
+@click.option(
+    "--resource",
+    metavar="IRI",
+    default=None,
+    help="Only the description of this resource (its triples and the names of what it links to: what its "
+    "page on `erasmus-kg serve` gives as RDF); short IRIs such as project:goal work. Turtle, N-Triples or "
+    "JSON-LD.",
+)
 @store_option
 @click.pass_context
 def export_command(
@@ -56,6 +64,7 @@ def export_command(
     context_mode: str,
     frame: str | None,
     derived: bool,
+    resource: str | None,
 ) -> None:
     """Export the whole graph: JSON-LD, Turtle, N-Triples (all graphs merged into one), N-Quads, TriG
     (each named graph kept).
@@ -69,6 +78,7 @@ def export_command(
       erasmus-kg export --format jsonld -o kg.jsonld
       erasmus-kg export -o kg.ttl
       erasmus-kg export --format jsonld --frame project --context embed > projects.jsonld
+      erasmus-kg export --format turtle --resource project:goal
     """
     from erasmus_kg.export import export, export_to_path, format_for_path, sources_only
     from erasmus_kg.query.targets import open_target
@@ -77,6 +87,9 @@ def export_command(
     if chosen is None:
         told = f"the name {output.name} does not tell the format: " if output is not None else ""
         raise click.UsageError(f"{told}give --format (jsonld, turtle, ntriples, nquads or trig)", ctx)
+    if resource is not None:
+        _export_resource(ctx, resource, chosen, output, context_mode)
+        return
     with open_target(store_root(ctx)) as target:
         graphs = target.store if derived else sources_only(target.store)
         if output is None:
@@ -86,6 +99,37 @@ def export_command(
         else:
             export_to_path(graphs, chosen, output, context=context_mode, frame=frame)
             click.echo(f"Wrote {output} ({chosen}).", err=True)
+
+
+def _export_resource(
+    ctx: click.Context, resource: str, fmt: str, output: Path | None, context_mode: str
+) -> None:
+    import pyoxigraph as ox
+
+    from erasmus_kg.errors import UsageError
+    from erasmus_kg.export.formats import atomic_output
+    from erasmus_kg.export.resource import describe, write_description
+    from erasmus_kg.namespaces import expand
+    from erasmus_kg.query.targets import open_target
+
+    if fmt not in ("turtle", "ntriples", "jsonld"):
+        raise UsageError("--resource: the description is one graph: give turtle, ntriples or jsonld")
+    iri = expand(resource) or resource
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise UsageError(f"--resource: {resource!r} is not an IRI") from None
+    with open_target(store_root(ctx)) as target:
+        description = describe(target, iri)
+    if description is None:
+        raise UsageError(f"--resource: the graph says nothing about <{iri}>")
+    if output is None:
+        write_description(description, fmt, sys.stdout.buffer, context=context_mode)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(output) as out:
+            write_description(description, fmt, out, context=context_mode)
+        click.echo(f"Wrote {output} ({fmt}).", err=True)
 
 
 @click.command(context_settings=CONTEXT)

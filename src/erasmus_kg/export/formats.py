@@ -84,7 +84,7 @@ def export_to_path(
 ) -> int:
     """`export` into the file `path`, atomically: a failure leaves no file (and an older file as it was)."""
     _check_options(fmt, context, frame)
-    with _atomic_output(path) as out:
+    with atomic_output(path) as out:
         return export(store, fmt, out, context=context, frame=frame)
 
 
@@ -139,7 +139,7 @@ def _check_options(fmt: str, context: str, frame: str | None) -> None:
 
 
 @contextlib.contextmanager
-def _atomic_output(path: Path) -> Iterator[BinaryIO]:
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)

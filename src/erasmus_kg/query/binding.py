@@ -99,10 +99,12 @@ def outer_group_start(query: str) -> int:
     """The index just after the `{` that opens the query's WHERE clause.
 
     A small lexer skips comments, string literals and IRIs, so that a `{` inside any of them is not taken
-    for the group. The stored queries keep expressions with `<` out of their SELECT clause, so an `<` before
-    the group always opens an IRI.
+    for the group, and the template of a CONSTRUCT (the `{ ... }` right after the keyword). The stored
+    queries keep expressions with `<` out of their SELECT clause, so an `<` before the group always opens an
+    IRI.
     """
     i, n = 0, len(query)
+    template = 0  # the depth of braces inside a CONSTRUCT template
     while i < n:
         c = query[i]
         if c == "#":
@@ -116,7 +118,14 @@ def outer_group_start(query: str) -> int:
                 break
             i = end + 1
         elif c == "{":
-            return i + 1
+            if template or query[:i].rstrip().upper().endswith("CONSTRUCT"):
+                template += 1
+            else:
+                return i + 1
+            i += 1
+        elif c == "}" and template:
+            template -= 1
+            i += 1
         else:
             i += 1
     raise ValueError("the query has no group graph pattern ({ ... }) to bind parameters in")
