@@ -61,8 +61,20 @@ def iri_of_path(path: str) -> str | None:
     rest = unquote(path.lstrip("/"))
     if rest.startswith(_SERVED) and len(rest) > len("id/") and "\\" not in rest:
         iri = BASE + rest
-        return iri if resource_path(iri) is not None else None
+        return iri if resource_path(iri) is not None and _valid_iri(iri) else None
     return None
+
+
+def _valid_iri(iri: str) -> bool:
+    """Whether `iri` is an IRI by RFC 3987 (pyoxigraph's check): a path with `>`, a space or a quote is not,
+    and names no resource."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return ".." not in iri.split("/")
 
 
 def document_path(iri: str, suffix: str) -> str | None:
