@@ -66,12 +66,16 @@ def best_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
     return min(scored)[2] if scored else None
 
 
+LANGUAGE_COOKIE = "lang"
+"""The cookie that keeps the language a reader chose with the switch (`?lang=`) for the pages after it."""
+
+
 def request_language(request: Request) -> str:
-    """The language of the answer to `request`: `?lang=nl|en` when given, else the best of
-    `Accept-Language`, else Dutch."""
-    asked = request.query_params.get("lang")
-    if asked in LANGUAGES:
-        return asked
+    """The language of the answer to `request`: `?lang=nl|en` when given, else the one chosen before (the
+    `lang` cookie that pages set when `?lang=` is given), else the best of `Accept-Language`, else Dutch."""
+    for asked in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if asked in LANGUAGES:
+            return asked
     return accepted_language(request.headers.get("accept-language"))
 
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from erasmus_kg.html.rendering import render
-from erasmus_kg.web.negotiation import LANGUAGES, request_language
+from erasmus_kg.web.negotiation import LANGUAGE_COOKIE, LANGUAGES, request_language
 
 STATIC = "/static/"
 """Where the packaged stylesheet (and any other static file) is served."""
@@ -49,5 +49,7 @@ def page(
     )
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Content-Language"] = lang
-    response.headers["Vary"] = "Accept, Accept-Language"
+    response.headers["Vary"] = "Accept, Accept-Language, Cookie"
+    if request.query_params.get("lang") in LANGUAGES:  # chosen with the switch: kept for the next pages
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response

@@ -26,6 +26,8 @@ from erasmus_kg.web import links
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
 
+_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
 
 @dataclass(frozen=True)
 class Value:
@@ -80,6 +82,8 @@ def _value(value: object, name: object, lang: str) -> Value:
         text = name.value if isinstance(name, ox.Literal) else compact(value.value)
         return Value(text, links.href(value.value))
     if isinstance(value, ox.Literal):
+        if value.datatype.value == _INTEGER and value.value.isdigit() and len(value.value) <= 4:
+            return Value(value.value)  # a year or a small count: 2015, not 2.015
         return Value(term_text(value, lang), None, value.language)
     return Value(str(value))
 
