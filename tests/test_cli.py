@@ -125,20 +125,20 @@ def test_a_narrow_table_wraps_its_cells_and_loses_nothing(
 ) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     output = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "table").output
-    assert output == (
-        "Project          Title        Acronym  Action  Involvement\n"
-        "---------------- ------------ -------- ------- -------------\n"
-        "project:adeigus  ADult        ADEIGUS  KA2     partner;\n"
-        "                 Educational                   participating\n"
-        "                 Information                   country\n"
-        "                 and\n"
-        "                 GUidance\n"
-        "                 Service\n"
-        "project:goal     Guidance     GOAL     KA3     participating\n"
-        "                 and                           country\n"
-        "                 Orientation\n"
-        "                 for Adult\n"
-        "                 Learners\n"
+    assert output == (  # five columns of 20 characters do not fit in 60: one record per block
+        "-[ row 1 ]--------------------------------------------------\n"
+        "Project:     project:adeigus\n"
+        "Title:       ADult Educational Information and GUidance\n"
+        "             Service\n"
+        "Acronym:     ADEIGUS\n"
+        "Action:      KA2\n"
+        "Involvement: partner; participating country\n"
+        "-[ row 2 ]--------------------------------------------------\n"
+        "Project:     project:goal\n"
+        "Title:       Guidance and Orientation for Adult Learners\n"
+        "Acronym:     GOAL\n"
+        "Action:      KA3\n"
+        "Involvement: participating country\n"
         "(2 rows)\n"
     )
     csv_text = run(runner, "query", "projects-by-country", "-p", "country=LT", "--format", "csv").output
@@ -529,7 +529,11 @@ def test_on_a_terminal_the_table_is_the_terminal_s_width(store_root: Path) -> No
     for columns in (72, 120):
         output = _on_a_terminal(store_root, columns, "query", "project-details", "-p", "project=GOAL")
         lines = output.splitlines()
-        assert lines[0].split() == ["Project", "Titel", "Acroniem", "Gegeven", "Waarde", "Toelichting"]
+        if columns == 72:  # six columns of 20 characters do not fit: one record per block
+            assert lines[0].startswith("-[ rij 1 ]---")
+            assert lines[1].split() == ["Project:", "project:goal"]
+        else:
+            assert lines[0].split() == ["Project", "Titel", "Acroniem", "Gegeven", "Waarde", "Toelichting"]
         assert max(len(line) for line in lines) <= columns
         assert max(len(line) for line in lines) > columns - 10  # the room is used
         assert lines[-1] == "(20 rijen)"
