@@ -1,0 +1,110 @@
+"""The stored queries as forms for people: `/queries` lists them, `/queries/{name}` is a form built from the
+query's `#+` header (a field per parameter, its description and example) with the results as a paged table.
+
+Values are resolved and bound as by the CLI (`query.running.prepare`); an unknown value is shown beside its
+field with the CLI's suggestions, answered 400. The table's headings are the header's columns in the page's
+language, values are shown for people (`query.display`), resources linked to their pages (`links`), and the
+whole answer is a CSV download through the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from erasmus_kg.errors import ParameterError
+from erasmus_kg.query.binding import with_slice
+from erasmus_kg.query.catalogue import get_query, load_catalogue, query_names
+from erasmus_kg.query.display import term_text
+from erasmus_kg.query.running import count_rows, prepare
+from erasmus_kg.web import links
+from erasmus_kg.web.negotiation import request_language
+from erasmus_kg.web.pages import page
+
+ROWS = 50
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/queries", list_page, methods=["GET", "HEAD"]),
+        Route("/queries/{name}", form_page, methods=["GET", "HEAD"]),
+    ]
+
+
+async def list_page(request: Request) -> Response:
+    return page(request, "queries.html", queries=load_catalogue())
+
+
+def _page_number(request: Request) -> int:
+    text = request.query_params.get("page", "1")
+    return max(1, min(int(text), 10**9)) if text.isdigit() else 1
+
+
+async def form_page(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in query_names():
+        raise HTTPException(404, f"no stored query {name!r}")
+    query = get_query(name)
+    lang = request_language(request)
+    values = {p.name: request.query_params.get(p.name, "").strip() for p in query.params}
+    given = {k: v for k, v in values.items() if v}
+    asked = bool(given) or not any(p.required for p in query.params)
+    number = _page_number(request)
+
+    def run() -> tuple[list[str], list[list[Cell]], int | None, str | None]:
+        with request.app.state.access.reading() as reading:
+            try:
+                whole = prepare(name, given, lang, reading.target)
+            except ParameterError as exc:
+                return [], [], None, str(exc)
+            total = count_rows(reading.target, whole)
+            text = with_slice(whole, ROWS, (number - 1) * ROWS) if total is not None else whole
+            results = reading.target.query(text)
+            assert isinstance(results, ox.QuerySolutions)
+            variables = [v.value for v in results.variables]
+            rows = [[_cell(row[v], lang) for v in variables] for row in results]
+            return variables, rows, total, None
+
+    variables, rows, total, error = await run_in_threadpool(run) if asked else ([], [], None, None)
+    headings = query.headings(lang)
+    kept = [*given.items(), ("lang", lang)]
+    first = (number - 1) * ROWS + 1
+    return page(
+        request,
+        "query.html",
+        status_code=400 if error else 200,
+        lang=lang,
+        query=query,
+        values=values,
+        error=error,
+        asked=asked and error is None,
+        headings=[headings.get(v, v) for v in variables],
+        rows=rows,
+        total=total,
+        first=first,
+        last=first + len(rows) - 1,
+        previous=f"?{urlencode([*kept, ('page', number - 1)])}" if number > 1 else None,
+        next=f"?{urlencode([*kept, ('page', number + 1)])}"
+        if total is not None and first + len(rows) - 1 < total
+        else None,
+        csv=f"/api/queries/{name}?{urlencode([*kept, ('format', 'csv')])}",
+    )
+
+
+def _cell(term: object, lang: str) -> Cell:
+    if isinstance(term, ox.NamedNode):
+        return Cell(term_text(term, lang), links.href(term.value))
+    return Cell(term_text(term, lang))
