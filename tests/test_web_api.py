@@ -119,3 +119,18 @@ def test_a_store_switched_by_an_import_is_seen_without_a_restart(tmp_path: Path)
         )
         assert identifier.status_code == 200
         assert "2017-1-RS01-KA101-000006" in identifier.text
+
+
+def test_openapi_describes_every_stored_query_and_is_valid(web_client) -> None:
+    from openapi_spec_validator import validate
+
+    from erasmus_kg.query.catalogue import load_catalogue
+
+    document = web_client.get("/openapi.json").json()
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    assert sorted(document["paths"]) == sorted(f"/api/queries/{q.name}" for q in load_catalogue())
+    by_country = document["paths"]["/api/queries/projects-by-country"]["get"]
+    country = next(p for p in by_country["parameters"] if p["name"] == "country")
+    assert (country["required"], country["example"]) == (True, "Lithuania")
+    assert {"limit", "offset", "lang", "format"} <= {p["name"] for p in by_country["parameters"]}
