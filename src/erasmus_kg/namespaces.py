@@ -36,6 +36,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 SH = "http://www.w3.org/ns/shacl#"
 QB = "http://purl.org/linked-data/cube#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
 
 PREFIXES: dict[str, str] = {
     "ekg": EKG,
