@@ -104,7 +104,7 @@ def test_a_malformed_columns_entry_is_refused(
 
     monkeypatch.setattr(catalogue, "_cache_dir", lambda: tmp_path)
     path = tmp_path / "broken-columns.rq"
-    header = "#+ summary: s\n#+ description: d\n#+ tags: [t]\n" + columns + "\n"
+    header = "#+ summary: s\n#+ summary_nl: z\n#+ description: d\n#+ tags: [t]\n" + columns + "\n"
     path.write_text(header + "SELECT ?project WHERE { ?project ?p ?o } ORDER BY ?project\n", "utf-8")
     with pytest.raises(catalogue.QueryFileError, match=re.escape(message)):
         catalogue.load_query(path)

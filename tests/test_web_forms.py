@@ -55,3 +55,19 @@ def test_hostile_values_in_every_field(value: str, web_client) -> None:
             response = web_client.get(f"/queries/{query.name}", params={param.name: value})
             assert response.status_code in (200, 400), (query.name, param.name)
             assert "<script>alert" not in response.text
+
+
+def test_the_form_speaks_dutch(web_client) -> None:
+    html = web_client.get("/queries/projects-by-country?lang=nl").text
+    assert "<p>Projecten die een land betrekken</p>" in html
+    assert '<label for="param-country">Land *</label>' in html
+    assert "De naam van het land in een EU-taal" in html
+    english = web_client.get("/queries/projects-by-country?lang=en").text
+    assert '<label for="param-country">Country *</label>' in english
+
+
+def test_every_query_has_a_dutch_summary() -> None:
+    from erasmus_kg.query.catalogue import load_catalogue
+
+    for query in load_catalogue():
+        assert query.summary_nl and query.summary_nl != query.summary, query.name

@@ -34,6 +34,32 @@ from erasmus_kg.errors import ErasmusKGError, UsageError
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+PARAMETER_LABELS: dict[str, dict[str, str]] = {
+    "country": {"nl": "Land", "en": "Country"},
+    "action": {"nl": "Actie", "en": "Action"},
+    "sector": {"nl": "Sector", "en": "Sector"},
+    "theme": {"nl": "Thema", "en": "Theme"},
+    "organisation": {"nl": "Organisatie", "en": "Organisation"},
+    "project": {"nl": "Project", "en": "Project"},
+    "year": {"nl": "Jaar", "en": "Year"},
+    "integer": {"nl": "Leeftijd", "en": "Age"},
+}
+"""The label of a parameter on a form, by its type (the types' meanings are the same in every query)."""
+
+PARAMETER_HELP_NL: dict[str, str] = {
+    "country": "De naam van het land in een EU-taal (Litouwen, Lithuania, Lituanie), een ISO- of EU-code "
+    "(LT, LTU, EL, UK) of een IRI, in hoofd- of kleine letters.",
+    "action": "Een kernactie, actietype of platform: de code (KA1, KA204), de naam of een IRI.",
+    "sector": "Een sector: de naam in het Nederlands of Engels (volwasseneneducatie, adult education).",
+    "theme": "Een thema: de naam in het Nederlands of Engels (keuzebegeleiding, soft skills).",
+    "organisation": "(Een deel van) de naam van een organisatie, of een IRI.",
+    "project": "Het projectnummer (2017-1-RS01-KA101-000006), de titel, het acroniem of een IRI.",
+    "year": "Een jaar, zoals 2016.",
+    "integer": "Een leeftijd in jaren, zoals 17.",
+}
+"""The help of a parameter on a Dutch form, by its type (each query's header gives the English help)."""
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -41,6 +67,14 @@ class Parameter:
     required: bool
     description: str
     example: str | None = None
+
+    def label(self, lang: str) -> str:
+        """The parameter's label on a form in `lang` (its name when its type has none)."""
+        return PARAMETER_LABELS.get(self.type, {}).get(lang, self.name)
+
+    def help(self, lang: str) -> str:
+        """The parameter's help on a form in `lang`: the header's description in English."""
+        return PARAMETER_HELP_NL.get(self.type, self.description) if lang == "nl" else self.description
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,11 @@ class StoredQuery:
     tags: tuple[str, ...]
     params: tuple[Parameter, ...] = field(default=())
     columns: tuple[Column, ...] = field(default=())
+    summary_nl: str = ""
+
+    def summary_in(self, lang: str) -> str:
+        """The summary in `lang` (nl or en; English for any other)."""
+        return self.summary_nl if lang == "nl" and self.summary_nl else self.summary
 
     def headings(self, lang: str) -> dict[str, str]:
         """The heading of each result variable in `lang` (a variable without one is headed by its name)."""
@@ -123,7 +162,7 @@ class _HeaderCache:
     a changed header is parsed anew and never read stale). Best effort: an unreadable, unwritable or damaged
     cache only means the header is parsed again."""
 
-    VERSION = "2"  # 2: the headers hold `columns`
+    VERSION = "3"  # 2: the headers hold `columns`; 3: and `summary_nl`
 
     def __init__(self, text: str) -> None:
         import hashlib
@@ -179,7 +218,7 @@ def load_query(path: Path) -> StoredQuery:
     name = path.stem
     if not _NAME.match(name):
         raise QueryFileError(f"{path}: query names are kebab-case")
-    for key in ("summary", "description", "tags"):
+    for key in ("summary", "summary_nl", "description", "tags"):
         if not header.get(key):
             raise QueryFileError(f"{path}: the header has no {key}")
     params = []
@@ -200,6 +239,7 @@ def load_query(path: Path) -> StoredQuery:
         name=name,
         path=path,
         summary=" ".join(str(header["summary"]).split()),
+        summary_nl=" ".join(str(header["summary_nl"]).split()),
         description=str(header["description"]).strip(),
         tags=tuple(str(t) for t in header["tags"]),
         params=tuple(params),
