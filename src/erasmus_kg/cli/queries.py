@@ -300,10 +300,7 @@ def queries(fmt: str) -> None:
                 "name": q.name,
                 "summary": q.summary,
                 "tags": list(q.tags),
-                "params": [
-                    {"name": p.name, "type": p.type, "required": p.required, "example": p.example}
-                    for p in q.params
-                ],
+                "params": [p.to_json() for p in q.params],
             }
             for q in catalogue
         ]

@@ -68,6 +68,10 @@ class Parameter:
     description: str
     example: str | None = None
 
+    def to_json(self) -> dict[str, object]:
+        """The parameter as `erasmus-kg queries --format json` and `/api/queries` list it."""
+        return {"name": self.name, "type": self.type, "required": self.required, "example": self.example}
+
     def label(self, lang: str) -> str:
         """The parameter's label on a form in `lang` (its name when its type has none)."""
         return PARAMETER_LABELS.get(self.type, {}).get(lang, self.name)

@@ -87,7 +87,7 @@ def description(request: Request) -> bytes:
         add(dataset, VOID + "exampleResource", _n(ID + example))
     add(dataset, DCAT + "landingPage", _n(site + "/"))
     access = request.app.state.access
-    graphs = access.store.graphs() if hasattr(access, "store") else []
+    graphs = access.graphs()
     with access.reading() as reading:
         found = reading.target.query(_LICENCES)
         licences = (

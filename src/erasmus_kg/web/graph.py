@@ -20,6 +20,7 @@ from typing import Protocol
 from erasmus_kg.derived.names import NameIndex
 from erasmus_kg.query.targets import StoreTarget, Target
 from erasmus_kg.store.default import DefaultStore
+from erasmus_kg.store.manifest import GraphInfo
 
 
 @dataclass
@@ -36,6 +37,10 @@ class GraphAccess(Protocol):
     """Where a server's requests read the graph."""
 
     def reading(self) -> contextlib.AbstractContextManager[Reading]: ...
+
+    def graphs(self) -> list[GraphInfo]:
+        """The named graphs and where each comes from ([] when that is not known, as remotely)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -100,6 +105,9 @@ class EmbeddedAccess:
             raise
         return _OpenBuild(Reading(StoreTarget(reader, names), build_dir, build_dir.name), stack)
 
+    def graphs(self) -> list[GraphInfo]:
+        return self.store.graphs()
+
     def close(self) -> None:
         with self._lock:
             if self._open is not None:
@@ -122,6 +130,9 @@ class EndpointAccess:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Reading]:
         yield self._reading
+
+    def graphs(self) -> list[GraphInfo]:
+        return []
 
     def close(self) -> None:
         self._stack.close()

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import UsageError
+from erasmus_kg.query.binding import with_slice
 from erasmus_kg.query.catalogue import get_query, load_catalogue, query_names
 from erasmus_kg.query.running import count_rows, prepare
 from erasmus_kg.web.negotiation import best_media_type, request_language
@@ -49,10 +50,7 @@ async def list_queries(request: Request) -> Response:
             "name": q.name,
             "summary": q.summary,
             "tags": list(q.tags),
-            "parameters": [
-                {"name": p.name, "type": p.type, "required": p.required, "example": p.example}
-                for p in q.params
-            ],
+            "parameters": [p.to_json() for p in q.params],
             "href": f"/api/queries/{q.name}",
         }
         for q in load_catalogue()
@@ -95,7 +93,7 @@ async def run_query(request: Request) -> Response:
         with request.app.state.access.reading() as reading:
             whole = prepare(name, raw, lang, reading.target)
             total = count_rows(reading.target, whole)
-            text = prepare(name, raw, lang, reading.target, limit=limit, offset=offset)
+            text = with_slice(whole, limit, offset)
             results = reading.target.query(text)
             out = io.BytesIO()
             assert isinstance(results, ox.QuerySolutions)

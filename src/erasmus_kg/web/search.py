@@ -93,12 +93,13 @@ def search(reading: Reading, text: str, lang: str) -> list[Section]:
         results = reading.target.query(text_of_page)
         assert isinstance(results, ox.QuerySolutions)
         extra = "involvement" if name == "projects-by-country" else "name"
+        has_extra = extra in [v.value for v in results.variables]
         hits = [
             Hit(
                 _text(row["title"]),
                 _text(row["acronym"]),
                 links.href(_text(row["project"])),
-                _text(row[extra]) if extra in [v.value for v in results.variables] else "",
+                _text(row[extra]) if has_extra else "",
             )
             for row in results
         ]
