@@ -10,13 +10,13 @@ changing one source never re-derives another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, facts, names, positions
+from erasmus_kg.derived import cube, facts, names, positions, search_index
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, STORE_WIDE, derived_graph, is_derived
 
 DERIVED_KIND = "derived"
@@ -34,8 +34,8 @@ def derive(
     workdir: Path,
     previous: Path | None,
 ) -> tuple[Loads, set[str]]:
-    """The derived graphs to (re)load and to drop after the loads and drops of `changed`, and the name index
-    of the new build (`names.write_build_index`).
+    """The derived graphs to (re)load and to drop after the loads and drops of `changed`, and the name and
+    search indexes of the new build (`names.write_build_index`, `search_index.write_build_index`).
 
     `graphs` maps every graph of the new store to its metadata; `workdir` is a scratch directory in the new
     build's directory, `previous` the directory of the build it replaces.
@@ -63,6 +63,7 @@ def derive(
         partial = cube.source_partials(store, graph)
         if partial or path.stat().st_size:  # a source without projects (a vocabulary) derives nothing
             loads[target] = (path, graph, {"kind": DERIVED_KIND, "from": graph, "statistics": partial})
+    _write_search_index(store, graphs, changed, loads, workdir.parent, previous)
     if not loads and not drops and not changed:
         return loads, drops
     partials: list[list[cube.Partial]] = []
@@ -87,3 +88,26 @@ def derive(
         drops.add(POSITIONS)
     loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "listed": listed})
     return loads, drops
+
+
+def _write_search_index(
+    store: ox.Store,
+    graphs: Mapping[str, Mapping[str, Any]],
+    changed: frozenset[str],
+    loads: Loads,
+    build_dir: Path,
+    previous: Path | None,
+) -> None:
+    """The search index, whose facets are the derived facts: those about to be loaded (`loads`), else those
+    already in the store (loaded by an importer with its source, or kept from the previous build)."""
+
+    def derived(source: str) -> Iterable[ox.Triple]:
+        target = derived_graph(source)
+        if target in loads:
+            with loads[target][0].open("rb") as file:
+                yield from (q.triple for q in ox.parse(file, ox.RdfFormat.N_TRIPLES))
+        else:
+            yield from (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(target)))
+
+    sources = [g for g in graphs if not is_derived(g)]
+    search_index.write_build_index(store, sources, changed, derived, build_dir, previous)

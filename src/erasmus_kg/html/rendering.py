@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 
 from erasmus_kg import __version__
+from erasmus_kg.query.display import number_text
 
 LANGUAGES = ("en", "nl")
 """The languages the pages are written in, in the order they are shown."""
@@ -44,6 +45,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["by_language"] = by_language
+    env.filters["number"] = number
     env.globals.update(
         languages=LANGUAGES,
         language_names=LANGUAGE_NAMES,
@@ -56,6 +58,11 @@ def environment() -> jinja2.Environment:
 def render(template: str, **context: Any) -> str:
     """Render one of the package's templates with `context`."""
     return environment().get_template(template).render(**context)
+
+
+def number(value: object, lang: str) -> str:
+    """A number as people read it in `lang` (`12.345` in Dutch, `12,345` in English: `query.display`)."""
+    return number_text(str(value), lang) or str(value)
 
 
 def by_language(texts: Mapping[str, Iterable[str]]) -> list[tuple[str, str]]:

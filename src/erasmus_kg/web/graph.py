@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from erasmus_kg.derived.names import NameIndex
+from erasmus_kg.derived.search_index import SearchIndex
 from erasmus_kg.query.targets import StoreTarget, Target
 from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.store.manifest import GraphInfo
@@ -26,11 +27,13 @@ from erasmus_kg.store.manifest import GraphInfo
 @dataclass
 class Reading:
     """One build (or endpoint) as one request reads it. `build_dir` holds the build's side files (name
-    and search indexes); it is None on a remote endpoint, which has none."""
+    and search indexes); it is None on a remote endpoint, which has none, as `search` is (the full-text
+    index, `derived.search_index`)."""
 
     target: Target
     build_dir: Path | None = None
     build_id: str | None = None
+    search: SearchIndex | None = None
 
 
 class GraphAccess(Protocol):
@@ -100,10 +103,14 @@ class EmbeddedAccess:
         try:
             reader, build_dir = stack.enter_context(self.store.open_build())
             names = stack.enter_context(NameIndex(build_dir))
+            search = stack.enter_context(SearchIndex(build_dir))
         except BaseException:
             stack.close()
             raise
-        return _OpenBuild(Reading(StoreTarget(reader, names), build_dir, build_dir.name), stack)
+        reading = Reading(
+            StoreTarget(reader, names), build_dir, build_dir.name, search if search.available else None
+        )
+        return _OpenBuild(reading, stack)
 
     def graphs(self) -> list[GraphInfo]:
         return self.store.graphs()

@@ -1,19 +1,24 @@
-"""Search (`/search?q=...`): what a typed text names, and the projects of each, in sections that each tell
-their real total.
+"""Search (`/search?q=...`): projects ranked by how well their titles, acronyms, organisations and summaries
+match what was typed, paged, with facets to narrow them; and what the text names besides (a country, an
+action, a sector, a theme, organisations).
 
-The text is looked up as every kind of name the stored queries resolve (a country, a key action or action,
-a sector, a theme, an organisation), by the same resolution as the CLI (`query.parameters`: normal forms,
-so case, accents and ligatures do not matter, aliases such as Groot-Brittannië), and as a part of a project's
-title, acronym or identifier in the build's name index (an FTS5 trigram index made with every build,
-`derived.names`). Each kind that matches is one section: the first rows of its stored query (paged by the
-query's own page subquery, so its total is counted, not guessed) and links to the whole list in the API,
-as CSV too. Nothing is pasted into a query: values go through the same binding as the CLI's.
+- **Projects** come from the build's full-text index (`derived.search_index`, SQLite FTS5, BM25): whatever
+  the case, accents or ligatures, the last word as a prefix. The facets are counted over every match, so
+  each count says how many projects a click on it leaves; a facet value given in the address
+  (`country=country:LTU`, `year=2016`, ...) narrows the search, and each active one has a link that takes
+  it off again.
+- **Names**: the text is looked up as a country, action, sector or theme by the same resolution as the CLI
+  (`query.parameters`: aliases such as Groot-Brittannië, notations such as LT or KA2), each with a link to its
+  page and its number of projects; organisations whose name contains the text are listed too.
 
-Not yet: ranking across kinds, summaries in the index, facets (issue #13, item 3; see its closing note).
+On a remote endpoint (`serve --endpoint`) there is no full-text index: only the names are looked up (by
+SPARQL), and the page says so. Nothing typed reaches a query as text: the words are quoted FTS5 terms, values
+are bound parameters.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,123 +28,254 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from erasmus_kg.derived.names import PROJECT
-from erasmus_kg.errors import ParameterError
+from erasmus_kg.derived.names import ORGANISATION
+from erasmus_kg.derived.search_index import ACTION, COUNTRY, FACETS, KEY_ACTION, SECTOR, YEAR
+from erasmus_kg.errors import ParameterError, UsageError
+from erasmus_kg.namespaces import compact, expand
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import get_query, internal_query
-from erasmus_kg.query.running import counted_page, prepare
+from erasmus_kg.query.parameters import resolve
+from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
 
-SECTIONS = (
-    (
-        "projects-by-country",
-        "country",
-        {"nl": "Projecten met dat land", "en": "Projects involving the country"},
-    ),
-    ("projects-by-key-action", "action", {"nl": "Projecten van die actie", "en": "Projects of the action"}),
-    ("projects-by-sector", "sector", {"nl": "Projecten in die sector", "en": "Projects in the sector"}),
-    ("projects-by-theme", "theme", {"nl": "Projecten over dat thema", "en": "Projects on the theme"}),
-    (
-        "projects-by-organisation",
-        "organisation",
-        {"nl": "Projecten van organisaties met die naam", "en": "Projects of organisations by that name"},
-    ),
-)
 ROWS = 20
-MAX_NAMED = 1000
-"""Projects matched by their own names that a section lists at most (its total is still counted)."""
+"""Projects per page."""
+MAX_PAGE = 500
+"""The last page a search goes to (10,000 projects): beyond it, narrowing is the way."""
+ORGANISATIONS = 10
+"""Organisations named by the text that a page lists (it says how many there are)."""
+MAX_TEXT = 200
+
+FACET_HEADINGS = {
+    COUNTRY: {"nl": "Land", "en": "Country"},
+    KEY_ACTION: {"nl": "Kernactie", "en": "Key action"},
+    ACTION: {"nl": "Actie", "en": "Action"},
+    SECTOR: {"nl": "Sector", "en": "Sector"},
+    YEAR: {"nl": "Oproepjaar", "en": "Call year"},
+}
+NAMED_KINDS = (
+    # (stored query, its parameter, the facet counting its projects, what a match is called)
+    ("projects-by-country", "country", COUNTRY, {"nl": "Land", "en": "Country"}),
+    ("projects-by-key-action", "action", KEY_ACTION, {"nl": "Actie", "en": "Action"}),
+    ("projects-by-sector", "sector", SECTOR, {"nl": "Sector", "en": "Sector"}),
+    ("projects-by-theme", "theme", None, {"nl": "Thema", "en": "Theme"}),
+)
+_YEAR = re.compile(r"\d{4}\Z")
 
 
-@dataclass
-class Hit:
-    title: str
-    acronym: str
+@dataclass(frozen=True)
+class Link:
+    text: str
     href: str
-    extra: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    label: str
+    count: int
+    href: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    heading: str
+    values: list[FacetValue]
 
 
 @dataclass
-class Section:
-    heading: str
-    total: int
-    hits: list[Hit] = field(default_factory=list)
-    api: str | None = None
+class Answer:
+    """Everything a search page shows."""
+
+    text: str
+    indexed: bool = True
+    total: int = 0
+    projects: list[Link] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    filters: list[Link] = field(default_factory=list)
+    named: list[Link] = field(default_factory=list)
+    organisations: list[Link] = field(default_factory=list)
+    organisation_total: int = 0
+    estimated: bool = False
+    page: int = 1
+    pages: int = 0
+    previous: str | None = None
+    next: str | None = None
 
 
 def routes() -> list[BaseRoute]:
     return [Route("/search", search_page, methods=["GET", "HEAD"])]
 
 
-def search(reading: Reading, text: str, lang: str) -> list[Section]:
-    """The sections of the answer to `text` in `lang`, those without a match left out."""
-    sections = []
-    named = _by_project_names(reading, text, lang)
-    if named is not None:
-        sections.append(named)
-    for name, param, headings in SECTIONS:
+def read_filters(params: dict[str, str]) -> dict[str, str]:
+    """The facet values the address narrows by (short IRIs expanded; years of four digits)."""
+    found = {}
+    for facet in FACETS:
+        value = params.get(facet, "").strip()[:MAX_TEXT]
+        if not value:
+            continue
+        if facet == YEAR:
+            if not _YEAR.match(value):
+                raise UsageError(f"{facet}: {value!r} is not a year (four digits, e.g. 2016)")
+            found[facet] = value
+        else:
+            found[facet] = expand(value) or value
+            try:
+                ox.NamedNode(found[facet])
+            except ValueError:
+                raise UsageError(f"{facet}: {value[:60]!r} is not an IRI (e.g. country:LTU)") from None
+    return found
+
+
+def search(reading: Reading, text: str, lang: str, filters: dict[str, str], number: int) -> Answer:
+    """The answer to `text` narrowed by `filters`, page `number`, in `lang`."""
+    answer = Answer(text, indexed=reading.search is not None, page=number)
+    if not text:
+        return answer
+    answer.named = _named(reading, text, lang)
+    _organisations(reading, text, lang, answer)
+    if reading.search is None:
+        return answer
+    hits = reading.search.search(text, filters, limit=ROWS, offset=(number - 1) * ROWS)
+    answer.total = hits.total
+    answer.estimated = hits.estimated
+    answer.pages = min(-(-hits.total // ROWS), MAX_PAGE)
+    labels = _labels(
+        reading.target,
+        {v for values in hits.facets.values() for v, _ in values} | set(filters.values()),
+        lang,
+    )
+    answer.projects = _projects(reading.target, hits.projects, lang)
+
+    def address(changed: dict[str, str], number: int = 1) -> str:
+        params = [("q", text)] + [(f, _short(changed[f])) for f in FACETS if f in changed]
+        if number > 1:
+            params.append(("page", str(number)))
+        return "/search?" + urlencode([*params, ("lang", lang)])
+
+    for facet in FACETS:
+        values = hits.facets.get(facet, [])
+        if facet == YEAR:
+            values = sorted(values, key=lambda item: item[0], reverse=True)
+        shown = [
+            FacetValue(
+                labels.get(value, value),
+                count,
+                address({**filters, facet: value}),
+                filters.get(facet) == value,
+            )
+            for value, count in values
+        ]
+        if shown:
+            answer.facets.append(Facet(facet, FACET_HEADINGS[facet][lang], shown))
+    answer.filters = [
+        Link(
+            labels.get(value, value),
+            address({f: v for f, v in filters.items() if f != facet}),
+            FACET_HEADINGS[facet][lang],
+        )
+        for facet, value in filters.items()
+    ]
+    if number > 1:
+        answer.previous = address(filters, number - 1)
+    if number < answer.pages:
+        answer.next = address(filters, number + 1)
+    return answer
+
+
+def _short(value: str) -> str:
+    return compact(value) or value
+
+
+def _named(reading: Reading, text: str, lang: str) -> list[Link]:
+    """The countries, actions, sectors and themes `text` names, with their pages and numbers of projects."""
+    found = []
+    for query, param_name, facet, kind in NAMED_KINDS:
+        param = next(p for p in get_query(query).params if p.name == param_name)
         try:
-            whole = prepare(name, {param: text}, lang, reading.target)
+            terms = resolve(param, text, lambda sparql: _select(reading.target, sparql), reading.target.names)
         except ParameterError:
             continue
-        counted = counted_page(reading.target, whole, ROWS, 0)
-        if counted is None:  # pragma: no cover - every listed query marks its page
-            continue
-        text_of_page, total = counted
-        if total == 0:
-            continue
-        results = reading.target.query(text_of_page)
-        assert isinstance(results, ox.QuerySolutions)
-        extra = "involvement" if name == "projects-by-country" else "name"
-        has_extra = extra in [v.value for v in results.variables]
-        hits = [
-            Hit(
-                _text(row["title"]),
-                _text(row["acronym"]),
-                links.href(_text(row["project"])),
-                _text(row[extra]) if has_extra else "",
-            )
-            for row in results
-        ]
-        api = f"/api/queries/{name}?{urlencode({param: text, 'lang': lang})}"
-        sections.append(Section(headings[lang], total, hits, api))
-    return sections
+        iris = [t.value for t in terms if isinstance(t, ox.NamedNode)]
+        labels = _labels(reading.target, set(iris), lang)
+        for iri in iris:
+            detail = kind[lang]
+            if facet is not None and reading.search is not None:
+                count = reading.search.count(facet, iri)
+                detail += f" · {count} " + ("projecten" if lang == "nl" else "projects")
+            found.append(Link(labels.get(iri, iri), links.href(iri), detail))
+    return found
 
 
-def _by_project_names(reading: Reading, text: str, lang: str) -> Section | None:
+def _organisations(reading: Reading, text: str, lang: str, answer: Answer) -> None:
     names = reading.target.names
-    if names is None or not text.strip():
-        return None
-    found = names.containing(PROJECT, text)
-    if not found:
-        return None
+    if names is None or len(text) < 3:
+        return
+    found = names.containing(ORGANISATION, text)
+    answer.organisation_total = len(found)
+    shown = found[:ORGANISATIONS]
+    labels = _labels(reading.target, set(shown), lang)
+    answer.organisations = [Link(labels.get(iri, iri), links.href(iri)) for iri in shown]
+
+
+def _projects(target: Target, iris: list[str], lang: str) -> list[Link]:
+    """The projects `iris` in that order, with their titles in `lang` and acronyms."""
+    if not iris:
+        return []
     query = bind(
         internal_query("project-titles"),
-        {"project": [ox.NamedNode(iri) for iri in found[:MAX_NAMED]], "lang": [ox.Literal(lang)]},
+        {"project": [ox.NamedNode(iri) for iri in iris], "lang": [ox.Literal(lang)]},
     )
-    results = reading.target.query(query)
+    found = {}
+    for row in _select(target, query):
+        found[_text(row["project"])] = Link(
+            _text(row["title"]), links.href(_text(row["project"])), _text(row["acronym"])
+        )
+    return [found.get(iri, Link(iri, links.href(iri))) for iri in iris]
+
+
+def _labels(target: Target, iris: set[str], lang: str) -> dict[str, str]:
+    """The shown labels in `lang` of those of `iris` that are IRIs with one."""
+    nodes = [ox.NamedNode(iri) for iri in sorted(iris) if iri.startswith(("http://", "https://"))]
+    if not nodes:
+        return {}
+    query = bind(internal_query("labels-of"), {"node": nodes, "lang": [ox.Literal(lang)]})
+    return {_text(row["node"]): _text(row["label"]) for row in _select(target, query)}
+
+
+def _select(target: Target, sparql: str) -> ox.QuerySolutions:
+    results = target.query(sparql)
     assert isinstance(results, ox.QuerySolutions)
-    hits = [
-        Hit(_text(row["title"]), _text(row["acronym"]), links.href(_text(row["project"]))) for row in results
-    ][:ROWS]
-    heading = {"nl": "Projecten met die naam", "en": "Projects by that name"}[lang]
-    return Section(heading, len(found), hits)
+    return results
 
 
 def _text(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
+def _page_number(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise UsageError(f"page: {raw[:20]!r} is not a page number (1 to {MAX_PAGE})")
+    return int(raw)
+
+
 async def search_page(request: Request) -> Response:
     lang = request_language(request)
-    text = request.query_params.get("q", "").strip()[:200]
+    params = dict(request.query_params)
+    text = params.get("q", "").strip()[:MAX_TEXT]
+    filters = read_filters(params)
+    number = _page_number(params.get("page"))
 
-    def run() -> list[Section]:
+    def run() -> Answer:
         with request.app.state.access.reading() as reading:
-            return search(reading, text, lang) if text else []
+            return search(reading, text, lang, filters, number)
 
-    sections = await run_in_threadpool(run)
-    headings = {name: get_query(name).headings(lang) for name, _, _ in SECTIONS}
-    return page(request, "search.html", lang=lang, text=text, sections=sections, headings=headings)
+    answer = await run_in_threadpool(run)
+    return page(request, "search.html", lang=lang, answer=answer, rows=ROWS)

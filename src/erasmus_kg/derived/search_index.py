@@ -1,0 +1,367 @@
+"""The full-text search index of a build: every project's titles, acronym and identifier, the names of its
+organisations and its summaries, ranked by SQLite FTS5's BM25, with the facets a search can be narrowed by
+(the countries it involves, its key actions, its action, its sectors and its call year).
+
+One SQLite file per source graph (`search/<hash>.sqlite`), written before the build is published and never
+changed after, like the name index (`derived.names`): a source loaded in the build gets a new file, the
+others are hard-linked from the previous build. The facets are the derived facts of the source
+(`ekg:involvesCountry`, `ekg:actionOrBroader`, `ekg:inSector`: their definitions are in `queries/derived/`,
+so a search narrows by the same countries and sectors as the stored queries), read from the derived graph
+the build is about to load.
+
+Text is indexed by FTS5's `unicode61` tokenizer with diacritics removed, after Unicode compatibility forms
+(NFKC: the ligature `Ĳ` is `IJ`), so `ijsland`, `IJsland` and `Ĳsland` are one word, as are `Tsjechie` and
+`Tsjechië`; a search is those words, the last one as a prefix (people type it as they go). The index keeps
+no copy of the text (FTS5 `content=''`; positions are kept, since BM25 needs them: with `detail=column`
+every score is 0): a page of results shows each project's title from the store, in the page's language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from erasmus_kg.derived.normal import normal
+from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import sqlite3
+
+FOLDER = "search"
+"""The folder of a build that holds its search index: one SQLite file per source graph with projects."""
+
+COUNTRY = "country"
+KEY_ACTION = "key-action"
+ACTION = "action"
+SECTOR = "sector"
+YEAR = "year"
+FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, YEAR)
+"""The facets, in the order a page shows them. Values are IRIs, except a year's (four digits)."""
+
+FACET_SAMPLE = 20_000
+"""Beyond this many matches (in one file), facets are counted in the first this many and scaled up: counting
+every match costs about 2 ms per 1,000 (2-core machine), and a word such as "mobility" matches most of an
+export."""
+WEIGHTS = (10.0, 8.0, 3.0, 1.0)
+"""BM25 weights of the columns: titles, names (acronym, identifier), organisations, summaries."""
+
+_N = ox.NamedNode
+_TYPE = _N(RDF + "type")
+_PROJECT = _N(EKG + "Project")
+_TITLE = _N(DCTERMS + "title")
+_IDENTIFIER = _N(DCTERMS + "identifier")
+_DESCRIPTION = _N(DCTERMS + "description")
+_ACRONYM = _N(EKG + "acronym")
+_PARTICIPATION = _N(EKG + "participation")
+_ORGANISATION = _N(EKG + "organisation")
+_ACTION = _N(EKG + "action")
+_CALL_YEAR = _N(EKG + "callYear")
+_BROADER = _N(SKOS + "broader")
+_ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
+_DERIVED_FACETS = {
+    EKG + "involvesCountry": COUNTRY,
+    EKG + "actionOrBroader": KEY_ACTION,  # kept when the action has no broader one (a key action)
+    EKG + "inSector": SECTOR,
+}
+
+_SCHEMA = """
+CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
+CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
+CREATE TABLE doc_facet (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE doc_text USING fts5(
+    titles, names, organisations, summaries,
+    content='', tokenize='unicode61 remove_diacritics 2'
+);
+"""
+_AFTER_LOAD = """
+CREATE INDEX doc_by_facet ON doc_facet (facet, doc);
+INSERT INTO doc_text (doc_text) VALUES ('optimize');
+"""
+
+
+@dataclass
+class Document:
+    """What the index holds of one project."""
+
+    iri: str
+    titles: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)
+    facets: set[tuple[str, str]] = field(default_factory=set)
+
+
+def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> Iterator[Document]:
+    """The documents of the projects that graph `graph` types, with the facets of `derived` (its derived
+    triples). Organisations are named by whichever graph names them."""
+    g = _N(graph)
+    docs: dict[str, Document] = {}
+    for quad in store.quads_for_pattern(None, _TYPE, _PROJECT, g):
+        if isinstance(quad.subject, ox.NamedNode):
+            docs[quad.subject.value] = Document(quad.subject.value)
+
+    def values(prop: ox.NamedNode) -> Iterator[tuple[Document, object]]:
+        for quad in store.quads_for_pattern(None, prop, None, g):
+            doc = docs.get(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else None
+            if doc is not None:
+                yield doc, quad.object
+
+    for prop, column in ((_TITLE, "titles"), (_IDENTIFIER, "names"), (_ACRONYM, "names")):
+        for doc, value in values(prop):
+            if isinstance(value, ox.Literal):
+                getattr(doc, column).append(value.value)
+    for doc, value in values(_DESCRIPTION):
+        if isinstance(value, ox.Literal):
+            doc.summaries.append(value.value)
+    for doc, value in values(_CALL_YEAR):
+        if isinstance(value, ox.Literal) and value.value[:4].isdigit():
+            doc.facets.add((YEAR, value.value[:4]))
+    for doc, value in values(_ACTION):
+        if isinstance(value, ox.NamedNode):
+            doc.facets.add((ACTION, value.value))
+    organisation_names: dict[str, list[str]] = {}
+    for doc, participation in values(_PARTICIPATION):
+        if not isinstance(participation, ox.NamedNode | ox.BlankNode):
+            continue
+        for link in store.quads_for_pattern(participation, _ORGANISATION, None, g):
+            organisation = link.object
+            if not isinstance(organisation, ox.NamedNode):
+                continue
+            found = organisation_names.get(organisation.value)
+            if found is None:
+                found = organisation_names[organisation.value] = [
+                    q.object.value
+                    for prop in _ORGANISATION_NAMES
+                    for q in store.quads_for_pattern(organisation, prop, None)
+                    if isinstance(q.object, ox.Literal)
+                ]
+            doc.organisations.extend(found)
+    top: dict[str, bool] = {}
+    for triple in derived:
+        facet = _DERIVED_FACETS.get(triple.predicate.value)
+        subject = docs.get(triple.subject.value) if isinstance(triple.subject, ox.NamedNode) else None
+        if facet is None or subject is None or not isinstance(triple.object, ox.NamedNode):
+            continue
+        value = triple.object.value
+        if facet == KEY_ACTION:
+            if value not in top:
+                top[value] = next(store.quads_for_pattern(triple.object, _BROADER, None), None) is None
+            if not top[value]:
+                continue
+        subject.facets.add((facet, value))
+    yield from docs.values()
+
+
+def index_file(build_dir: Path, source: str) -> Path:
+    """Where the search index of source graph `source` is in a build."""
+    return build_dir / FOLDER / (hashlib.blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
+
+
+def write_build_index(
+    store: ox.Store,
+    sources: Iterable[str],
+    changed: frozenset[str],
+    derived: Callable[[str], Iterable[ox.Triple]],
+    build_dir: Path,
+    previous: Path | None,
+) -> None:
+    """The search index of a new build: a file made anew for each of `sources` loaded in this build
+    (`changed`), with the derived triples `derived(source)` gives, and taken over (hard-linked) from the
+    previous build for the others, unless it has none (then it is made too)."""
+    (build_dir / FOLDER).mkdir(exist_ok=True)
+    for source in sources:
+        target = index_file(build_dir, source)
+        kept = index_file(previous, source) if previous is not None and source not in changed else None
+        if kept is not None and kept.exists():
+            try:
+                os.link(kept, target)
+            except OSError:
+                shutil.copyfile(kept, target)
+            continue
+        write_index(target, documents_in(store, source, derived(source)))
+
+
+def write_index(path: Path, documents: Iterable[Document]) -> int:
+    """Write the index of `documents` to a new file `path` (none when there are no documents); returns how
+    many documents it holds."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    count = 0
+    facet_ids: dict[tuple[str, str], int] = {}
+    try:
+        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        for count, doc in enumerate(documents, 1):
+            connection.execute("INSERT INTO doc (id, iri) VALUES (?, ?)", (count, doc.iri))
+            connection.execute(
+                "INSERT INTO doc_text (rowid, titles, names, organisations, summaries) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    count,
+                    *(_text(column) for column in (doc.titles, doc.names, doc.organisations, doc.summaries)),
+                ),
+            )
+            connection.executemany(
+                "INSERT INTO doc_facet (doc, facet) VALUES (?, ?)",
+                ((count, _facet_id(facet_ids, connection, key)) for key in sorted(doc.facets)),
+            )
+        if count:
+            connection.executescript(_AFTER_LOAD)
+        connection.commit()
+    finally:
+        connection.close()
+    if not count:
+        path.unlink()
+    return count
+
+
+def _facet_id(known: dict[tuple[str, str], int], connection: sqlite3.Connection, key: tuple[str, str]) -> int:
+    found = known.get(key)
+    if found is None:
+        found = known[key] = len(known) + 1
+        connection.execute("INSERT INTO facet (id, facet, value) VALUES (?, ?, ?)", (found, *key))
+    return found
+
+
+def _text(parts: list[str]) -> str:
+    return unicodedata.normalize("NFKC", "\n".join(parts))
+
+
+def match_expression(text: str) -> str | None:
+    """The FTS5 query for what a person typed: its words (normal forms), all of them, the last as a prefix;
+    None when it has no word. Every word is quoted, so nothing typed is FTS5 syntax."""
+    words = normal(text).split()[:32]
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+@dataclass(frozen=True)
+class Hits:
+    """One page of a search: the projects (IRIs, best first), how many match in all, and per facet the
+    values of the matching projects with their counts (most first)."""
+
+    projects: list[str]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    estimated: bool = False
+    """Whether the facet counts are estimates (from a sample of `FACET_SAMPLE` matches, scaled up)."""
+
+
+class SearchIndex:
+    """The search index of a build (every file of its search folder), opened read-only."""
+
+    def __init__(self, build_dir: Path) -> None:
+        self.folder = build_dir / FOLDER
+        self._opened: list[sqlite3.Connection] | None = None
+
+    @property
+    def _dbs(self) -> list[sqlite3.Connection]:
+        if self._opened is None:
+            import sqlite3
+
+            self._opened = [
+                sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+                for path in sorted(self.folder.glob("*.sqlite"))
+            ]
+        return self._opened
+
+    @property
+    def available(self) -> bool:
+        """Whether the build has a search index (builds made before it existed have none)."""
+        return self.folder.is_dir()
+
+    def close(self) -> None:
+        for db in self._opened or []:
+            db.close()
+        self._opened = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def count(self, facet: str, value: str) -> int:
+        """How many projects have `value` for `facet`."""
+        return sum(
+            int(
+                db.execute(
+                    "SELECT COUNT(*) FROM doc_facet WHERE facet = "
+                    "(SELECT id FROM facet WHERE facet = ? AND value = ?)",
+                    (facet, value),
+                ).fetchone()[0]
+            )
+            for db in self._dbs
+        )
+
+    def search(
+        self,
+        text: str,
+        filters: Mapping[str, str] | None = None,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        facet_values: int = 12,
+    ) -> Hits:
+        """The projects matching the words of `text` and every facet value of `filters`, ranked by BM25
+        (ties by IRI), `limit` of them after the first `offset`, and the `facet_values` most frequent values
+        of each facet among all the matches."""
+        expression = match_expression(text)
+        if expression is None:
+            return Hits([], 0, {})
+        where = ["doc_text MATCH ?"]
+        args: list[object] = [expression]
+        for facet, value in sorted((filters or {}).items()):
+            where.append(
+                "doc_text.rowid IN (SELECT doc FROM doc_facet WHERE facet = "
+                "(SELECT id FROM facet WHERE facet = ? AND value = ?))"
+            )
+            args += [facet, value]
+        matched = f"SELECT doc_text.rowid FROM doc_text WHERE {' AND '.join(where)}"
+        ranked: list[tuple[float, str]] = []
+        total = 0
+        estimated = False
+        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+        for db in self._dbs:
+            rows = db.execute(
+                f"SELECT bm25(doc_text, {', '.join(map(str, WEIGHTS))}) AS score, doc.iri "
+                f"FROM doc_text JOIN doc ON doc.id = doc_text.rowid WHERE {' AND '.join(where)} "
+                "ORDER BY score, doc.iri LIMIT ?",
+                [*args, limit + offset],
+            )
+            ranked.extend((float(score), iri) for score, iri in rows)
+            matches = int(db.execute(f"SELECT COUNT(*) FROM ({matched})", args).fetchone()[0])
+            total += matches
+            scale = 1.0
+            counted = matched
+            if matches > FACET_SAMPLE:  # counted in a sample of the matches, scaled up: said as estimates
+                counted, scale, estimated = f"{matched} LIMIT {FACET_SAMPLE}", matches / FACET_SAMPLE, True
+            for facet, value, count in db.execute(
+                "SELECT facet.facet, facet.value, counted.n FROM facet JOIN (SELECT facet, COUNT(*) AS n "
+                f"FROM doc_facet WHERE doc IN ({counted}) GROUP BY facet) AS counted "
+                "ON facet.id = counted.facet",
+                args,
+            ):
+                counts[facet][value] = counts[facet].get(value, 0) + round(int(count) * scale)
+        ranked.sort()
+        projects: list[str] = []
+        for _, iri in ranked:
+            if iri not in projects:
+                projects.append(iri)
+        facets = {
+            facet: sorted(found.items(), key=lambda item: (-item[1], item[0]))[:facet_values]
+            for facet, found in counts.items()
+            if found
+        }
+        return Hits(projects[offset : offset + limit], total, facets, estimated)
