@@ -1,6 +1,8 @@
 """The full-text search index of a build: every project's titles, acronym and identifier, the names of its
 organisations and its summaries, ranked by SQLite FTS5's BM25, with the facets a search can be narrowed by
-(the countries it involves, its key actions, its action, its sectors and its call year).
+(the countries it involves, its key actions, its action, its sectors, its call year and its organisations).
+The facets also give the lists of a country's, a concept's or an organisation's projects in a few
+milliseconds at any size (`SearchIndex.members`: the documents are numbered in the order lists show them).
 
 One SQLite file per source graph (`search/<hash>.sqlite`), written before the build is published and never
 changed after, like the name index (`derived.names`): a source loaded in the build gets a new file, the
@@ -43,7 +45,8 @@ KEY_ACTION = "key-action"
 ACTION = "action"
 SECTOR = "sector"
 YEAR = "year"
-FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, YEAR)
+ORGANISATION = "organisation"
+FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, YEAR, ORGANISATION)
 """The facets, in the order a page shows them. Values are IRIs, except a year's (four digits)."""
 
 FACET_SAMPLE = 20_000
@@ -73,7 +76,7 @@ _DERIVED_FACETS = {
 }
 
 _SCHEMA = """
-CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
+CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL);
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE doc_text USING fts5(
@@ -97,6 +100,16 @@ class Document:
     organisations: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     facets: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def year(self) -> int | None:
+        years = [int(value) for facet, value in self.facets if facet == YEAR]
+        return max(years) if years else None
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        """The order of lists read from the index: newest call year first, then by title (normal forms)."""
+        return (-(self.year or 0), min((normal(t) for t in self.titles), default=""), self.iri)
 
 
 def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> Iterator[Document]:
@@ -135,6 +148,7 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             organisation = link.object
             if not isinstance(organisation, ox.NamedNode):
                 continue
+            doc.facets.add((ORGANISATION, organisation.value))
             found = organisation_names.get(organisation.value)
             if found is None:
                 found = organisation_names[organisation.value] = [
@@ -157,7 +171,7 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             if not top[value]:
                 continue
         subject.facets.add((facet, value))
-    yield from docs.values()
+    yield from sorted(docs.values(), key=lambda doc: doc.sort_key)
 
 
 def index_file(build_dir: Path, source: str) -> Path:
@@ -200,7 +214,10 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     try:
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         for count, doc in enumerate(documents, 1):
-            connection.execute("INSERT INTO doc (id, iri) VALUES (?, ?)", (count, doc.iri))
+            connection.execute(
+                "INSERT INTO doc (id, iri, year, sort) VALUES (?, ?, ?, ?)",
+                (count, doc.iri, doc.year, doc.sort_key[1]),
+            )
             connection.execute(
                 "INSERT INTO doc_text (rowid, titles, names, organisations, summaries) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -304,6 +321,27 @@ class SearchIndex:
             )
             for db in self._dbs
         )
+
+    def members(self, facet: str, value: str, *, limit: int = 20, offset: int = 0) -> tuple[list[str], int]:
+        """The projects with `value` for `facet`, newest call year first, then by title: `limit` of them after
+        the first `offset`, and how many there are."""
+        found: list[tuple[int, str, str]] = []
+        total = 0
+        for db in self._dbs:
+            facet_id = db.execute(
+                "SELECT id FROM facet WHERE facet = ? AND value = ?", (facet, value)
+            ).fetchone()
+            if facet_id is None:
+                continue
+            rows = db.execute(
+                "SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM doc_facet "
+                "JOIN doc ON doc.id = doc_facet.doc WHERE doc_facet.facet = ? ORDER BY doc_facet.doc LIMIT ?",
+                (facet_id[0], limit + offset),
+            )
+            found.extend((int(year), sort, iri) for year, sort, iri in rows)
+            total += int(db.execute("SELECT COUNT(*) FROM doc_facet WHERE facet = ?", facet_id).fetchone()[0])
+        found.sort()
+        return [iri for _, _, iri in found[offset : offset + limit]], total
 
     def search(
         self,

@@ -28,8 +28,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from erasmus_kg.derived.names import ORGANISATION
-from erasmus_kg.derived.search_index import ACTION, COUNTRY, FACETS, KEY_ACTION, SECTOR, YEAR
+from erasmus_kg.derived import names as name_index
+from erasmus_kg.derived.search_index import ACTION, COUNTRY, FACETS, KEY_ACTION, ORGANISATION, SECTOR, YEAR
 from erasmus_kg.errors import ParameterError, UsageError
 from erasmus_kg.namespaces import compact, expand
 from erasmus_kg.query.binding import bind
@@ -55,6 +55,7 @@ FACET_HEADINGS = {
     ACTION: {"nl": "Actie", "en": "Action"},
     SECTOR: {"nl": "Sector", "en": "Sector"},
     YEAR: {"nl": "Oproepjaar", "en": "Call year"},
+    ORGANISATION: {"nl": "Organisatie", "en": "Organisation"},
 }
 NAMED_KINDS = (
     # (stored query, its parameter, the facet counting its projects, what a match is called)
@@ -213,10 +214,10 @@ def _named(reading: Reading, text: str, lang: str) -> list[Link]:
 
 
 def _organisations(reading: Reading, text: str, lang: str, answer: Answer) -> None:
-    names = reading.target.names
-    if names is None or len(text) < 3:
+    index = reading.target.names
+    if index is None or len(text) < 3:
         return
-    found = names.containing(ORGANISATION, text)
+    found = index.containing(name_index.ORGANISATION, text)
     answer.organisation_total = len(found)
     shown = found[:ORGANISATIONS]
     labels = _labels(reading.target, set(shown), lang)
