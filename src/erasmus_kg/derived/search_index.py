@@ -44,10 +44,13 @@ COUNTRY = "country"
 KEY_ACTION = "key-action"
 ACTION = "action"
 SECTOR = "sector"
+THEME = "theme"
 YEAR = "year"
 ORGANISATION = "organisation"
-FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, YEAR, ORGANISATION)
-"""The facets, in the order a page shows them. Values are IRIs, except a year's (four digits)."""
+FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, THEME, YEAR, ORGANISATION)
+"""The facets of a search, in the order a page shows them. Values are IRIs, except a year's (four digits)."""
+ANY_ACTION = "action-or-broader"
+"""Not a facet of searches, only of lists: every action a project's action is or falls under."""
 
 FACET_SAMPLE = 20_000
 """Beyond this many matches (in one file), facets are counted in the first this many and scaled up: counting
@@ -67,6 +70,7 @@ _PARTICIPATION = _N(EKG + "participation")
 _ORGANISATION = _N(EKG + "organisation")
 _ACTION = _N(EKG + "action")
 _CALL_YEAR = _N(EKG + "callYear")
+_THEME = _N(EKG + "theme")
 _BROADER = _N(SKOS + "broader")
 _ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
 _DERIVED_FACETS = {
@@ -137,9 +141,10 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
     for doc, value in values(_CALL_YEAR):
         if isinstance(value, ox.Literal) and value.value[:4].isdigit():
             doc.facets.add((YEAR, value.value[:4]))
-    for doc, value in values(_ACTION):
-        if isinstance(value, ox.NamedNode):
-            doc.facets.add((ACTION, value.value))
+    for prop, own in ((_ACTION, ACTION), (_THEME, THEME)):
+        for doc, value in values(prop):
+            if isinstance(value, ox.NamedNode):
+                doc.facets.add((own, value.value))
     organisation_names: dict[str, list[str]] = {}
     for doc, participation in values(_PARTICIPATION):
         if not isinstance(participation, ox.NamedNode | ox.BlankNode):
@@ -166,6 +171,7 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             continue
         value = triple.object.value
         if facet == KEY_ACTION:
+            subject.facets.add((ANY_ACTION, value))
             if value not in top:
                 top[value] = next(store.quads_for_pattern(triple.object, _BROADER, None), None) is None
             if not top[value]:
@@ -388,8 +394,8 @@ class SearchIndex:
             for facet, value, count in db.execute(
                 "SELECT facet.facet, facet.value, counted.n FROM facet JOIN (SELECT facet, COUNT(*) AS n "
                 f"FROM doc_facet WHERE doc IN ({counted}) GROUP BY facet) AS counted "
-                "ON facet.id = counted.facet",
-                args,
+                "ON facet.id = counted.facet WHERE facet.facet != ?",
+                [*args, ANY_ACTION],
             ):
                 counts[facet][value] = counts[facet].get(value, 0) + round(int(count) * scale)
         ranked.sort()

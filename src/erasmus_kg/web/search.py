@@ -29,7 +29,17 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.derived import names as name_index
-from erasmus_kg.derived.search_index import ACTION, COUNTRY, FACETS, KEY_ACTION, ORGANISATION, SECTOR, YEAR
+from erasmus_kg.derived.search_index import (
+    ACTION,
+    ANY_ACTION,
+    COUNTRY,
+    FACETS,
+    KEY_ACTION,
+    ORGANISATION,
+    SECTOR,
+    THEME,
+    YEAR,
+)
 from erasmus_kg.errors import ParameterError, UsageError
 from erasmus_kg.namespaces import compact, expand
 from erasmus_kg.query.binding import bind
@@ -54,15 +64,16 @@ FACET_HEADINGS = {
     KEY_ACTION: {"nl": "Kernactie", "en": "Key action"},
     ACTION: {"nl": "Actie", "en": "Action"},
     SECTOR: {"nl": "Sector", "en": "Sector"},
+    THEME: {"nl": "Thema", "en": "Theme"},
     YEAR: {"nl": "Oproepjaar", "en": "Call year"},
     ORGANISATION: {"nl": "Organisatie", "en": "Organisation"},
 }
 NAMED_KINDS = (
     # (stored query, its parameter, the facet counting its projects, what a match is called)
     ("projects-by-country", "country", COUNTRY, {"nl": "Land", "en": "Country"}),
-    ("projects-by-key-action", "action", KEY_ACTION, {"nl": "Actie", "en": "Action"}),
+    ("projects-by-key-action", "action", ANY_ACTION, {"nl": "Actie", "en": "Action"}),
     ("projects-by-sector", "sector", SECTOR, {"nl": "Sector", "en": "Sector"}),
-    ("projects-by-theme", "theme", None, {"nl": "Thema", "en": "Theme"}),
+    ("projects-by-theme", "theme", THEME, {"nl": "Thema", "en": "Theme"}),
 )
 _YEAR = re.compile(r"\d{4}\Z")
 
