@@ -37,6 +37,9 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
+VERSION = 1
+"""The layout of the index files (their SQLite `user_version`). A build's files of another version are not
+read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
 """The folder of a build that holds its search index: one SQLite file per source graph with projects."""
 
@@ -200,7 +203,7 @@ def write_build_index(
     for source in sources:
         target = index_file(build_dir, source)
         kept = index_file(previous, source) if previous is not None and source not in changed else None
-        if kept is not None and kept.exists():
+        if kept is not None and kept.exists() and file_version(kept) == VERSION:
             try:
                 os.link(kept, target)
             except OSError:
@@ -218,7 +221,9 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     count = 0
     facet_ids: dict[tuple[str, str], int] = {}
     try:
-        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        connection.executescript(
+            f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};" + _SCHEMA
+        )
         for count, doc in enumerate(documents, 1):
             connection.execute(
                 "INSERT INTO doc (id, iri, year, sort) VALUES (?, ?, ?, ?)",
@@ -244,6 +249,17 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     if not count:
         path.unlink()
     return count
+
+
+def file_version(path: Path) -> int:
+    """The layout version of the index file at `path`."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        connection.close()
 
 
 def _facet_id(known: dict[tuple[str, str], int], connection: sqlite3.Connection, key: tuple[str, str]) -> int:
@@ -301,8 +317,8 @@ class SearchIndex:
 
     @property
     def available(self) -> bool:
-        """Whether the build has a search index (builds made before it existed have none)."""
-        return self.folder.is_dir()
+        """Whether the build has a search index of this version (builds made before it have none)."""
+        return self.folder.is_dir() and all(file_version(p) == VERSION for p in self.folder.glob("*.sqlite"))
 
     def close(self) -> None:
         for db in self._opened or []:

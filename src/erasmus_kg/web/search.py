@@ -50,6 +50,7 @@ from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
+from erasmus_kg.web.resource_lists import project_rows
 
 ROWS = 20
 """Projects per page."""
@@ -237,18 +238,10 @@ def _organisations(reading: Reading, text: str, lang: str, answer: Answer) -> No
 
 def _projects(target: Target, iris: list[str], lang: str) -> list[Link]:
     """The projects `iris` in that order, with their titles in `lang` and acronyms."""
-    if not iris:
-        return []
-    query = bind(
-        internal_query("project-titles"),
-        {"project": [ox.NamedNode(iri) for iri in iris], "lang": [ox.Literal(lang)]},
-    )
-    found = {}
-    for row in _select(target, query):
-        found[_text(row["project"])] = Link(
-            _text(row["title"]), links.href(_text(row["project"])), _text(row["acronym"])
-        )
-    return [found.get(iri, Link(iri, links.href(iri))) for iri in iris]
+    return [
+        Link(title.text, title.href or "", acronym.text)
+        for title, acronym in project_rows(target, iris, lang)
+    ]
 
 
 def _labels(target: Target, iris: set[str], lang: str) -> dict[str, str]:
