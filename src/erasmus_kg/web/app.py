@@ -23,7 +23,17 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from erasmus_kg.errors import ErasmusKGError
-from erasmus_kg.web import dataset, home, linked_data, openapi, query_api, query_forms, search, sparql
+from erasmus_kg.web import (
+    dataset,
+    home,
+    linked_data,
+    openapi,
+    query_api,
+    query_forms,
+    search,
+    sparql,
+    statistics,
+)
 from erasmus_kg.web.config import ServeConfig
 from erasmus_kg.web.graph import GraphAccess, open_access
 from erasmus_kg.web.negotiation import best_media_type, request_language
@@ -49,6 +59,7 @@ def routes() -> list[BaseRoute]:
         *sparql.routes(),
         *query_api.routes(),
         *search.routes(),
+        *statistics.routes(),
         *query_forms.routes(),
         *openapi.routes(),
         *dataset.routes(),

@@ -1,4 +1,5 @@
-"""The home page: what the graph holds, the search box and the stored queries."""
+"""The home page: what the graph holds (its headline counts, `statistics.headline`), the search box and the
+stored queries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.query.catalogue import load_catalogue
+from erasmus_kg.web import statistics
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
 
@@ -19,4 +21,5 @@ def routes() -> list[BaseRoute]:
 async def home(request: Request) -> Response:
     lang = request_language(request)
     queries = await run_in_threadpool(load_catalogue)
-    return page(request, "home.html", lang=lang, queries=queries)
+    counts = await statistics.read_headline(request)
+    return page(request, "home.html", lang=lang, queries=queries, headline=counts.items(lang))
