@@ -19,6 +19,7 @@ from erasmus_kg.namespaces import BASE, COUNTRY, EKG
 
 DOCUMENT = "/doc/"
 COUNTRY_PATH = "/country/"
+STATISTICS_PATH = "/statistics/"
 ONTOLOGY_PATH = "/ontology"
 
 FORMATS = {
@@ -89,3 +90,11 @@ def document_path(iri: str, suffix: str) -> str | None:
 def href(iri: str) -> str:
     """The link to `iri` on a page: its path on this server when it has one, else the IRI itself."""
     return resource_path(iri) or iri
+
+
+def statistics_path(iri: str) -> str | None:
+    """The statistics page of a country IRI (`/statistics/BEL`), None for anything else."""
+    path = resource_path(iri)
+    if path is None or not path.startswith(COUNTRY_PATH):
+        return None
+    return STATISTICS_PATH + path[len(COUNTRY_PATH) :]

@@ -217,4 +217,5 @@ async def resource_page(request: Request, iri: str) -> Response:
         summary=described.summary,
         lists=lists,
         documents=documents,
+        statistics=links.statistics_path(iri),
     )

@@ -39,7 +39,6 @@ from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
 from erasmus_kg.web.resource_pages import facts
 
-STATISTICS_PATH = "/statistics/"
 TOP = 20
 """Bars a chart of countries or pairs shows at most (its CSV has every row)."""
 
@@ -170,14 +169,6 @@ def euros(amount: str, lang: str) -> str:
     return f"€ {shown}" if lang == "nl" else f"€{shown}"
 
 
-def statistics_path(iri: str) -> str | None:
-    """The statistics page of a country IRI (`/statistics/BEL`), None for anything else."""
-    path = links.resource_path(iri)
-    if path is None or not path.startswith(links.COUNTRY_PATH):
-        return None
-    return STATISTICS_PATH + path[len(links.COUNTRY_PATH) :]
-
-
 def _rows(target: Target, name: str, params: dict[str, str], lang: str) -> list[dict[str, str]]:
     """Every row of stored query `name` with `params` (bound by the CLI's path), as the values of its
     variables ("" for an unbound one)."""
@@ -235,7 +226,7 @@ def _countries(target: Target, lang: str) -> Chart:
             row["name"],
             int(row["projects"]),
             number(int(row["projects"]), lang),
-            statistics_path(row["country"]),
+            links.statistics_path(row["country"]),
         )
         for row in rows[:TOP]
     ]
@@ -273,7 +264,9 @@ def country(reading: Reading, iri: str, lang: str) -> CountryStatistics | None:
         first = row["country1"] != iri
         partner, name = (row["country1"], row["name1"]) if first else (row["country2"], row["name2"])
         partners.append(
-            Bar(name, int(row["projects"]), number(int(row["projects"]), lang), statistics_path(partner))
+            Bar(
+                name, int(row["projects"]), number(int(row["projects"]), lang), links.statistics_path(partner)
+            )
         )
     partners.sort(key=lambda bar: (-bar.value, bar.label))  # the query orders pairs by their first country
     what = {"nl": "partnerland", "en": "partner country"}
