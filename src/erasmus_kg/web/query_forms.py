@@ -20,21 +20,54 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import ParameterError
-from erasmus_kg.query.binding import with_slice
-from erasmus_kg.query.catalogue import get_query, load_catalogue, query_names
+from erasmus_kg.query.binding import bind, with_slice
+from erasmus_kg.query.catalogue import StoredQuery, get_query, internal_query, load_catalogue, query_names
 from erasmus_kg.query.display import term_text
+from erasmus_kg.query.parameters import CONCEPT_SCHEMES
 from erasmus_kg.query.running import count_rows, prepare
+from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
 
 ROWS = 50
+MAX_CHOICES = 2000
+"""Values a field suggests at most (a scheme has a few hundred concepts; beyond this, typing is the way)."""
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
     href: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A value a field suggests (an HTML datalist option): the label lists show, and its code if any."""
+
+    value: str
+    code: str = ""
+
+
+def choices(target: Target, query: StoredQuery, lang: str) -> dict[str, list[Choice]]:
+    """The values each concept parameter of `query` suggests: the concepts of its scheme, by label."""
+    found: dict[str, list[Choice]] = {}
+    for param in query.params:
+        scheme = CONCEPT_SCHEMES.get(param.type)
+        if scheme is None:
+            continue
+        text = bind(
+            internal_query("scheme-choices"), {"scheme": [ox.NamedNode(scheme)], "lang": [ox.Literal(lang)]}
+        )
+        results = target.query(text)
+        assert isinstance(results, ox.QuerySolutions)
+        offered = [
+            Choice(row["label"].value, row["code"].value if isinstance(row["code"], ox.Literal) else "")
+            for row in results
+            if isinstance(row["label"], ox.Literal)
+        ]
+        found[param.name] = offered[:MAX_CHOICES]
+    return found
 
 
 def routes() -> list[BaseRoute]:
@@ -64,21 +97,24 @@ async def form_page(request: Request) -> Response:
     asked = bool(given) or not any(p.required for p in query.params)
     number = _page_number(request)
 
-    def run() -> tuple[list[str], list[list[Cell]], int | None, str | None]:
+    def run() -> tuple[list[str], list[list[Cell]], int | None, str | None, dict[str, list[Choice]]]:
         with request.app.state.access.reading() as reading:
+            offered = choices(reading.target, query, lang)
+            if not asked:
+                return [], [], None, None, offered
             try:
                 whole = prepare(name, given, lang, reading.target)
             except ParameterError as exc:
-                return [], [], None, str(exc)
+                return [], [], None, str(exc), offered
             total = count_rows(reading.target, whole)
             text = with_slice(whole, ROWS, (number - 1) * ROWS) if total is not None else whole
             results = reading.target.query(text)
             assert isinstance(results, ox.QuerySolutions)
             variables = [v.value for v in results.variables]
             rows = [[_cell(row[v], lang) for v in variables] for row in results]
-            return variables, rows, total, None
+            return variables, rows, total, None, offered
 
-    variables, rows, total, error = await run_in_threadpool(run) if asked else ([], [], None, None)
+    variables, rows, total, error, offered = await run_in_threadpool(run)
     headings = query.headings(lang)
     kept = [*given.items(), ("lang", lang)]
     first = (number - 1) * ROWS + 1
@@ -89,6 +125,7 @@ async def form_page(request: Request) -> Response:
         lang=lang,
         query=query,
         values=values,
+        choices=offered,
         error=error,
         asked=asked and error is None,
         headings=[headings.get(v, v) for v in variables],
