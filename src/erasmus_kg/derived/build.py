@@ -101,13 +101,19 @@ def _write_search_index(
     """The search index, whose facets are the derived facts: those about to be loaded (`loads`), else those
     already in the store (loaded by an importer with its source, or kept from the previous build)."""
 
+    wanted = search_index.DERIVED_PREDICATES
+
     def derived(source: str) -> Iterable[ox.Triple]:
         target = derived_graph(source)
-        if target in loads:
+        if target in loads:  # made by the build (packaged data and loaded files: small)
             with loads[target][0].open("rb") as file:
-                yield from (q.triple for q in ox.parse(file, ox.RdfFormat.N_TRIPLES))
-        else:
-            yield from (q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(target)))
+                for quad in ox.parse(file, ox.RdfFormat.N_TRIPLES):
+                    if quad.predicate.value in wanted:
+                        yield quad.triple
+        else:  # read only the facets' predicates (an import's derived graph has 23 triples per project)
+            for predicate in sorted(wanted):
+                found = store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.NamedNode(target))
+                yield from (q.triple for q in found)
 
     sources = [g for g in graphs if not is_derived(g)]
     search_index.write_build_index(store, sources, changed, derived, build_dir, previous)

@@ -82,6 +82,9 @@ _DERIVED_FACETS = {
     EKG + "inSector": SECTOR,
 }
 
+DERIVED_PREDICATES = frozenset(_DERIVED_FACETS)
+"""The derived properties the facets read."""
+
 _SCHEMA = """
 CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL);
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
@@ -148,24 +151,26 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
         for doc, value in values(prop):
             if isinstance(value, ox.NamedNode):
                 doc.facets.add((own, value.value))
-    organisation_names: dict[str, list[str]] = {}
+    # each pattern read once, in one scan (a lookup per participation or organisation costs ten times more)
+    organisation_of = {
+        q.subject.value: q.object.value
+        for q in store.quads_for_pattern(None, _ORGANISATION, None, g)
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+    }
+    organisations: dict[str, list[Document]] = {}
     for doc, participation in values(_PARTICIPATION):
-        if not isinstance(participation, ox.NamedNode | ox.BlankNode):
-            continue
-        for link in store.quads_for_pattern(participation, _ORGANISATION, None, g):
-            organisation = link.object
-            if not isinstance(organisation, ox.NamedNode):
-                continue
-            doc.facets.add((ORGANISATION, organisation.value))
-            found = organisation_names.get(organisation.value)
-            if found is None:
-                found = organisation_names[organisation.value] = [
-                    q.object.value
-                    for prop in _ORGANISATION_NAMES
-                    for q in store.quads_for_pattern(organisation, prop, None)
-                    if isinstance(q.object, ox.Literal)
-                ]
-            doc.organisations.extend(found)
+        organisation = (
+            organisation_of.get(participation.value) if isinstance(participation, ox.NamedNode) else None
+        )
+        if organisation is not None:
+            doc.facets.add((ORGANISATION, organisation))
+            organisations.setdefault(organisation, []).append(doc)
+    for prop in _ORGANISATION_NAMES:
+        for quad in store.quads_for_pattern(None, prop, None):
+            named, name = quad.subject, quad.object
+            if isinstance(named, ox.NamedNode) and isinstance(name, ox.Literal):
+                for doc in organisations.get(named.value, ()):
+                    doc.organisations.append(name.value)
     top: dict[str, bool] = {}
     for triple in derived:
         facet = _DERIVED_FACETS.get(triple.predicate.value)
