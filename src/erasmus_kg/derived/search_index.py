@@ -37,7 +37,7 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 1
+VERSION = 2
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
 read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
@@ -49,11 +49,14 @@ ACTION = "action"
 SECTOR = "sector"
 THEME = "theme"
 YEAR = "year"
-ORGANISATION = "organisation"
-FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, THEME, YEAR, ORGANISATION)
+FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, THEME, YEAR)
 """The facets of a search, in the order a page shows them. Values are IRIs, except a year's (four digits)."""
+ORGANISATION = "organisation"
 ANY_ACTION = "action-or-broader"
-"""Not a facet of searches, only of lists: every action a project's action is or falls under."""
+LISTS = (ORGANISATION, ANY_ACTION)
+"""Kinds the index lists projects by (`members`) but a search does not count: a project's organisations (a
+word such as "hochschule" matches 14,000 projects with 45,000 organisations, whose counting would take half
+a second) and every action its action is or falls under."""
 
 FACET_SAMPLE = 20_000
 """Beyond this many matches (in one file), facets are counted in the first this many and scaled up: counting
@@ -89,6 +92,7 @@ _SCHEMA = """
 CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL);
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
+CREATE TABLE doc_list (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE doc_text USING fts5(
     titles, names, organisations, summaries,
     content='', tokenize='unicode61 remove_diacritics 2'
@@ -96,6 +100,7 @@ CREATE VIRTUAL TABLE doc_text USING fts5(
 """
 _AFTER_LOAD = """
 CREATE INDEX doc_by_facet ON doc_facet (facet, doc);
+CREATE INDEX doc_by_list ON doc_list (facet, doc);
 INSERT INTO doc_text (doc_text) VALUES ('optimize');
 """
 
@@ -242,10 +247,11 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
                     *(_text(column) for column in (doc.titles, doc.names, doc.organisations, doc.summaries)),
                 ),
             )
-            connection.executemany(
-                "INSERT INTO doc_facet (doc, facet) VALUES (?, ?)",
-                ((count, _facet_id(facet_ids, connection, key)) for key in sorted(doc.facets)),
-            )
+            for key in sorted(doc.facets):
+                connection.execute(
+                    f"INSERT INTO {_table(key[0])} (doc, facet) VALUES (?, ?)",
+                    (count, _facet_id(facet_ids, connection, key)),
+                )
         if count:
             connection.executescript(_AFTER_LOAD)
         connection.commit()
@@ -254,6 +260,11 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     if not count:
         path.unlink()
     return count
+
+
+def _table(kind: str) -> str:
+    """The table linking documents to values of `kind`: counted by searches, or only listed."""
+    return "doc_list" if kind in LISTS else "doc_facet"
 
 
 def file_version(path: Path) -> int:
@@ -341,7 +352,7 @@ class SearchIndex:
         return sum(
             int(
                 db.execute(
-                    "SELECT COUNT(*) FROM doc_facet WHERE facet = "
+                    f"SELECT COUNT(*) FROM {_table(facet)} WHERE facet = "
                     "(SELECT id FROM facet WHERE facet = ? AND value = ?)",
                     (facet, value),
                 ).fetchone()[0]
@@ -361,12 +372,13 @@ class SearchIndex:
             if facet_id is None:
                 continue
             rows = db.execute(
-                "SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM doc_facet "
-                "JOIN doc ON doc.id = doc_facet.doc WHERE doc_facet.facet = ? ORDER BY doc_facet.doc LIMIT ?",
+                f"SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM {_table(facet)} AS link "
+                "JOIN doc ON doc.id = link.doc WHERE link.facet = ? ORDER BY link.doc LIMIT ?",
                 (facet_id[0], limit + offset),
             )
             found.extend((int(year), sort, iri) for year, sort, iri in rows)
-            total += int(db.execute("SELECT COUNT(*) FROM doc_facet WHERE facet = ?", facet_id).fetchone()[0])
+            counting = f"SELECT COUNT(*) FROM {_table(facet)} WHERE facet = ?"
+            total += int(db.execute(counting, facet_id).fetchone()[0])
         found.sort()
         return [iri for _, _, iri in found[offset : offset + limit]], total
 
@@ -389,7 +401,7 @@ class SearchIndex:
         args: list[object] = [expression]
         for facet, value in sorted((filters or {}).items()):
             where.append(
-                "doc_text.rowid IN (SELECT doc FROM doc_facet WHERE facet = "
+                f"doc_text.rowid IN (SELECT doc FROM {_table(facet)} WHERE facet = "
                 "(SELECT id FROM facet WHERE facet = ? AND value = ?))"
             )
             args += [facet, value]
@@ -415,8 +427,8 @@ class SearchIndex:
             for facet, value, count in db.execute(
                 "SELECT facet.facet, facet.value, counted.n FROM facet JOIN (SELECT facet, COUNT(*) AS n "
                 f"FROM doc_facet WHERE doc IN ({counted}) GROUP BY facet) AS counted "
-                "ON facet.id = counted.facet WHERE facet.facet != ?",
-                [*args, ANY_ACTION],
+                "ON facet.id = counted.facet",
+                args,
             ):
                 counts[facet][value] = counts[facet].get(value, 0) + round(int(count) * scale)
         ranked.sort()

@@ -35,7 +35,6 @@ from erasmus_kg.derived.search_index import (
     COUNTRY,
     FACETS,
     KEY_ACTION,
-    ORGANISATION,
     SECTOR,
     THEME,
     YEAR,
@@ -67,7 +66,6 @@ FACET_HEADINGS = {
     SECTOR: {"nl": "Sector", "en": "Sector"},
     THEME: {"nl": "Thema", "en": "Theme"},
     YEAR: {"nl": "Oproepjaar", "en": "Call year"},
-    ORGANISATION: {"nl": "Organisatie", "en": "Organisation"},
 }
 NAMED_KINDS = (
     # (stored query, its parameter, the facet counting its projects, what a match is called)
