@@ -88,6 +88,9 @@ _DERIVED_FACETS = {
 DERIVED_PREDICATES = frozenset(_DERIVED_FACETS)
 """The derived properties the facets read."""
 
+_SCAN_FROM = 5_000
+"""From this many organisations on, their names are read in one scan of the store rather than one by one."""
+
 _SCHEMA = """
 CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL);
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
@@ -171,7 +174,13 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             doc.facets.add((ORGANISATION, organisation))
             organisations.setdefault(organisation, []).append(doc)
     for prop in _ORGANISATION_NAMES:
-        for quad in store.quads_for_pattern(None, prop, None):
+        if len(organisations) < _SCAN_FROM:  # a few: looked up one by one
+            found: Iterable[ox.Quad] = (
+                q for o in organisations for q in store.quads_for_pattern(_N(o), prop, None)
+            )
+        else:  # many: one scan of every name in the store
+            found = store.quads_for_pattern(None, prop, None)
+        for quad in found:
             named, name = quad.subject, quad.object
             if isinstance(named, ox.NamedNode) and isinstance(name, ox.Literal):
                 for doc in organisations.get(named.value, ()):
