@@ -147,3 +147,24 @@ def test_the_index_follows_imports_and_removals(tmp_path: Path) -> None:
     with store.open_build() as (_, build_dir), SearchIndex(build_dir) as index:
         assert projects(index, some.removeprefix(ID)) == []
         assert projects(index, "2017-1-RS01-KA101-000006") == ["2017-1-RS01-KA101-000006"]
+
+
+def test_an_index_of_another_layout_is_neither_read_nor_taken_over(tmp_path: Path) -> None:
+    import sqlite3
+
+    root = tmp_path / "store"
+    import_file("prp", SAMPLE, root=root, progress=False)
+    store = DefaultStore(root)
+    with store.open_build() as (_, build_dir):
+        files = sorted((build_dir / search_index.FOLDER).glob("*.sqlite"))
+        for path in files:  # as an older erasmus-kg wrote them
+            with sqlite3.connect(path) as connection:
+                connection.execute("PRAGMA user_version = 0")
+        with SearchIndex(build_dir) as index:
+            assert not index.available
+    export = tmp_path / "generated.csv"
+    bench_generator().generate(export, 20, seed=3)
+    import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
+    with store.open_build() as (_, build_dir), SearchIndex(build_dir) as index:
+        assert index.available  # the sample's file was made again, not linked
+        assert projects(index, "2017-1-RS01-KA101-000006") == ["2017-1-RS01-KA101-000006"]
