@@ -12,6 +12,8 @@ with `--clients` threads, each with its own keep-alive connection, sending reque
 | `static` | the stylesheet: the server's floor (no store), the baseline of the ratios |
 | `project` | the page of a project of the sample (`/doc/id/project/....html`) |
 | `organisation` | the page of an organisation of the sample |
+| `country` | a country page of 12 (`/doc/country/DEU.html`: 20 projects and organisations), or page 2 |
+| `statistics` | `/statistics`, or a country's statistics page (`/statistics/DEU`) |
 | `api` | the first page (50 rows) of a stored query through the API, each query with its example parameters |
 | `search` | a search (`/search?q=...`) for one of a few typical texts |
 
@@ -52,8 +54,17 @@ from erasmus_kg.query.catalogue import load_catalogue
 from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.web.links import document_path
 
-SCENARIOS = ("static", "project", "organisation", "api", "search")
-TARGETS_MS = {"project": 100, "organisation": 100, "api": 300, "search": 300}
+SCENARIOS = ("static", "project", "organisation", "country", "statistics", "api", "search")
+TARGETS_MS = {
+    "project": 100,
+    "organisation": 100,
+    "country": 100,
+    "statistics": 100,
+    "api": 300,
+    "search": 300,
+}
+COUNTRIES = ("DEU", "ESP", "FRA", "ITA", "POL", "BEL", "NLD", "LTU", "ISL", "SVN", "TUR", "GBR")
+"""The countries of the `country` and `statistics` scenarios: the largest lists and some small ones."""
 SEARCHES = ("Litouwen", "career guidance", "hochschule", "jeugd", "erasmus", "mobility of learners", "VET")
 SAMPLE = 2000
 
@@ -202,6 +213,8 @@ def _requests(projects: list[str], organisations: list[str]) -> dict[str, Callab
         "static": lambda rng: "/static/erasmus-kg.css",
         "project": page(projects),
         "organisation": page(organisations),
+        "country": lambda rng: f"/doc/country/{rng.choice(COUNTRIES)}.html" + rng.choice(("", "?projects=2")),
+        "statistics": lambda rng: rng.choice(("/statistics", *(f"/statistics/{c}" for c in COUNTRIES))),
         "api": lambda rng: rng.choice(api),
         "search": lambda rng: "/search?" + urlencode({"q": rng.choice(SEARCHES)}),
     }
