@@ -22,6 +22,16 @@ CASES = {
     # page, the stored query that asks the same, its parameter
     "country": ("/doc/country/BEL.html", "projects-by-country", {"country": "BEL"}),
     "sector": ("/doc/vocab/sector/adult-education.html", "projects-by-sector", {"sector": "adult education"}),
+    "broad sector": (
+        "/doc/vocab/sector/education-and-training.html",
+        "projects-by-sector",
+        {"sector": "https://w3id.org/erasmus-kg/vocab/sector/education-and-training"},
+    ),
+    "broad theme": (
+        "/doc/vocab/theme/choice-guidance.html",
+        "projects-by-theme",
+        {"theme": "https://w3id.org/erasmus-kg/vocab/theme/choice-guidance"},
+    ),
     "key action": ("/doc/vocab/action/KA2.html", "projects-by-key-action", {"action": "KA2"}),
     "theme": ("/doc/vocab/theme/career-guidance.html", "projects-by-theme", {"theme": "career guidance"}),
     "organisation": (

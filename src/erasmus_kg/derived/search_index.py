@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from erasmus_kg.derived.normal import normal
+from erasmus_kg.derived.positions import shown_title
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 2
+VERSION = 3
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
 read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
@@ -53,10 +54,14 @@ FACETS = (COUNTRY, KEY_ACTION, ACTION, SECTOR, THEME, YEAR)
 """The facets of a search, in the order a page shows them. Values are IRIs, except a year's (four digits)."""
 ORGANISATION = "organisation"
 ANY_ACTION = "action-or-broader"
-LISTS = (ORGANISATION, ANY_ACTION)
+ANY_SECTOR = "sector-or-broader"
+ANY_THEME = "theme-or-broader"
+ACTIVE_YEAR = "active-in-year"
+LISTS = (ORGANISATION, ANY_ACTION, ANY_SECTOR, ANY_THEME, ACTIVE_YEAR)
 """Kinds the index lists projects by (`members`) but a search does not count: a project's organisations (a
 word such as "hochschule" matches 14,000 projects with 45,000 organisations, whose counting would take half
-a second) and every action its action is or falls under."""
+a second), every action, sector and theme it has or falls under (`skos:broader*`, as the stored queries
+ask), and the years it is active in (`ekg:activeInYear`)."""
 
 FACET_SAMPLE = 20_000
 """Beyond this many matches (in one file), facets are counted in the first this many and scaled up: counting
@@ -83,6 +88,7 @@ _DERIVED_FACETS = {
     EKG + "involvesCountry": COUNTRY,
     EKG + "actionOrBroader": KEY_ACTION,  # kept when the action has no broader one (a key action)
     EKG + "inSector": SECTOR,
+    EKG + "activeInYear": ACTIVE_YEAR,
 }
 
 DERIVED_PREDICATES = frozenset(_DERIVED_FACETS)
@@ -92,7 +98,10 @@ _SCAN_FROM = 5_000
 """From this many organisations on, their names are read in one scan of the store rather than one by one."""
 
 _SCHEMA = """
-CREATE TABLE doc (id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL);
+CREATE TABLE doc (
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL,
+    title_nl TEXT, title_en TEXT
+);
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
 CREATE TABLE doc_list (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
@@ -104,6 +113,8 @@ CREATE VIRTUAL TABLE doc_text USING fts5(
 _AFTER_LOAD = """
 CREATE INDEX doc_by_facet ON doc_facet (facet, doc);
 CREATE INDEX doc_by_list ON doc_list (facet, doc);
+CREATE INDEX doc_in_list_nl ON doc (title_nl, iri);
+CREATE INDEX doc_in_list_en ON doc (title_en, iri);
 INSERT INTO doc_text (doc_text) VALUES ('optimize');
 """
 
@@ -118,6 +129,12 @@ class Document:
     organisations: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)
     facets: set[tuple[str, str]] = field(default_factory=set)
+    title_literals: list[ox.Literal] = field(default_factory=list)
+
+    def list_title(self, lang: str) -> str | None:
+        """The title a list in `lang` shows and sorts the project by (`positions.shown_title`); None for a
+        project without a title, which has no place in the lists."""
+        return shown_title(self.title_literals, lang) if self.title_literals else None
 
     @property
     def year(self) -> int | None:
@@ -149,16 +166,21 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
         for doc, value in values(prop):
             if isinstance(value, ox.Literal):
                 getattr(doc, column).append(value.value)
+                if prop == _TITLE:
+                    doc.title_literals.append(value)
     for doc, value in values(_DESCRIPTION):
         if isinstance(value, ox.Literal):
             doc.summaries.append(value.value)
     for doc, value in values(_CALL_YEAR):
         if isinstance(value, ox.Literal) and value.value[:4].isdigit():
             doc.facets.add((YEAR, value.value[:4]))
+    broader = _Broader(store)
     for prop, own in ((_ACTION, ACTION), (_THEME, THEME)):
         for doc, value in values(prop):
             if isinstance(value, ox.NamedNode):
                 doc.facets.add((own, value.value))
+                if own == THEME:
+                    doc.facets.update((ANY_THEME, theme) for theme in broader.closure(value.value))
     # each pattern read once, in one scan (a lookup per participation or organisation costs ten times more)
     organisation_of = {
         q.subject.value: q.object.value
@@ -185,21 +207,64 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             if isinstance(named, ox.NamedNode) and isinstance(name, ox.Literal):
                 for doc in organisations.get(named.value, ()):
                     doc.organisations.append(name.value)
-    top: dict[str, bool] = {}
     for triple in derived:
         facet = _DERIVED_FACETS.get(triple.predicate.value)
         subject = docs.get(triple.subject.value) if isinstance(triple.subject, ox.NamedNode) else None
-        if facet is None or subject is None or not isinstance(triple.object, ox.NamedNode):
+        if facet is None or subject is None:
+            continue
+        if facet == ACTIVE_YEAR:
+            if isinstance(triple.object, ox.Literal):
+                subject.facets.add((ACTIVE_YEAR, triple.object.value))
+            continue
+        if not isinstance(triple.object, ox.NamedNode):
             continue
         value = triple.object.value
         if facet == KEY_ACTION:
             subject.facets.add((ANY_ACTION, value))
-            if value not in top:
-                top[value] = next(store.quads_for_pattern(triple.object, _BROADER, None), None) is None
-            if not top[value]:
+            if not broader.is_top(value):
                 continue
+        if facet == SECTOR:
+            subject.facets.update((ANY_SECTOR, sector) for sector in broader.closure(value))
         subject.facets.add((facet, value))
     yield from sorted(docs.values(), key=lambda doc: doc.sort_key)
+
+
+class _Broader:
+    """`skos:broader` over the whole store, each concept's read once."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._parents: dict[str, list[str]] = {}
+        self._closures: dict[str, frozenset[str]] = {}
+
+    def parents(self, concept: str) -> list[str]:
+        found = self._parents.get(concept)
+        if found is None:
+            found = self._parents[concept] = sorted(
+                {
+                    q.object.value
+                    for q in self._store.quads_for_pattern(_N(concept), _BROADER, None)
+                    if isinstance(q.object, ox.NamedNode)
+                }
+            )
+        return found
+
+    def is_top(self, concept: str) -> bool:
+        return not self.parents(concept)
+
+    def closure(self, concept: str) -> frozenset[str]:
+        """The concept and every concept above it (`skos:broader*`)."""
+        found = self._closures.get(concept)
+        if found is None:
+            seen = {concept}
+            todo = [concept]
+            while todo:
+                for parent in self.parents(todo.pop()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            found = self._closures[concept] = frozenset(seen)
+        return found
 
 
 def index_file(build_dir: Path, source: str) -> Path:
@@ -245,8 +310,8 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
         )
         for count, doc in enumerate(documents, 1):
             connection.execute(
-                "INSERT INTO doc (id, iri, year, sort) VALUES (?, ?, ?, ?)",
-                (count, doc.iri, doc.year, doc.sort_key[1]),
+                "INSERT INTO doc (id, iri, year, sort, title_nl, title_en) VALUES (?, ?, ?, ?, ?, ?)",
+                (count, doc.iri, doc.year, doc.sort_key[1], doc.list_title("nl"), doc.list_title("en")),
             )
             connection.execute(
                 "INSERT INTO doc_text (rowid, titles, names, organisations, summaries) "
@@ -390,6 +455,42 @@ class SearchIndex:
             total += int(db.execute(counting, facet_id).fetchone()[0])
         found.sort()
         return [iri for _, _, iri in found[offset : offset + limit]], total
+
+    def in_list_order(
+        self, kind: str | None, value: str | None, lang: str, *, limit: int, offset: int = 0
+    ) -> tuple[list[str], int]:
+        """The projects with `value` for `kind` (every project when `kind` is None) in the order of the stored
+        queries' lists in `lang` (`ekg:listPositionNl/En`: by the list title, then by IRI), `limit` of them
+        after the first `offset`, and how many there are."""
+        column = "title_nl" if lang == "nl" else "title_en"
+        found: list[tuple[str, str]] = []
+        total = 0
+        for db in self._dbs:
+            if kind is None:
+                rows = db.execute(
+                    f"SELECT {column}, iri FROM doc WHERE {column} IS NOT NULL "
+                    f"ORDER BY {column}, iri LIMIT ?",
+                    (limit + offset,),
+                )
+                found.extend(rows)
+                total += int(db.execute(f"SELECT COUNT({column}) FROM doc").fetchone()[0])
+                continue
+            facet_id = db.execute(
+                "SELECT id FROM facet WHERE facet = ? AND value = ?", (kind, value)
+            ).fetchone()
+            if facet_id is None:
+                continue
+            rows = db.execute(
+                f"SELECT doc.{column}, doc.iri FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
+                f"WHERE link.facet = ? ORDER BY doc.{column}, doc.iri LIMIT ?",
+                (facet_id[0], limit + offset),
+            )
+            found.extend(rows)
+            total += int(
+                db.execute(f"SELECT COUNT(*) FROM {_table(kind)} WHERE facet = ?", facet_id).fetchone()[0]
+            )
+        found.sort()
+        return [iri for _, iri in found[offset : offset + limit]], total
 
     def search(
         self,

@@ -70,6 +70,17 @@ def bind(query: str, bindings: Mapping[str, Sequence[Term]]) -> str:
     return query
 
 
+def bind_page(query: str, projects: Sequence[ox.NamedNode]) -> str:
+    """The query (bound, without a slice) restricted to the page of `projects`: a VALUES block of them at the
+    start of its page subquery's group, which keeps its ORDER BY. With the projects a LIMIT/OFFSET would have
+    cut, in the same order, the rows are those of `with_slice`."""
+    page = page_subquery(query)
+    if page is None:
+        raise ValueError("the query has no page subquery to bind the page's projects in")
+    block = values_block({"project": list(projects)}) if projects else "  VALUES ?project { }\n"
+    return f"{query[: page[1]]}\n{block}{query[page[1] :]}"
+
+
 def page_subquery(query: str) -> tuple[int, int, int] | None:
     """Where the page subquery is: the index of its `{`, the index just after the `{` of its WHERE clause and
     the index of its closing `}`; None when the query marks no page (`PAGE_MARK`)."""

@@ -106,6 +106,11 @@ class StoredQuery:
     params: tuple[Parameter, ...] = field(default=())
     columns: tuple[Column, ...] = field(default=())
     summary_nl: str = ""
+    page_index: tuple[str, str | None] | None = None
+    """(kind, parameter) when the search index can give the query's page: the projects that have the
+    parameter's one value for that kind of the index (`derived.search_index`; kind `all`: every project), in
+    list order. Declared by the header's `page_index`; tests/test_indexed_pages.py holds every such query to
+    the same rows as its page subquery."""
 
     def summary_in(self, lang: str) -> str:
         """The summary in `lang` (nl or en; English for any other)."""
@@ -248,7 +253,19 @@ def load_query(path: Path) -> StoredQuery:
         tags=tuple(str(t) for t in header["tags"]),
         params=tuple(params),
         columns=_columns(path, header.get("columns")),
+        page_index=_page_index(path, header.get("page_index"), {p.name for p in params}),
     )
+
+
+def _page_index(path: Path, raw: object, params: set[str]) -> tuple[str, str | None] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("kind"), str) or set(raw) - {"kind", "param"}:
+        raise QueryFileError(f"{path}: 'page_index' is {{kind: KIND, param: PARAMETER}}")
+    param = raw.get("param")
+    if param is not None and param not in params:
+        raise QueryFileError(f"{path}: 'page_index' names no parameter of the query: {param!r}")
+    return str(raw["kind"]), None if param is None else str(param)
 
 
 def _columns(path: Path, raw: object) -> tuple[Column, ...]:

@@ -9,14 +9,18 @@ that text instead of running it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.query.binding import bind, count_query, with_slice
-from erasmus_kg.query.catalogue import get_query
+from erasmus_kg.query.binding import Term, bind, bind_page, count_query, with_slice
+from erasmus_kg.query.catalogue import StoredQuery, get_query
 from erasmus_kg.query.parameters import resolve_all
 from erasmus_kg.query.targets import Results, Target
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.derived.search_index import SearchIndex
 
 LANGUAGES = ("nl", "en")
 
@@ -32,6 +36,32 @@ def prepare(
 ) -> str:
     """The exact SPARQL text a stored query runs with these parameters (resolved on `target`), giving at most
     `limit` rows (None: all) after the first `offset` of its ordered rows."""
+    if limit is None and offset == 0:
+        return _bound(name, raw_params, lang, target)[0]
+    return page(name, raw_params, lang, target, limit, offset)[0]
+
+
+def page(
+    name: str, raw_params: Mapping[str, str], lang: str, target: Target, limit: int | None, offset: int = 0
+) -> tuple[str, int | None]:
+    """The text of the rows `offset`.. (at most `limit`; None: all) of a stored query, and how many rows the
+    whole query gives (None when only running it tells).
+
+    When the query declares a `page_index` and the target has a search index, the page's projects come from
+    the index, in the same list order, and the text binds the page subquery to them instead of sorting every
+    project of the list to cut the page (at 327,000 projects: 110,000 for Germany, about a second); the total
+    is the index's count. Otherwise the page subquery is cut by LIMIT/OFFSET and counted."""
+    whole, query, bindings = _bound(name, raw_params, lang, target)
+    indexed = _indexed_page(query, bindings, lang, target, limit, offset) if limit is not None else None
+    if indexed is not None:
+        iris, total = indexed
+        return bind_page(whole, [ox.NamedNode(iri) for iri in iris]), total
+    return with_slice(whole, limit, offset), count_rows(target, whole)
+
+
+def _bound(
+    name: str, raw_params: Mapping[str, str], lang: str, target: Target
+) -> tuple[str, StoredQuery, dict[str, list[Term]]]:
     if lang not in LANGUAGES:
         raise UsageError(f"unknown label language {lang!r} (one of {', '.join(LANGUAGES)})")
     query = get_query(name)
@@ -43,7 +73,23 @@ def prepare(
 
     bindings = resolve_all(query, raw_params, select, target.names)
     bindings["lang"] = [ox.Literal(lang)]
-    return with_slice(bind(query.text, bindings), limit, offset)
+    return bind(query.text, bindings), query, bindings
+
+
+def _indexed_page(
+    query: StoredQuery, bindings: Mapping[str, list[Term]], lang: str, target: Target, limit: int, offset: int
+) -> tuple[list[str], int] | None:
+    index: SearchIndex | None = getattr(target, "search", None)
+    if query.page_index is None or index is None:
+        return None
+    kind, param = query.page_index
+    value = None
+    if param is not None:
+        terms = bindings.get(param) or []
+        if len(terms) != 1:  # several values: a project can be in the page subquery once for each
+            return None
+        value = terms[0].value
+    return index.in_list_order(None if kind == "all" else kind, value, lang, limit=limit, offset=offset)
 
 
 def count_rows(target: Target, query: str) -> int | None:

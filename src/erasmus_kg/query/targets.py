@@ -14,6 +14,7 @@ from erasmus_kg.store.default import DefaultStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.names import NameIndex
+    from erasmus_kg.derived.search_index import SearchIndex
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -29,11 +30,15 @@ class Target(Protocol):
 
 class StoreTarget:
     """A pyoxigraph store, queried over the union of its named graphs; `names` is the name index of its build,
-    which parameter resolution looks names up in (None: it queries the store instead)."""
+    which parameter resolution looks names up in (None: it queries the store instead), `search` its search
+    index, which gives the pages of the lists that declare a `page_index` (None: their page subqueries do)."""
 
-    def __init__(self, store: ox.Store, names: NameIndex | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, names: NameIndex | None = None, search: SearchIndex | None = None
+    ) -> None:
         self.store = store
         self.names = names
+        self.search = search
 
     def query(self, sparql: str) -> Results:
         try:
@@ -46,6 +51,11 @@ class StoreTarget:
 def open_target(root: Path | None) -> Iterator[StoreTarget]:
     """A query target on the current build of the store at `root` (the default place when None)."""
     from erasmus_kg.derived.names import NameIndex
+    from erasmus_kg.derived.search_index import SearchIndex
 
-    with DefaultStore(root).open_build() as (reader, build_dir), NameIndex(build_dir) as names:
-        yield StoreTarget(reader, names)
+    with (
+        DefaultStore(root).open_build() as (reader, build_dir),
+        NameIndex(build_dir) as names,
+        SearchIndex(build_dir) as search,
+    ):
+        yield StoreTarget(reader, names, search if search.available else None)

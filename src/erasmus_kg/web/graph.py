@@ -107,9 +107,8 @@ class EmbeddedAccess:
         except BaseException:
             stack.close()
             raise
-        reading = Reading(
-            StoreTarget(reader, names), build_dir, build_dir.name, search if search.available else None
-        )
+        index = search if search.available else None
+        reading = Reading(StoreTarget(reader, names, index), build_dir, build_dir.name, index)
         return _OpenBuild(reading, stack)
 
     def graphs(self) -> list[GraphInfo]:

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived.search_index import ANY_ACTION, COUNTRY, ORGANISATION, SECTOR, THEME
+from erasmus_kg.derived.search_index import ANY_ACTION, ANY_SECTOR, ANY_THEME, COUNTRY, ORGANISATION
 from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import COUNTRY as COUNTRY_NAMESPACE
 from erasmus_kg.namespaces import EKG, compact
@@ -41,8 +41,8 @@ PROJECT_CLASS = EKG + "Project"
 ORGANISATION_CLASS = EKG + "Organisation"
 _BY_SCHEME = {
     CONCEPT_SCHEMES["action"]: ("projects-by-key-action", "action", ANY_ACTION),
-    CONCEPT_SCHEMES["sector"]: ("projects-by-sector", "sector", SECTOR),
-    CONCEPT_SCHEMES["theme"]: ("projects-by-theme", "theme", THEME),
+    CONCEPT_SCHEMES["sector"]: ("projects-by-sector", "sector", ANY_SECTOR),
+    CONCEPT_SCHEMES["theme"]: ("projects-by-theme", "theme", ANY_THEME),
 }
 _TEXTS = {
     "projects": {"nl": "Projecten", "en": "Projects"},

@@ -43,7 +43,7 @@ from erasmus_kg.errors import ParameterError, UsageError
 from erasmus_kg.namespaces import compact, expand
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import get_query, internal_query
-from erasmus_kg.query.parameters import resolve
+from erasmus_kg.query.parameters import CONCEPT_SCHEMES, resolve
 from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
@@ -204,15 +204,22 @@ def _short(value: str) -> str:
 
 
 def _named(reading: Reading, text: str, lang: str) -> list[Link]:
-    """The countries, actions, sectors and themes `text` names, with their pages and numbers of projects."""
+    """The countries, actions, sectors and themes `text` names, with their pages and numbers of projects: by
+    the name index (exact names, whatever the case or accents), else (on an endpoint) by the CLI's
+    resolution."""
     found = []
+    names = reading.target.names
     for query, param_name, facet, kind in NAMED_KINDS:
         param = next(p for p in get_query(query).params if p.name == param_name)
-        try:
-            terms = resolve(param, text, lambda sparql: _select(reading.target, sparql), reading.target.names)
-        except ParameterError:
-            continue
-        iris = [t.value for t in terms if isinstance(t, ox.NamedNode)]
+        if names is not None:  # no suggestions: a search is not a mistyped parameter
+            exact = names.exact(CONCEPT_SCHEMES[param.type], text)
+            iris = [iri for iri, rank in exact if rank == exact[0][1]]
+        else:
+            try:
+                terms = resolve(param, text, lambda sparql: _select(reading.target, sparql), None)
+            except ParameterError:
+                continue
+            iris = [t.value for t in terms if isinstance(t, ox.NamedNode)]
         labels = _labels(reading.target, set(iris), lang)
         for iri in iris:
             detail = kind[lang]
