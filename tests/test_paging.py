@@ -89,9 +89,15 @@ def test_tsv_and_markdown_to_a_pipe_give_every_row(runner: CliRunner) -> None:
 
 
 def test_show_query_cuts_the_page_in_the_page_subquery(runner: CliRunner, store_root: Path) -> None:
-    shown = run(runner, "query", "projects", "--show-query", "--limit", "4", "--offset", "3").output
-    assert "    ORDER BY ?position LIMIT 4 OFFSET 3\n  }\n" in shown
-    assert shown.endswith("GROUP BY ?project ?position ?title\nORDER BY ?position\n")
+    organisation = ["-p", "organisation=https://w3id.org/erasmus-kg/id/organisation/centrum-tea-adema"]
+    args = ["--show-query", "--limit", "4", "--offset", "3"]
+    shown = run(runner, "query", "projects-by-organisation", *organisation, *args).output
+    assert "    ORDER BY ?position ?name ?role LIMIT 4 OFFSET 3\n  }\n" in shown
+    # a list the search index pages (page_index): the page's projects bound, nothing cut
+    indexed = run(runner, "query", "projects", *args).output
+    page = indexed.split("# page:")[1].split("ORDER BY ?position")[0]
+    assert page.count("(<https://w3id.org/erasmus-kg/id/project/") == 4 and "LIMIT" not in indexed
+    assert indexed.endswith("GROUP BY ?project ?position ?title\nORDER BY ?position\n")
     offset_only = run(runner, "query", "projects", "--show-query", "--offset", "3").output
     assert "    ORDER BY ?position OFFSET 3\n  }\n" in offset_only
     plain = run(runner, "query", "projects", "--show-query", "--limit", "0").output
@@ -104,7 +110,7 @@ def test_show_query_cuts_the_page_in_the_page_subquery(runner: CliRunner, store_
 
     build = EmbeddedStore(store_root).current_build()
     assert build is not None
-    solutions = ox.Store.read_only(str(build.db_path)).query(shown, use_default_graph_as_union=True)
+    solutions = ox.Store.read_only(str(build.db_path)).query(indexed, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     assert [s["project"].value for s in solutions] == [row[0] for row in ROWS[3:7]]
 
@@ -326,7 +332,10 @@ def test_every_stored_query_takes_a_slice(name: str, target: StoreTarget) -> Non
     assert isinstance(everything, ox.QuerySolutions)
     rows = [tuple(s) for s in everything]
     text = prepare(name, params, "en", target, limit=2, offset=1)
-    if "# page:" in query.text:  # cut in the page subquery, whose rows are the query's rows one for one
+    if query.page_index is not None:  # the search index's page bound in the page subquery
+        page = text.split("# page:")[1]
+        assert ("VALUES (?project)" in page or "VALUES ?project { }" in page) and "LIMIT" not in text
+    elif "# page:" in query.text:  # cut in the page subquery, whose rows are the query's rows one for one
         assert re.search(r"ORDER BY \?position[^\n]* LIMIT 2 OFFSET 1\n  }", text)
     else:
         assert text.endswith("\nLIMIT 2 OFFSET 1\n")

@@ -153,21 +153,23 @@ def _run(
     show_query: bool,
     endpoint: str | None,
 ) -> None:
-    from erasmus_kg.query.binding import with_slice
     from erasmus_kg.query.catalogue import get_query
-    from erasmus_kg.query.running import counted_page, prepare
+    from erasmus_kg.query.running import page, prepare
 
     language = lang or default_language()
     layout = None if show_query else _layout(fmt, paging)
     headings = get_query(name).headings(language)
     with _target(ctx, endpoint, paging.timeout) as target, _deadline(paging.timeout, endpoint) as deadline:
-        whole = prepare(name, raw, language, target)
         if layout is not None and layout[0] == "table" and layout[1] is not None and not paging.query_limit:
-            page = counted_page(target, whole, layout[1], paging.offset)
-            if page is not None:
-                _write(target, page[0], layout, language, paging.offset, deadline, page[1], headings)
+            text, total = page(name, raw, language, target, layout[1], paging.offset)
+            if total is not None:
+                remaining = max(total - paging.offset, 0)
+                _write(target, text, layout, language, paging.offset, deadline, remaining, headings)
                 return
-        text = with_slice(whole, paging.query_limit, paging.offset)
+        if paging.query_limit is None and not paging.offset:
+            text = prepare(name, raw, language, target)
+        else:
+            text = page(name, raw, language, target, paging.query_limit, paging.offset)[0]
         if layout is None:
             click.echo(text, nl=not text.endswith("\n"))
             return

@@ -22,9 +22,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.query.binding import with_slice
 from erasmus_kg.query.catalogue import get_query, load_catalogue, query_names
-from erasmus_kg.query.running import count_rows, prepare
+from erasmus_kg.query.running import page
 from erasmus_kg.web.negotiation import best_media_type, request_language
 
 _FORMATS = {
@@ -91,9 +90,7 @@ async def run_query(request: Request) -> Response:
 
     def run() -> tuple[bytes, int | None]:
         with request.app.state.access.reading() as reading:
-            whole = prepare(name, raw, lang, reading.target)
-            total = count_rows(reading.target, whole)
-            text = with_slice(whole, limit, offset)
+            text, total = page(name, raw, lang, reading.target, limit, offset)
             results = reading.target.query(text)
             out = io.BytesIO()
             assert isinstance(results, ox.QuerySolutions)

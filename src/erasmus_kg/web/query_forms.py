@@ -20,11 +20,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import ParameterError
-from erasmus_kg.query.binding import bind, with_slice
+from erasmus_kg.query import running
+from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import StoredQuery, get_query, internal_query, load_catalogue, query_names
 from erasmus_kg.query.display import term_text
 from erasmus_kg.query.parameters import CONCEPT_SCHEMES
-from erasmus_kg.query.running import count_rows, prepare
 from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.negotiation import request_language
@@ -103,11 +103,11 @@ async def form_page(request: Request) -> Response:
             if not asked:
                 return [], [], None, None, offered
             try:
-                whole = prepare(name, given, lang, reading.target)
+                text, total = running.page(name, given, lang, reading.target, ROWS, (number - 1) * ROWS)
             except ParameterError as exc:
                 return [], [], None, str(exc), offered
-            total = count_rows(reading.target, whole)
-            text = with_slice(whole, ROWS, (number - 1) * ROWS) if total is not None else whole
+            if total is None:  # a query without a page subquery: every row on one page
+                text = running.prepare(name, given, lang, reading.target)
             results = reading.target.query(text)
             assert isinstance(results, ox.QuerySolutions)
             variables = [v.value for v in results.variables]
