@@ -24,6 +24,7 @@ TESTS = Path(__file__).resolve().parent
 INDEXED = sorted(q.name for q in load_catalogue() if q.page_index)
 EXTRA = {  # values that make long lists on the imported export
     "projects": [{}],
+    "countries-per-project": [{}],
     "projects-by-country": [{"country": c} for c in ("DE", "ES", "FR", "BE", "RS", "TR", "LT")],
     "projects-by-key-action": [{"action": a} for a in ("KA1", "KA2", "KA3", "KA101", "KA229")],
     "projects-by-sector": [{"sector": s} for s in ("adult education", "education and training", "youth")],
@@ -70,6 +71,7 @@ def _rows(target: StoreTarget, text: str) -> list[tuple[str, ...]]:
 
 def test_every_list_of_projects_declares_its_index() -> None:
     assert INDEXED == [
+        "countries-per-project",
         "projects",
         "projects-active-in",
         "projects-by-country",
