@@ -96,7 +96,7 @@ def test_show_query_cuts_the_page_in_the_page_subquery(runner: CliRunner, store_
     # a list the search index pages (page_index): the page's projects bound, nothing cut
     indexed = run(runner, "query", "projects", *args).output
     page = indexed.split("# page:")[1].split("ORDER BY ?position")[0]
-    assert page.count("(<https://w3id.org/erasmus-kg/id/project/") == 4 and "LIMIT" not in indexed
+    assert page.count("<https://w3id.org/erasmus-kg/id/project/") == 4 and "LIMIT" not in indexed
     assert indexed.endswith("GROUP BY ?project ?position ?title\nORDER BY ?position\n")
     offset_only = run(runner, "query", "projects", "--show-query", "--offset", "3").output
     assert "    ORDER BY ?position OFFSET 3\n  }\n" in offset_only
@@ -333,8 +333,7 @@ def test_every_stored_query_takes_a_slice(name: str, target: StoreTarget) -> Non
     rows = [tuple(s) for s in everything]
     text = prepare(name, params, "en", target, limit=2, offset=1)
     if query.page_index is not None:  # the search index's page bound in the page subquery
-        page = text.split("# page:")[1]
-        assert ("VALUES (?project)" in page or "VALUES ?project { }" in page) and "LIMIT" not in text
+        assert re.search(r"VALUES \([^)]*\?project\b", text.split("# page:")[1]) and "LIMIT" not in text
     elif "# page:" in query.text:  # cut in the page subquery, whose rows are the query's rows one for one
         assert re.search(r"ORDER BY \?position[^\n]* LIMIT 2 OFFSET 1\n  }", text)
     else:

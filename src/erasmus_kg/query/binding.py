@@ -56,29 +56,37 @@ PAGE_MARK = "# page:"
 """A comment line that starts with this text comes just before a query's page subquery."""
 
 
-def bind(query: str, bindings: Mapping[str, Sequence[Term]]) -> str:
+def bind(
+    query: str,
+    bindings: Mapping[str, Sequence[Term]],
+    page: Mapping[str, Sequence[Term]] | None = None,
+) -> str:
     """The query with a VALUES block for `bindings` at the start of its outermost group (and of its page
-    subquery's group, when it has one)."""
+    subquery's group, when it has one: a block for `page` there when given)."""
     block = values_block(bindings)
-    if not block:
+    page_block = block if page is None else values_block(page)
+    if not block and not page_block:
         return query
-    positions = [outer_group_start(query)]
-    if (page := page_subquery(query)) is not None:
-        positions.append(page[1])
-    for position in sorted(positions, reverse=True):
-        query = f"{query[:position]}\n{block}{query[position:]}"
+    positions = [(outer_group_start(query), block)]
+    if (found := page_subquery(query)) is not None:
+        positions.append((found[1], page_block))
+    for position, text in sorted(positions, reverse=True):
+        if text:
+            query = f"{query[:position]}\n{text}{query[position:]}"
     return query
 
 
-def bind_page(query: str, projects: Sequence[ox.NamedNode]) -> str:
-    """The query (bound, without a slice) restricted to the page of `projects`: a VALUES block of them at the
-    start of its page subquery's group, which keeps its ORDER BY. With the projects a LIMIT/OFFSET would have
-    cut, in the same order, the rows are those of `with_slice`."""
-    page = page_subquery(query)
-    if page is None:
+def bind_page(query: str, bindings: Mapping[str, Sequence[Term]], projects: Sequence[ox.NamedNode]) -> str:
+    """The query bound by `bindings` and restricted to the page of `projects`: bound to them in its page
+    subquery, in the same VALUES block as the parameters (Oxigraph then starts from the page's projects; from
+    a block of its own it first evaluates the subquery's patterns for the parameters: 1.7 s instead of 2 ms
+    for Germany at 327,000 projects), which keeps its ORDER BY. With the projects a LIMIT/OFFSET would have
+    cut, in the same order, the rows are those of `with_slice`. No projects (a page past the end): no rows."""
+    if page_subquery(query) is None:
         raise ValueError("the query has no page subquery to bind the page's projects in")
-    block = values_block({"project": list(projects)}) if projects else "  VALUES ?project { }\n"
-    return f"{query[: page[1]]}\n{block}{query[page[1] :]}"
+    if not projects:
+        return bind(query, bindings, {**bindings, "project": [ox.NamedNode("urn:erasmus-kg:no-project")]})
+    return bind(query, bindings, {**bindings, "project": list(projects)})
 
 
 def page_subquery(query: str) -> tuple[int, int, int] | None:

@@ -55,7 +55,7 @@ def page(
     indexed = _indexed_page(query, bindings, lang, target, limit, offset) if limit is not None else None
     if indexed is not None:
         iris, total = indexed
-        return bind_page(whole, [ox.NamedNode(iri) for iri in iris]), total
+        return bind_page(query.text, bindings, [ox.NamedNode(iri) for iri in iris]), total
     return with_slice(whole, limit, offset), count_rows(target, whole)
 
 
