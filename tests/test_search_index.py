@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 from erasmus_kg.derived import search_index
-from erasmus_kg.derived.search_index import COUNTRY, KEY_ACTION, SECTOR, YEAR, SearchIndex, match_expression
+from erasmus_kg.derived.search_index import COUNTRY, KEY_ACTION, YEAR, SearchIndex, match_expression
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
@@ -99,7 +99,9 @@ def test_counts_beyond_the_sample_are_estimates(index: SearchIndex, monkeypatch:
     monkeypatch.setattr(search_index, "FACET_SAMPLE", 2)
     estimate = index.search("begeleid", limit=100)
     assert estimate.estimated and estimate.total == exact.total == 7 and estimate.projects == exact.projects
-    assert sum(n for _, n in estimate.facets[SECTOR]) != 0
+    # every 4th match (7 matches, a sample of about 2) counted 4 times
+    assert estimate.facets and all(n % 4 == 0 for values in estimate.facets.values() for _, n in values)
+    assert estimate.facets != exact.facets
 
 
 @pytest.mark.parametrize(
@@ -168,3 +170,13 @@ def test_an_index_of_another_layout_is_neither_read_nor_taken_over(tmp_path: Pat
     with store.open_build() as (_, build_dir), SearchIndex(build_dir) as index:
         assert index.available  # the sample's file was made again, not linked
         assert projects(index, "2017-1-RS01-KA101-000006") == ["2017-1-RS01-KA101-000006"]
+
+
+def test_beyond_rank_all_title_matches_come_first(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    everything = set(projects(index, "toekomst"))
+    monkeypatch.setattr(search_index, "RANK_ALL", 2)
+    found = projects(index, "toekomst")
+    assert set(found) == everything and len(found) == len(everything) == 4
+    assert found[0] == "op-weg-naar-de-toekomst"  # the one with the word in its title
+    pages = [index.search("toekomst", limit=1, offset=n).projects for n in range(5)]
+    assert [ID + p for p in found] == [iri for page in pages for iri in page] and pages[4] == []

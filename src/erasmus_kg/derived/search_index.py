@@ -63,10 +63,13 @@ word such as "hochschule" matches 14,000 projects with 45,000 organisations, who
 a second), every action, sector and theme it has or falls under (`skos:broader*`, as the stored queries
 ask), and the years it is active in (`ekg:activeInYear`)."""
 
-FACET_SAMPLE = 20_000
-"""Beyond this many matches (in one file), facets are counted in the first this many and scaled up: counting
-every match costs about 2 ms per 1,000 (2-core machine), and a word such as "mobility" matches most of an
-export."""
+FACET_SAMPLE = 2_000
+"""Beyond this many matches (in one file), facets are counted in an even sample of about this many and scaled
+up: counting costs 3-18 µs per match (2-core machine; more when the matches are spread over the file), and a
+word such as "mobility" matches most of an export."""
+RANK_ALL = 20_000
+"""Up to this many matches (in one file) are all ranked by BM25; beyond, those matching in their titles,
+acronyms and identifiers are ranked and come first (`SearchIndex.search`)."""
 WEIGHTS = (10.0, 8.0, 3.0, 1.0)
 """BM25 weights of the columns: titles, names (acronym, identifier), organisations, summaries."""
 
@@ -501,46 +504,73 @@ class SearchIndex:
         offset: int = 0,
         facet_values: int = 12,
     ) -> Hits:
-        """The projects matching the words of `text` and every facet value of `filters`, ranked by BM25
-        (ties by IRI), `limit` of them after the first `offset`, and the `facet_values` most frequent values
-        of each facet among all the matches."""
+        """The projects matching the words of `text` and every facet value of `filters`, best first, `limit`
+        of them after the first `offset`, and the `facet_values` most frequent values of each facet among
+        all the matches.
+
+        Up to `RANK_ALL` matches (in one file) are ranked by BM25 (ties by IRI). Beyond, ranking every match
+        costs a quarter of a second (a word such as "mobility" matches 300,000 projects): the projects that
+        match in their titles, acronyms and identifiers come first, ranked, then the others in list order
+        (newest call year, then title). Facets are counted over every match up to `FACET_SAMPLE` matches,
+        beyond in an even sample of them (every k-th), scaled up, and said to be estimates."""
         expression = match_expression(text)
         if expression is None:
             return Hits([], 0, {})
-        where = ["doc_text MATCH ?"]
-        args: list[object] = [expression]
+        narrowing = ""
+        narrowing_args: list[object] = []
         for facet, value in sorted((filters or {}).items()):
-            where.append(
-                f"doc_text.rowid IN (SELECT doc FROM {_table(facet)} WHERE facet = "
+            narrowing += (
+                f" AND doc_text.rowid IN (SELECT doc FROM {_table(facet)} WHERE facet = "
                 "(SELECT id FROM facet WHERE facet = ? AND value = ?))"
             )
-            args += [facet, value]
-        matched = f"SELECT doc_text.rowid FROM doc_text WHERE {' AND '.join(where)}"
-        ranked: list[tuple[float, str]] = []
+            narrowing_args += [facet, value]
+        weights = ", ".join(map(str, WEIGHTS))
+        wanted = limit + offset
+        ranked: list[tuple[tuple[object, ...], str]] = []
         total = 0
         estimated = False
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        for db in self._dbs:
+
+        def ranking(db: sqlite3.Connection, match: str, first: int) -> list[tuple[tuple[object, ...], str]]:
             rows = db.execute(
-                f"SELECT bm25(doc_text, {', '.join(map(str, WEIGHTS))}) AS score, doc.iri "
-                f"FROM doc_text JOIN doc ON doc.id = doc_text.rowid WHERE {' AND '.join(where)} "
+                f"SELECT bm25(doc_text, {weights}) AS score, doc.iri FROM doc_text JOIN doc "
+                f"ON doc.id = doc_text.rowid WHERE doc_text MATCH ?{narrowing} "
                 "ORDER BY score, doc.iri LIMIT ?",
-                [*args, limit + offset],
+                [match, *narrowing_args, first],
             )
-            ranked.extend((float(score), iri) for score, iri in rows)
+            return [((0, float(score)), iri) for score, iri in rows]
+
+        for db in self._dbs:
+            matched = f"SELECT doc_text.rowid FROM doc_text WHERE doc_text MATCH ?{narrowing}"
+            args = [expression, *narrowing_args]
             matches = int(db.execute(f"SELECT COUNT(*) FROM ({matched})", args).fetchone()[0])
             total += matches
-            scale = 1.0
-            counted = matched
-            if matches > FACET_SAMPLE:  # counted in a sample of the matches, scaled up: said as estimates
-                counted, scale, estimated = f"{matched} LIMIT {FACET_SAMPLE}", matches / FACET_SAMPLE, True
+            if not matches:
+                continue
+            if matches <= RANK_ALL:
+                ranked += ranking(db, expression, wanted)
+            else:
+                titled = f"{{titles names}} : ({expression})"
+                ranked += ranking(db, titled, wanted)
+                rest = db.execute(  # the others, in list order
+                    "SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM doc_text "
+                    f"JOIN doc ON doc.id = doc_text.rowid WHERE doc_text MATCH ?{narrowing} "
+                    "AND doc_text.rowid NOT IN (SELECT rowid FROM doc_text WHERE doc_text MATCH ?) "
+                    "ORDER BY doc_text.rowid LIMIT ?",
+                    [expression, *narrowing_args, titled, wanted],
+                )
+                ranked += [((1, year, sort), iri) for year, sort, iri in rest]
+            counted, step = matched, 1
+            if matches > FACET_SAMPLE:  # every step-th match, scaled up: said as estimates
+                step = -(-matches // FACET_SAMPLE)
+                counted, estimated = f"{matched} AND doc_text.rowid % {step} = 0", True
             for facet, value, count in db.execute(
                 "SELECT facet.facet, facet.value, counted.n FROM facet JOIN (SELECT facet, COUNT(*) AS n "
                 f"FROM doc_facet WHERE doc IN ({counted}) GROUP BY facet) AS counted "
                 "ON facet.id = counted.facet",
                 args,
             ):
-                counts[facet][value] = counts[facet].get(value, 0) + round(int(count) * scale)
+                counts[facet][value] = counts[facet].get(value, 0) + int(count) * step
         ranked.sort()
         projects: list[str] = []
         for _, iri in ranked:
