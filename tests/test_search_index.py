@@ -172,7 +172,9 @@ def test_an_index_of_another_layout_is_neither_read_nor_taken_over(tmp_path: Pat
         assert projects(index, "2017-1-RS01-KA101-000006") == ["2017-1-RS01-KA101-000006"]
 
 
-def test_beyond_rank_all_title_matches_come_first(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_beyond_rank_all_title_matches_come_first(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     everything = set(projects(index, "toekomst"))
     monkeypatch.setattr(search_index, "RANK_ALL", 2)
     found = projects(index, "toekomst")
