@@ -26,6 +26,7 @@ INDEXED = sorted(q.name for q in load_catalogue() if q.page_index)
 EXTRA = {  # values that make long lists on the imported export
     "projects": [{}],
     "countries-per-project": [{}],
+    "organisations-by-country": [{"country": c} for c in ("DE", "BE", "RS", "LT", "IS")],
     "projects-by-country": [{"country": c} for c in ("DE", "ES", "FR", "BE", "RS", "TR", "LT")],
     "projects-by-key-action": [{"action": a} for a in ("KA1", "KA2", "KA3", "KA101", "KA229")],
     "projects-by-sector": [{"sector": s} for s in ("adult education", "education and training", "youth")],
@@ -59,7 +60,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module", params=["brochure", "imported"])
 def target(request: pytest.FixtureRequest, store_root: Path, imported: Path) -> Iterator[StoreTarget]:
     with open_target(store_root if request.param == "brochure" else imported) as opened:
-        assert opened.search is not None
+        assert opened.search is not None and opened.search.organisations.available
         yield opened
 
 
@@ -73,6 +74,7 @@ def _rows(target: StoreTarget, text: str) -> list[tuple[str, ...]]:
 def test_every_list_of_projects_declares_its_index() -> None:
     assert INDEXED == [
         "countries-per-project",
+        "organisations-by-country",
         "projects",
         "projects-active-in",
         "projects-by-country",
@@ -97,7 +99,10 @@ def test_pages_from_the_index_are_those_of_the_page_subquery(
     for limit, offset in SLICES:
         text, total = page(name, params, lang, target, limit, offset)
         assert total == expected_total
-        assert re.search(r"VALUES \([^)]*\?project\b", text.split("# page:")[1]) and "LIMIT" not in text
+        assert (
+            re.search(r"VALUES \([^)]*\?(project|organisation)\b", text.split("# page:")[1])
+            and "LIMIT" not in text
+        )
         expected = _rows(target, with_slice(whole, limit, offset))
         assert _rows(target, text) == expected == everything[offset : offset + limit]
         assert page(name, params, lang, plain, limit, offset) == (

@@ -10,13 +10,14 @@ changing one source never re-derives another.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, facts, names, positions, search_index
+from erasmus_kg.derived import cube, facts, names, organisation_lists, positions, search_index
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, STORE_WIDE, derived_graph, is_derived
 
 DERIVED_KIND = "derived"
@@ -65,6 +66,9 @@ def derive(
             loads[target] = (path, graph, {"kind": DERIVED_KIND, "from": graph, "statistics": partial})
     _write_search_index(store, graphs, changed, loads, workdir.parent, previous)
     if not loads and not drops and not changed:
+        before = previous / organisation_lists.FILE if previous is not None else None
+        if before is not None and before.exists():  # the positions are kept: so are the organisations' lists
+            shutil.copyfile(before, workdir.parent / organisation_lists.FILE)
         return loads, drops
     partials: list[list[cube.Partial]] = []
     for graph, kept in graphs.items():
@@ -83,7 +87,7 @@ def derive(
     )
     path = workdir / "positions.nt"
     with path.open("wb") as out:
-        listed = positions.write_positions(store, out)
+        listed = positions.write_positions(store, out, workdir.parent / organisation_lists.FILE)
     if POSITIONS in graphs:
         drops.add(POSITIONS)
     loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "listed": listed})

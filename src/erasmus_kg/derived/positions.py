@@ -40,6 +40,7 @@ prefLabel and rdfs:label of the store, of the same order as the titles).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -149,10 +150,11 @@ def organisation_order(iris: list[str], named: Names, language: str) -> list[str
     return sorted(iris, key=key)
 
 
-def write_positions(store: ox.Store, out: BinaryIO) -> int:
+def write_positions(store: ox.Store, out: BinaryIO, organisations_file: Path | None = None) -> int:
     """The positions of the store's projects and organisations, the titles lists show for the projects and
     the labels queries show for every labelled node, as N-Triples; returns how many projects and
-    organisations have positions."""
+    organisations have positions. With `organisations_file`, the organisations' countries and positions are
+    written there too (`derived.organisation_lists`)."""
     datatype = f"<{XSD}integer>"
     projects = titles(store)
     named = labels(store)
@@ -174,10 +176,13 @@ def write_positions(store: ox.Store, out: BinaryIO) -> int:
                 if (shown := shown_label(preferred, described, language)) is not None
             ).encode()
         )
+    places: dict[str, dict[str, int]] = {}
     for language in LIST_LANGUAGES:
+        in_order = organisation_order(listed_organisations, named, language)
+        places[language] = {iri: n for n, iri in enumerate(in_order, start=1)}
         for name, listed in (
             (LIST_LANGUAGES[language], order(projects, language)),
-            (ORGANISATION_LANGUAGES[language], organisation_order(listed_organisations, named, language)),
+            (ORGANISATION_LANGUAGES[language], in_order),
         ):
             predicate = f"<{EKG}{name}>"
             out.write(
@@ -185,6 +190,10 @@ def write_positions(store: ox.Store, out: BinaryIO) -> int:
                     f'<{iri}> {predicate} "{n}"^^{datatype} .\n' for n, iri in enumerate(listed, start=1)
                 ).encode()
             )
+    if organisations_file is not None:
+        from erasmus_kg.derived import organisation_lists
+
+        organisation_lists.write(organisations_file, store, places)
     return len(projects) + len(listed_organisations)
 
 

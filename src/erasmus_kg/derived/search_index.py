@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived import organisation_lists
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import shown_title
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
@@ -395,6 +396,7 @@ class SearchIndex:
 
     def __init__(self, build_dir: Path) -> None:
         self.folder = build_dir / FOLDER
+        self.organisations = organisation_lists.OrganisationLists(build_dir)
         self._opened: list[sqlite3.Connection] | None = None
 
     @property
@@ -417,6 +419,7 @@ class SearchIndex:
         for db in self._opened or []:
             db.close()
         self._opened = None
+        self.organisations.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -461,10 +464,15 @@ class SearchIndex:
 
     def in_list_order(
         self, kind: str | None, value: str | None, lang: str, *, limit: int, offset: int = 0
-    ) -> tuple[list[str], int]:
+    ) -> tuple[list[str], int] | None:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the stored
         queries' lists in `lang` (`ekg:listPositionNl/En`: by the list title, then by IRI), `limit` of them
-        after the first `offset`, and how many there are."""
+        after the first `offset`, and how many there are; for kind `organisation-country`, the organisations
+        of the country `value` (`derived.organisation_lists`). None when the build has no such list."""
+        if kind == organisation_lists.KIND:
+            if value is None or not self.organisations.available:
+                return None
+            return self.organisations.in_list_order(value, lang, limit=limit, offset=offset)
         column = "title_nl" if lang == "nl" else "title_en"
         found: list[tuple[str, str]] = []
         total = 0

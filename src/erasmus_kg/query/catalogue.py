@@ -97,6 +97,18 @@ HEADING_LANGUAGES = ("nl", "en")
 
 
 @dataclass(frozen=True)
+class PageIndex:
+    """A stored query whose page the build's indexes can give: the nodes (`node`: the page subquery's
+    variable, `project` or `organisation`) that have the parameter `param`'s one value for `kind` in the
+    index (`derived.search_index`, `derived.organisation_lists`; kind `all`: every project), in list order.
+    tests/test_indexed_pages.py holds every such query to the same rows as its page subquery."""
+
+    kind: str
+    param: str | None = None
+    node: str = "project"
+
+
+@dataclass(frozen=True)
 class StoredQuery:
     name: str
     path: Path
@@ -106,11 +118,8 @@ class StoredQuery:
     params: tuple[Parameter, ...] = field(default=())
     columns: tuple[Column, ...] = field(default=())
     summary_nl: str = ""
-    page_index: tuple[str, str | None] | None = None
-    """(kind, parameter) when the search index can give the query's page: the projects that have the
-    parameter's one value for that kind of the index (`derived.search_index`; kind `all`: every project), in
-    list order. Declared by the header's `page_index`; tests/test_indexed_pages.py holds every such query to
-    the same rows as its page subquery."""
+    page_index: PageIndex | None = None
+    """Where the build's indexes give the query's pages (declared by the header's `page_index`)."""
 
     def summary_in(self, lang: str) -> str:
         """The summary in `lang` (nl or en; English for any other)."""
@@ -257,15 +266,19 @@ def load_query(path: Path) -> StoredQuery:
     )
 
 
-def _page_index(path: Path, raw: object, params: set[str]) -> tuple[str, str | None] | None:
+def _page_index(path: Path, raw: object, params: set[str]) -> PageIndex | None:
     if raw is None:
         return None
-    if not isinstance(raw, dict) or not isinstance(raw.get("kind"), str) or set(raw) - {"kind", "param"}:
-        raise QueryFileError(f"{path}: 'page_index' is {{kind: KIND, param: PARAMETER}}")
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("kind"), str)
+        or set(raw) - {"kind", "param", "node"}
+    ):
+        raise QueryFileError(f"{path}: 'page_index' is {{kind: KIND, param: PARAMETER, node: VARIABLE}}")
     param = raw.get("param")
     if param is not None and param not in params:
         raise QueryFileError(f"{path}: 'page_index' names no parameter of the query: {param!r}")
-    return str(raw["kind"]), None if param is None else str(param)
+    return PageIndex(str(raw["kind"]), None if param is None else str(param), str(raw.get("node", "project")))
 
 
 def _columns(path: Path, raw: object) -> tuple[Column, ...]:

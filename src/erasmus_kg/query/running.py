@@ -53,9 +53,10 @@ def page(
     is the index's count. Otherwise the page subquery is cut by LIMIT/OFFSET and counted."""
     whole, query, bindings = _bound(name, raw_params, lang, target)
     indexed = _indexed_page(query, bindings, lang, target, limit, offset) if limit is not None else None
-    if indexed is not None:
+    if indexed is not None and query.page_index is not None:
         iris, total = indexed
-        return bind_page(query.text, bindings, [ox.NamedNode(iri) for iri in iris]), total
+        nodes = [ox.NamedNode(iri) for iri in iris]
+        return bind_page(query.text, bindings, query.page_index.node, nodes), total
     return with_slice(whole, limit, offset), count_rows(target, whole)
 
 
@@ -82,11 +83,11 @@ def _indexed_page(
     index: SearchIndex | None = getattr(target, "search", None)
     if query.page_index is None or index is None:
         return None
-    kind, param = query.page_index
+    kind, param = query.page_index.kind, query.page_index.param
     value = None
     if param is not None:
         terms = bindings.get(param) or []
-        if len(terms) != 1:  # several values: a project can be in the page subquery once for each
+        if len(terms) != 1:  # several values: a node can be in the page subquery once for each
             return None
         value = terms[0].value
     return index.in_list_order(None if kind == "all" else kind, value, lang, limit=limit, offset=offset)

@@ -23,10 +23,10 @@ from erasmus_kg.derived.search_index import ANY_ACTION, ANY_SECTOR, ANY_THEME, C
 from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import COUNTRY as COUNTRY_NAMESPACE
 from erasmus_kg.namespaces import EKG, compact
+from erasmus_kg.query import running
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.parameters import CONCEPT_SCHEMES
-from erasmus_kg.query.running import counted_page, prepare
 from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
@@ -147,10 +147,9 @@ def _projects(
         iris, made.total = reading.search.members(facet, iri, limit=ROWS, offset=offset)
         made.rows = project_rows(reading.target, iris, lang)
         return made
-    counted = counted_page(reading.target, prepare(query, {param: value}, lang, reading.target), ROWS, offset)
-    if counted is not None:
-        text, remaining = counted
-        made.total = remaining + offset
+    text, total = running.page(query, {param: value}, lang, reading.target, ROWS, offset)
+    if total is not None:
+        made.total = total
         made.rows = [
             [Cell(_text(row["title"]), links.href(_text(row["project"]))), Cell(_text(row["acronym"]))]
             for row in _select(reading.target, text)
@@ -219,14 +218,10 @@ def _country_organisations(target: Target, iri: str, lang: str, page: int) -> Re
         page=page,
         csv=_csv("organisations-by-country", {"country": value}, lang),
     )
-    offset = (page - 1) * ROWS
-    counted = counted_page(
-        target, prepare("organisations-by-country", {"country": value}, lang, target), ROWS, offset
+    text, total = running.page(
+        "organisations-by-country", {"country": value}, lang, target, ROWS, (page - 1) * ROWS
     )
-    if counted is None:  # pragma: no cover - the stored query marks its page
-        return made
-    text, remaining = counted
-    made.total = remaining + offset
+    made.total = total or 0
     made.rows = [
         [
             Cell(_text(row["name"]) or _text(row["organisation"]), links.href(_text(row["organisation"]))),
