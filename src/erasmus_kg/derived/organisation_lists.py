@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from erasmus_kg.namespaces import EKG
 
 FILE = "organisations.sqlite"
-VERSION = 1
+VERSION = 2
 KIND = "organisation-country"
 """The kind a stored query names in its `page_index` to take its pages from here."""
 
@@ -47,6 +47,8 @@ def write(path: Path, store: ox.Store, places: Mapping[str, Mapping[str, int]]) 
             " WITHOUT ROWID;"
         )
         connection.executemany("INSERT OR IGNORE INTO organisation VALUES (?, ?, ?, ?)", rows)
+        connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        connection.execute("INSERT INTO meta VALUES ('organisations', ?)", (len(known),))
         connection.executescript(
             "CREATE INDEX in_list_nl ON organisation (country, position_nl);"
             "CREATE INDEX in_list_en ON organisation (country, position_en);"
@@ -81,6 +83,12 @@ class OrganisationLists:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def count(self) -> int:
+        """How many organisations the store has (with a country or not)."""
+        return int(
+            self._connection().execute("SELECT value FROM meta WHERE key = 'organisations'").fetchone()[0]
+        )
 
     def in_list_order(self, country: str, lang: str, *, limit: int, offset: int = 0) -> tuple[list[str], int]:
         """The organisations of `country` in the list order of `lang`, `limit` of them after the first

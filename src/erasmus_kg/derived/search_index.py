@@ -39,7 +39,7 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 3
+VERSION = 4
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
 read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
@@ -85,6 +85,7 @@ _PARTICIPATION = _N(EKG + "participation")
 _ORGANISATION = _N(EKG + "organisation")
 _ACTION = _N(EKG + "action")
 _CALL_YEAR = _N(EKG + "callYear")
+_GRANT = _N(EKG + "euGrant")
 _THEME = _N(EKG + "theme")
 _BROADER = _N(SKOS + "broader")
 _ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
@@ -104,7 +105,7 @@ _SCAN_FROM = 5_000
 _SCHEMA = """
 CREATE TABLE doc (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL,
-    title_nl TEXT, title_en TEXT
+    title_nl TEXT, title_en TEXT, eu_grant TEXT
 );
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
@@ -134,6 +135,7 @@ class Document:
     summaries: list[str] = field(default_factory=list)
     facets: set[tuple[str, str]] = field(default_factory=set)
     title_literals: list[ox.Literal] = field(default_factory=list)
+    grant: str | None = None
 
     def list_title(self, lang: str) -> str | None:
         """The title a list in `lang` shows and sorts the project by (`positions.shown_title`); None for a
@@ -175,6 +177,9 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
     for doc, value in values(_DESCRIPTION):
         if isinstance(value, ox.Literal):
             doc.summaries.append(value.value)
+    for doc, value in values(_GRANT):
+        if isinstance(value, ox.Literal) and doc.grant is None:
+            doc.grant = value.value
     for doc, value in values(_CALL_YEAR):
         if isinstance(value, ox.Literal) and value.value[:4].isdigit():
             doc.facets.add((YEAR, value.value[:4]))
@@ -314,8 +319,17 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
         )
         for count, doc in enumerate(documents, 1):
             connection.execute(
-                "INSERT INTO doc (id, iri, year, sort, title_nl, title_en) VALUES (?, ?, ?, ?, ?, ?)",
-                (count, doc.iri, doc.year, doc.sort_key[1], doc.list_title("nl"), doc.list_title("en")),
+                "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, eu_grant) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    count,
+                    doc.iri,
+                    doc.year,
+                    doc.sort_key[1],
+                    doc.list_title("nl"),
+                    doc.list_title("en"),
+                    doc.grant,
+                ),
             )
             connection.execute(
                 "INSERT INTO doc_text (rowid, titles, names, organisations, summaries) "
@@ -461,6 +475,27 @@ class SearchIndex:
             total += int(db.execute(counting, facet_id).fetchone()[0])
         found.sort()
         return [iri for _, _, iri in found[offset : offset + limit]], total
+
+    def totals(self) -> tuple[int, int, str]:
+        """How many projects the index holds, how many countries they involve, and the sum of their EU grants
+        (euros, a decimal as the graph writes it): the home page's counts, without a pass over the store."""
+        from decimal import Decimal, InvalidOperation
+
+        grants: dict[str, str | None] = {}
+        countries: set[str] = set()
+        for db in self._dbs:
+            grants.update(db.execute("SELECT iri, eu_grant FROM doc"))
+            countries.update(
+                value for (value,) in db.execute("SELECT value FROM facet WHERE facet = ?", (COUNTRY,))
+            )
+        total = Decimal(0)
+        for amount in grants.values():
+            try:
+                total += Decimal(amount) if amount else 0
+            except InvalidOperation:  # pragma: no cover - the importer writes decimals only
+                continue
+        text = format(total, "f")
+        return len(grants), len(countries), text
 
     def in_list_order(
         self, kind: str | None, value: str | None, lang: str, *, limit: int, offset: int = 0
