@@ -203,25 +203,28 @@ class NameIndex:
     def containing(self, kind: str, text: str) -> list[str]:
         """The IRIs of `kind` with a name containing `text` (normal forms), sorted."""
         needle = normal(text)
-        if not needle:
-            return []
         found: set[str] = set()
-        for db in self._dbs:
-            if len(needle) >= 3:
-                phrase = '"' + needle.replace('"', '""') + '"'
-                # The trigram match first, then the kind: as a join, SQLite's planner would take every name of
-                # the kind and test the match row by row (26 s instead of 0.06 s for 200,000 organisations).
-                rows = db.execute(
-                    "SELECT iri FROM name WHERE id IN (SELECT rowid FROM name_text WHERE name_text MATCH ?) "
-                    "AND kind = ?",
-                    (f"normal : {phrase}", kind),
-                )
-            else:  # trigrams need three characters: scan the names of this kind
-                rows = db.execute(
-                    "SELECT iri FROM name WHERE kind = ? AND instr(normal, ?) > 0", (kind, needle)
-                )
-            found.update(iri for (iri,) in rows)
+        for db in self._dbs if needle else []:
+            where, args = _containing(kind, needle)
+            found.update(iri for (iri,) in db.execute(f"SELECT iri FROM name WHERE {where}", args))
         return sorted(found)
+
+    def containing_first(self, kind: str, text: str, limit: int) -> tuple[list[str], int]:
+        """The first `limit` IRIs (sorted) of `kind` with a name containing `text`, and how many there are:
+        counted and cut in SQLite (a search for "hochschule" names 16,000 organisations)."""
+        needle = normal(text)
+        first: set[str] = set()
+        total = 0
+        for db in self._dbs if needle else []:
+            where, args = _containing(kind, needle)
+            total += int(
+                db.execute(f"SELECT COUNT(DISTINCT iri) FROM name WHERE {where}", args).fetchone()[0]
+            )
+            rows = db.execute(
+                f"SELECT DISTINCT iri FROM name WHERE {where} ORDER BY iri LIMIT ?", (*args, limit)
+            )
+            first.update(iri for (iri,) in rows)
+        return sorted(first)[:limit], total
 
     def names(self, kind: str, limit: int = 20_000) -> list[str]:
         """Up to `limit` names of `kind` as written (to suggest the closest to a value that matched none)."""
@@ -237,3 +240,17 @@ class NameIndex:
 
     def count(self) -> int:
         return sum(int(db.execute("SELECT COUNT(*) FROM name").fetchone()[0]) for db in self._dbs)
+
+
+def _containing(kind: str, needle: str) -> tuple[str, tuple[str, ...]]:
+    """The condition (and its arguments) on the name table for the names of `kind` containing `needle` (a
+    normal form)."""
+    if len(needle) >= 3:
+        phrase = '"' + needle.replace('"', '""') + '"'
+        # The trigram match first, then the kind: as a join, SQLite's planner would take every name of the
+        # kind and test the match row by row (26 s instead of 0.06 s for 200,000 organisations).
+        return "id IN (SELECT rowid FROM name_text WHERE name_text MATCH ?) AND kind = ?", (
+            f"normal : {phrase}",
+            kind,
+        )
+    return "kind = ? AND instr(normal, ?) > 0", (kind, needle)  # trigrams need three characters: a scan

@@ -234,9 +234,7 @@ def _organisations(reading: Reading, text: str, lang: str, answer: Answer) -> No
     index = reading.target.names
     if index is None or len(text) < 3:
         return
-    found = index.containing(name_index.ORGANISATION, text)
-    answer.organisation_total = len(found)
-    shown = found[:ORGANISATIONS]
+    shown, answer.organisation_total = index.containing_first(name_index.ORGANISATION, text, ORGANISATIONS)
     labels = _labels(reading.target, set(shown), lang)
     answer.organisations = [Link(labels.get(iri, iri), links.href(iri)) for iri in shown]
 
