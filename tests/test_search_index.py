@@ -182,12 +182,3 @@ def test_beyond_rank_all_title_matches_come_first(
     assert found[0] == "op-weg-naar-de-toekomst"  # the one with the word in its title
     pages = [index.search("toekomst", limit=1, offset=n).projects for n in range(5)]
     assert [ID + p for p in found] == [iri for page in pages for iri in page] and pages[4] == []
-
-
-@pytest.mark.parametrize("typed", ["school", "GO", "centrum", "Leerwinkel", "zzzqqq", "é"])
-def test_organisations_by_part_of_their_name_first_and_counted(target, typed: str) -> None:
-    names = target.names
-    assert names is not None
-    everything = names.containing("organisation", typed)
-    for limit in (1, 3, 100):
-        assert names.containing_first("organisation", typed, limit) == (everything[:limit], len(everything))

@@ -209,23 +209,6 @@ class NameIndex:
             found.update(iri for (iri,) in db.execute(f"SELECT iri FROM name WHERE {where}", args))
         return sorted(found)
 
-    def containing_first(self, kind: str, text: str, limit: int) -> tuple[list[str], int]:
-        """The first `limit` IRIs (sorted) of `kind` with a name containing `text`, and how many there are:
-        counted and cut in SQLite (a search for "hochschule" names 16,000 organisations)."""
-        needle = normal(text)
-        first: set[str] = set()
-        total = 0
-        for db in self._dbs if needle else []:
-            where, args = _containing(kind, needle)
-            total += int(
-                db.execute(f"SELECT COUNT(DISTINCT iri) FROM name WHERE {where}", args).fetchone()[0]
-            )
-            rows = db.execute(
-                f"SELECT DISTINCT iri FROM name WHERE {where} ORDER BY iri LIMIT ?", (*args, limit)
-            )
-            first.update(iri for (iri,) in rows)
-        return sorted(first)[:limit], total
-
     def names(self, kind: str, limit: int = 20_000) -> list[str]:
         """Up to `limit` names of `kind` as written (to suggest the closest to a value that matched none)."""
         found: list[str] = []

@@ -234,7 +234,9 @@ def _organisations(reading: Reading, text: str, lang: str, answer: Answer) -> No
     index = reading.target.names
     if index is None or len(text) < 3:
         return
-    shown, answer.organisation_total = index.containing_first(name_index.ORGANISATION, text, ORGANISATIONS)
+    found = index.containing(name_index.ORGANISATION, text)  # (counting and cutting it in SQLite is slower)
+    answer.organisation_total = len(found)
+    shown = found[:ORGANISATIONS]
     labels = _labels(reading.target, set(shown), lang)
     answer.organisations = [Link(labels.get(iri, iri), links.href(iri)) for iri in shown]
 
