@@ -182,3 +182,17 @@ def test_beyond_rank_all_title_matches_come_first(
     assert found[0] == "op-weg-naar-de-toekomst"  # the one with the word in its title
     pages = [index.search("toekomst", limit=1, offset=n).projects for n in range(5)]
     assert [ID + p for p in found] == [iri for page in pages for iri in page] and pages[4] == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expression"),
+    [
+        ("mobility of learners", '"mobility" AND "learners"*'),
+        ("Op weg naar de toekomst", '"weg" AND "naar" AND "toekomst"*'),
+        ("school in", '"school"*'),
+        ("of", '"of"*'),  # only stop words: kept
+        ("für die Zukunft", '"zukunft"*'),
+    ],
+)
+def test_stop_words_are_left_out_when_there_are_other_words(typed: str, expression: str) -> None:
+    assert match_expression(typed) == expression

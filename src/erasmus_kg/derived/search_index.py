@@ -382,12 +382,45 @@ def _text(parts: list[str]) -> str:
     return unicodedata.normalize("NFKC", "\n".join(parts))
 
 
+STOP_WORDS = frozenset(
+    {
+        *("a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or"),
+        *("the", "to", "with"),  # English
+        *(
+            "de",
+            "het",
+            "een",
+            "en",
+            "van",
+            "op",
+            "te",
+            "voor",
+            "met",
+            "aan",
+            "bij",
+            "door",
+            "om",
+            "tot",
+            "uit",
+        ),
+        *("der", "die", "das", "und", "im", "von", "zu", "mit", "fur", "den", "dem", "des", "ein", "eine"),
+        *("le", "la", "les", "du", "et", "un", "une", "pour", "au", "aux", "sur", "dans"),  # French
+    }
+)
+"""Words left out of a search that has others ("mobility of learners" is "mobility learners"): they are in
+nearly every summary, and requiring them costs more than they narrow (the 327,000 summaries' "of": 60 ms)."""
+
+
 def match_expression(text: str) -> str | None:
-    """The FTS5 query for what a person typed: its words (normal forms), all of them, the last as a prefix;
-    None when it has no word. Every word is quoted, so nothing typed is FTS5 syntax."""
+    """The FTS5 query for what a person typed: its words (normal forms) but the stop words (unless it has
+    only those), all of them, the last as a prefix; None when it has no word. Every word is quoted, so
+    nothing typed is FTS5 syntax."""
     words = normal(text).split()[:32]
     if not words:
         return None
+    words = [w for w in words[:-1] if w not in STOP_WORDS] + words[-1:] if len(words) > 1 else words
+    if len(words) > 1 and words[-1] in STOP_WORDS:
+        words = words[:-1]
     quoted = ['"' + word.replace('"', '""') + '"' for word in words]
     quoted[-1] += "*"
     return " AND ".join(quoted)
