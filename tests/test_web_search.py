@@ -119,3 +119,16 @@ def test_hostile_text(value: str, web_client) -> None:
         assert response.status_code in statuses
         assert "<script>alert" not in response.text
         assert "<img src=x" not in response.text
+
+
+def test_a_named_concept_counts_what_its_page_lists(web_client, target) -> None:
+    import pyoxigraph as ox
+
+    from erasmus_kg.query.running import run_stored
+
+    rows = run_stored("projects-by-sector", {"sector": "education and training"}, "en", target)
+    assert isinstance(rows, ox.QuerySolutions)
+    expected = len({r["project"] for r in rows})
+    page = web_client.get("/search", params={"q": "education and training", "lang": "en"}).text
+    assert ("Education and training", f"Sector · {expected} projects") in _named(page)
+    assert expected > 2  # the sectors below it count too

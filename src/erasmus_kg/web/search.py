@@ -32,6 +32,8 @@ from erasmus_kg.derived import names as name_index
 from erasmus_kg.derived.search_index import (
     ACTION,
     ANY_ACTION,
+    ANY_SECTOR,
+    ANY_THEME,
     COUNTRY,
     FACETS,
     KEY_ACTION,
@@ -68,11 +70,12 @@ FACET_HEADINGS = {
     YEAR: {"nl": "Oproepjaar", "en": "Call year"},
 }
 NAMED_KINDS = (
-    # (stored query, its parameter, the facet counting its projects, what a match is called)
+    # (stored query, its parameter, the kind of the index counting its projects as the stored query and the
+    # page of the concept do, what a match is called)
     ("projects-by-country", "country", COUNTRY, {"nl": "Land", "en": "Country"}),
     ("projects-by-key-action", "action", ANY_ACTION, {"nl": "Actie", "en": "Action"}),
-    ("projects-by-sector", "sector", SECTOR, {"nl": "Sector", "en": "Sector"}),
-    ("projects-by-theme", "theme", THEME, {"nl": "Thema", "en": "Theme"}),
+    ("projects-by-sector", "sector", ANY_SECTOR, {"nl": "Sector", "en": "Sector"}),
+    ("projects-by-theme", "theme", ANY_THEME, {"nl": "Thema", "en": "Theme"}),
 )
 _YEAR = re.compile(r"\d{4}\Z")
 
