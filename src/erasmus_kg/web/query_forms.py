@@ -9,8 +9,8 @@ whole answer is a CSV download through the API.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -30,6 +30,7 @@ from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
+from erasmus_kg.web.per_build import KEPT
 
 ROWS = 50
 MAX_CHOICES = 2000
@@ -52,29 +53,15 @@ class Choice:
 
 def choices(target: Target, query: StoredQuery, lang: str, build: str | None) -> dict[str, list[Choice]]:
     """The values each concept parameter of `query` suggests: the concepts of its scheme, by label. Kept per
-    `build` of the embedded store (a build never changes; the country scheme's 280 labels take 0.1-0.2 s to
-    read); read anew from an endpoint (`build` None)."""
+    `build` of the embedded store (`per_build`; the country scheme's 280 labels take 0.1-0.2 s to read)."""
     found: dict[str, list[Choice]] = {}
     for param in query.params:
         scheme = CONCEPT_SCHEMES.get(param.type)
-        if scheme is None:
-            continue
-        key = (build, scheme, lang)
-        with _CHOICES_LOCK:
-            offered = _CHOICES.get(key) if build is not None else None
-        if offered is None:
-            offered = _scheme_choices(target, scheme, lang)
-            if build is not None:
-                with _CHOICES_LOCK:
-                    if len(_CHOICES) > 64:  # the choices of old builds
-                        _CHOICES.clear()
-                    _CHOICES[key] = offered
-        found[param.name] = offered
+        if scheme is not None:
+            found[param.name] = KEPT.get(
+                build, ("choices", scheme, lang), partial(_scheme_choices, target, scheme, lang)
+            )
     return found
-
-
-_CHOICES: dict[tuple[str | None, str, str], list[Choice]] = {}
-_CHOICES_LOCK = threading.Lock()
 
 
 def _scheme_choices(target: Target, scheme: str, lang: str) -> list[Choice]:

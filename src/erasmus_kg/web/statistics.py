@@ -16,7 +16,6 @@ build: they count every project and organisation of the graph, which the cube do
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -37,6 +36,7 @@ from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
+from erasmus_kg.web.per_build import KEPT
 from erasmus_kg.web.resource_pages import facts
 
 TOP = 20
@@ -245,14 +245,27 @@ def _pairs(target: Target, lang: str) -> Chart:
 
 
 def overview(reading: Reading, lang: str) -> list[Chart]:
-    """The charts of the whole graph, in `lang`."""
+    """The charts of the whole graph, in `lang` (kept per build)."""
     target = reading.target
-    return [_years(target, lang, {}), _actions(target, lang), _countries(target, lang), _pairs(target, lang)]
+    return KEPT.get(
+        reading.build_id,
+        ("statistics", lang),
+        lambda: [
+            _years(target, lang, {}),
+            _actions(target, lang),
+            _countries(target, lang),
+            _pairs(target, lang),
+        ],
+    )
 
 
 def country(reading: Reading, iri: str, lang: str) -> CountryStatistics | None:
-    """The statistics of the country `iri`, in `lang`; None when the graph does not know it as a country."""
-    target = reading.target
+    """The statistics of the country `iri`, in `lang` (kept per build); None when the graph does not know it
+    as a country."""
+    return KEPT.get(reading.build_id, ("statistics", lang, iri), lambda: _country(reading.target, iri, lang))
+
+
+def _country(target: Target, iri: str, lang: str) -> CountryStatistics | None:
     params = {"country": iri}
     try:
         years = _years(target, lang, params)
@@ -288,40 +301,27 @@ def country(reading: Reading, iri: str, lang: str) -> CountryStatistics | None:
     return CountryStatistics(iri, name, projects, grants, len(pairs), [years, partner_chart])
 
 
-_HEADLINES: dict[str, Headline] = {}
-_HEADLINES_LOCK = threading.Lock()
-
-
 def headline(reading: Reading) -> Headline:
-    """The graph's counts, kept per build of the embedded store (a build never changes): from its indexes
-    (at 327,000 projects the SPARQL count takes 15 s); counted by SPARQL on a remote endpoint, anew each
-    time, since it may change under us."""
-    key = str(reading.build_dir) if reading.build_dir is not None else None
-    if key is not None:
-        with _HEADLINES_LOCK:
-            kept = _HEADLINES.get(key)
-        if kept is not None:
-            return kept
+    """The graph's counts, kept per build of the embedded store (`per_build`): from its indexes (at 327,000
+    projects the SPARQL count takes 15 s); counted by SPARQL on a remote endpoint, anew each time, since it
+    may change under us."""
+    return KEPT.get(reading.build_id, ("headline",), lambda: _counted(reading))
+
+
+def _counted(reading: Reading) -> Headline:
     index = reading.search
     if index is not None and index.organisations.available:  # the build's indexes: no pass over the store
         projects, countries, grants = index.totals()
-        counts = Headline(projects, index.organisations.count(), countries, grants)
-    else:
-        results = reading.target.query(internal_query("headline-counts"))
-        assert isinstance(results, ox.QuerySolutions)
-        row = next(iter(results))
-        counts = Headline(
-            int(_text(row["projects"]) or 0),
-            int(_text(row["organisations"]) or 0),
-            int(_text(row["countries"]) or 0),
-            _text(row["grants"]) or "0",
-        )
-    if key is not None:
-        with _HEADLINES_LOCK:
-            if len(_HEADLINES) >= 8:  # old builds: their directories are gone
-                _HEADLINES.clear()
-            _HEADLINES[key] = counts
-    return counts
+        return Headline(projects, index.organisations.count(), countries, grants)
+    results = reading.target.query(internal_query("headline-counts"))
+    assert isinstance(results, ox.QuerySolutions)
+    row = next(iter(results))
+    return Headline(
+        int(_text(row["projects"]) or 0),
+        int(_text(row["organisations"]) or 0),
+        int(_text(row["countries"]) or 0),
+        _text(row["grants"]) or "0",
+    )
 
 
 async def read_headline(request: Request) -> Headline:
