@@ -33,6 +33,16 @@ def regenerate(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regenerate-expected"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_web_cache() -> Iterator[None]:
+    """Each test starts without the web front's per-build values: the session store keeps one build, and a
+    test may change how pages are made (rows per page)."""
+    yield
+    from erasmus_kg.web.per_build import KEPT
+
+    KEPT.clear()
+
+
 @pytest.fixture(scope="session")
 def store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built once from the packaged ontology and data."""

@@ -43,6 +43,11 @@ class PerBuild:
                 del self._kept[next(iter(self._kept))]  # the oldest build first (dicts keep their order)
         return value
 
+    def clear(self) -> None:
+        """Forget everything (for tests that change how values are made, not the build)."""
+        with self._lock:
+            self._kept.clear()
+
 
 KEPT = PerBuild()
 """The one cache of the web front."""

@@ -20,7 +20,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from erasmus_kg.namespaces import DCTERMS, EKG, RDF, SKOS
+from erasmus_kg.namespaces import COUNTRY as COUNTRY_NAMESPACE
+from erasmus_kg.namespaces import DCTERMS, EKG, RDF, SKOS, VOCAB
 from erasmus_kg.namespaces import compact as _compact
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import internal_query
@@ -29,6 +30,7 @@ from erasmus_kg.query.targets import Target
 from erasmus_kg.web import links
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
+from erasmus_kg.web.per_build import KEPT
 from erasmus_kg.web.resource_lists import PROJECT_CLASS, ResourceList, lists_for, page_numbers
 
 _INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -61,6 +63,9 @@ class Description:
     schemes: set[str] = field(default_factory=set)
     summary: list[Value] = field(default_factory=list)
 
+
+_HUBS = (COUNTRY_NAMESPACE, VOCAB)
+"""The IRIs whose pages are kept per build: countries and concepts (what many visitors open)."""
 
 PROJECT_ORDER = tuple(
     EKG + name if ":" not in name else name
@@ -196,12 +201,20 @@ async def resource_page(request: Request, iri: str) -> Response:
 
     def read() -> tuple[Description, list[ResourceList]]:
         with request.app.state.access.reading() as reading:
-            described = describe(reading.target, iri, lang)
-            if not described.facts and not described.types:
-                return described, []
-            return described, lists_for(
-                reading, iri, described.types, described.schemes, lang, pages, address
-            )
+
+            def made() -> tuple[Description, list[ResourceList]]:
+                described = describe(reading.target, iri, lang)
+                if not described.facts and not described.types:
+                    return described, []
+                return described, lists_for(
+                    reading, iri, described.types, described.schemes, lang, pages, address
+                )
+
+            if not iri.startswith(_HUBS):  # one of 327,000 projects or 200,000 organisations: made each time
+                return made()
+            # a country or a concept, which many visitors open: kept per build (`per_build`)
+            key = ("resource", iri, lang, tuple(sorted(pages.items())), address[0], tuple(address[1]))
+            return KEPT.get(reading.build_id, key, made)
 
     described, lists = await run_in_threadpool(read)
     if not described.facts and not described.types:
