@@ -354,6 +354,12 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     return count
 
 
+def _stored_facet(db: sqlite3.Connection, kind: str, value: str | None) -> tuple[int] | None:
+    """The row id (as a one-value row, the form queries take it in) of `value` of `kind` in one index file."""
+    found = db.execute("SELECT id FROM facet WHERE facet = ? AND value = ?", (kind, value)).fetchone()
+    return None if found is None else (int(found[0]),)
+
+
 def _table(kind: str) -> str:
     """The table linking documents to values of `kind`: counted by searches, or only listed."""
     return "doc_list" if kind in LISTS else "doc_facet"
@@ -493,9 +499,7 @@ class SearchIndex:
         found: list[tuple[int, str, str]] = []
         total = 0
         for db in self._dbs:
-            facet_id = db.execute(
-                "SELECT id FROM facet WHERE facet = ? AND value = ?", (facet, value)
-            ).fetchone()
+            facet_id = _stored_facet(db, facet, value)
             if facet_id is None:
                 continue
             rows = db.execute(
@@ -554,20 +558,20 @@ class SearchIndex:
                 found.extend(rows)
                 total += int(db.execute(f"SELECT COUNT({column}) FROM doc").fetchone()[0])
                 continue
-            facet_id = db.execute(
-                "SELECT id FROM facet WHERE facet = ? AND value = ?", (kind, value)
-            ).fetchone()
+            facet_id = _stored_facet(db, kind, value)
             if facet_id is None:
                 continue
+            # a project without a title has no list position, so no place in the stored query's list either
+            members = (
+                f"FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
+                f"WHERE link.facet = ? AND doc.{column} IS NOT NULL"
+            )
             rows = db.execute(
-                f"SELECT doc.{column}, doc.iri FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
-                f"WHERE link.facet = ? ORDER BY doc.{column}, doc.iri LIMIT ?",
+                f"SELECT doc.{column}, doc.iri {members} ORDER BY doc.{column}, doc.iri LIMIT ?",
                 (facet_id[0], limit + offset),
             )
             found.extend(rows)
-            total += int(
-                db.execute(f"SELECT COUNT(*) FROM {_table(kind)} WHERE facet = ?", facet_id).fetchone()[0]
-            )
+            total += int(db.execute(f"SELECT COUNT(*) {members}", facet_id).fetchone()[0])
         found.sort()
         return [iri for _, iri in found[offset : offset + limit]], total
 

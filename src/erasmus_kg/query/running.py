@@ -9,6 +9,7 @@ that text instead of running it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from erasmus_kg.errors import UsageError
 from erasmus_kg.query.binding import Term, bind, bind_page, count_query, with_slice
 from erasmus_kg.query.catalogue import StoredQuery, get_query
 from erasmus_kg.query.parameters import resolve_all
-from erasmus_kg.query.targets import Results, Target
+from erasmus_kg.query.targets import Results, Target, solutions
 
 if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.search_index import SearchIndex
@@ -66,13 +67,7 @@ def _bound(
     if lang not in LANGUAGES:
         raise UsageError(f"unknown label language {lang!r} (one of {', '.join(LANGUAGES)})")
     query = get_query(name)
-
-    def select(sparql: str) -> ox.QuerySolutions:
-        results = target.query(sparql)
-        assert isinstance(results, ox.QuerySolutions)
-        return results
-
-    bindings = resolve_all(query, raw_params, select, target.names)
+    bindings = resolve_all(query, raw_params, partial(solutions, target), target.names)
     bindings["lang"] = [ox.Literal(lang)]
     return bind(query.text, bindings), query, bindings
 
@@ -80,8 +75,10 @@ def _bound(
 def _indexed_page(
     query: StoredQuery, bindings: Mapping[str, list[Term]], lang: str, target: Target, limit: int, offset: int
 ) -> tuple[list[str], int] | None:
+    if query.page_index is None:
+        return None
     index: SearchIndex | None = getattr(target, "search", None)
-    if query.page_index is None or index is None:
+    if index is None:
         return None
     kind, param = query.page_index.kind, query.page_index.param
     value = None

@@ -11,11 +11,20 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from erasmus_kg.errors import UsageError
 from erasmus_kg.html.rendering import render
 from erasmus_kg.web.negotiation import LANGUAGE_COOKIE, LANGUAGES, request_language
 
 STATIC = "/static/"
 """Where the packaged stylesheet (and any other static file) is served."""
+
+
+def page_number(name: str, raw: str, maximum: int) -> int:
+    """The page number the address parameter `name` gives as `raw`, from 1 to `maximum`; a UsageError (400)
+    for anything else."""
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise UsageError(f"{name}: {raw[:20]!r} is not a page number (1 to {maximum})")
+    return int(raw)
 
 
 def language_links(request: Request, lang: str) -> list[tuple[str, str, bool]]:

@@ -20,16 +20,16 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from erasmus_kg.derived.search_index import ANY_ACTION, ANY_SECTOR, ANY_THEME, COUNTRY, ORGANISATION
-from erasmus_kg.errors import UsageError
 from erasmus_kg.namespaces import COUNTRY as COUNTRY_NAMESPACE
 from erasmus_kg.namespaces import EKG, compact
 from erasmus_kg.query import running
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.parameters import CONCEPT_SCHEMES
-from erasmus_kg.query.targets import Target
+from erasmus_kg.query.targets import Target, solutions, text_of
 from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
+from erasmus_kg.web.pages import page_number
 
 ROWS = 20
 """Rows per page of a list."""
@@ -85,15 +85,11 @@ class ResourceList:
 
 def page_numbers(params: Mapping[str, str]) -> dict[str, int]:
     """The page of each list an address asks for (`projects=2`): 1 for those it does not name."""
-    found = {}
-    for name in ("projects", "organisations"):
-        raw = params.get(name)
-        if raw is None:
-            continue
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-            raise UsageError(f"{name}: {raw[:20]!r} is not a page number (1 to {MAX_PAGE})")
-        found[name] = int(raw)
-    return found
+    return {
+        name: page_number(name, params[name], MAX_PAGE)
+        for name in ("projects", "organisations")
+        if name in params
+    }
 
 
 def lists_for(
@@ -151,8 +147,8 @@ def _projects(
     if total is not None:
         made.total = total
         made.rows = [
-            [Cell(_text(row["title"]), links.href(_text(row["project"]))), Cell(_text(row["acronym"]))]
-            for row in _select(reading.target, text)
+            [Cell(text_of(row["title"]), links.href(text_of(row["project"]))), Cell(text_of(row["acronym"]))]
+            for row in solutions(reading.target, text)
         ]
     return made
 
@@ -166,11 +162,11 @@ def project_rows(target: Target, iris: list[str], lang: str) -> list[list[Cell]]
         {"project": [ox.NamedNode(iri) for iri in iris], "lang": [ox.Literal(lang)]},
     )
     found = {
-        _text(row["project"]): [
-            Cell(_text(row["title"]), links.href(_text(row["project"]))),
-            Cell(_text(row["acronym"])),
+        text_of(row["project"]): [
+            Cell(text_of(row["title"]), links.href(text_of(row["project"]))),
+            Cell(text_of(row["acronym"])),
         ]
-        for row in _select(target, query)
+        for row in solutions(target, query)
     }
     return [found.get(iri, [Cell(iri, links.href(iri)), Cell("")]) for iri in iris]
 
@@ -189,17 +185,17 @@ def _project_organisations(target: Target, iri: str, lang: str) -> ResourceList:
     )
     rows: dict[str, list[Cell]] = {}
     roles: dict[str, list[str]] = {}
-    for row in _select(target, query):
-        organisation = _text(row["organisation"])
+    for row in solutions(target, query):
+        organisation = text_of(row["organisation"])
         if organisation not in rows:
-            country = _text(row["country"])
+            country = text_of(row["country"])
             rows[organisation] = [
-                Cell(_text(row["name"]) or organisation, links.href(organisation)),
+                Cell(text_of(row["name"]) or organisation, links.href(organisation)),
                 Cell(""),
-                Cell(_text(row["kindLabel"])),
-                Cell(_text(row["countryLabel"]) or country, links.href(country) if country else None),
+                Cell(text_of(row["kindLabel"])),
+                Cell(text_of(row["countryLabel"]) or country, links.href(country) if country else None),
             ]
-        role = _text(row["roleLabel"])
+        role = text_of(row["roleLabel"])
         if role and role not in roles.setdefault(organisation, []):
             roles[organisation].append(role)
     for organisation, cells in rows.items():
@@ -224,12 +220,14 @@ def _country_organisations(target: Target, iri: str, lang: str, page: int) -> Re
     made.total = total or 0
     made.rows = [
         [
-            Cell(_text(row["name"]) or _text(row["organisation"]), links.href(_text(row["organisation"]))),
-            Cell(_text(row["kind"])),
-            Cell(_text(row["locality"])),
-            Cell(_text(row["projects"])),
+            Cell(
+                text_of(row["name"]) or text_of(row["organisation"]), links.href(text_of(row["organisation"]))
+            ),
+            Cell(text_of(row["kind"])),
+            Cell(text_of(row["locality"])),
+            Cell(text_of(row["projects"])),
         ]
-        for row in _select(target, text)
+        for row in solutions(target, text)
     ]
     return made
 
@@ -252,13 +250,3 @@ def _links(made: ResourceList, address: tuple[str, list[tuple[str, str]]]) -> No
 def _csv(query: str, params: dict[str, str], lang: str) -> str:
     """The address of the whole list (its first `CSV_ROWS` rows) as CSV, in the query API."""
     return f"/api/queries/{query}?{urlencode({**params, 'format': 'csv', 'limit': CSV_ROWS, 'lang': lang})}"
-
-
-def _select(target: Target, sparql: str) -> ox.QuerySolutions:
-    results = target.query(sparql)
-    assert isinstance(results, ox.QuerySolutions)
-    return results
-
-
-def _text(term: object) -> str:
-    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""

@@ -46,11 +46,11 @@ from erasmus_kg.namespaces import compact, expand
 from erasmus_kg.query.binding import bind
 from erasmus_kg.query.catalogue import get_query, internal_query
 from erasmus_kg.query.parameters import CONCEPT_SCHEMES, resolve
-from erasmus_kg.query.targets import Target
+from erasmus_kg.query.targets import Target, solutions, text_of
 from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
 from erasmus_kg.web.negotiation import request_language
-from erasmus_kg.web.pages import page
+from erasmus_kg.web.pages import page, page_number
 from erasmus_kg.web.resource_lists import project_rows
 
 ROWS = 20
@@ -219,7 +219,7 @@ def _named(reading: Reading, text: str, lang: str) -> list[Link]:
             iris = [iri for iri, rank in exact if rank == exact[0][1]]
         else:
             try:
-                terms = resolve(param, text, lambda sparql: _select(reading.target, sparql), None)
+                terms = resolve(param, text, lambda sparql: solutions(reading.target, sparql), None)
             except ParameterError:
                 continue
             iris = [t.value for t in terms if isinstance(t, ox.NamedNode)]
@@ -258,25 +258,7 @@ def _labels(target: Target, iris: set[str], lang: str) -> dict[str, str]:
     if not nodes:
         return {}
     query = bind(internal_query("labels-of"), {"node": nodes, "lang": [ox.Literal(lang)]})
-    return {_text(row["node"]): _text(row["label"]) for row in _select(target, query)}
-
-
-def _select(target: Target, sparql: str) -> ox.QuerySolutions:
-    results = target.query(sparql)
-    assert isinstance(results, ox.QuerySolutions)
-    return results
-
-
-def _text(term: object) -> str:
-    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
-
-
-def _page_number(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise UsageError(f"page: {raw[:20]!r} is not a page number (1 to {MAX_PAGE})")
-    return int(raw)
+    return {text_of(row["node"]): text_of(row["label"]) for row in solutions(target, query)}
 
 
 async def search_page(request: Request) -> Response:
@@ -284,7 +266,8 @@ async def search_page(request: Request) -> Response:
     params = dict(request.query_params)
     text = params.get("q", "").strip()[:MAX_TEXT]
     filters = read_filters(params)
-    number = _page_number(params.get("page"))
+    raw_page = params.get("page")
+    number = page_number("page", raw_page, MAX_PAGE) if raw_page else 1
 
     def run() -> Answer:
         with request.app.state.access.reading() as reading:

@@ -28,10 +28,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import ParameterError
+from erasmus_kg.html.rendering import number
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.display import number_text
 from erasmus_kg.query.running import prepare
-from erasmus_kg.query.targets import Target
+from erasmus_kg.query.targets import Target, text_of
 from erasmus_kg.web import links
 from erasmus_kg.web.graph import Reading
 from erasmus_kg.web.negotiation import request_language
@@ -154,11 +155,6 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-def number(value: int, lang: str) -> str:
-    """A count as people write it in `lang` (1.234 in Dutch, 1,234 in English)."""
-    return number_text(str(value), lang) or str(value)
-
-
 def euros(amount: str, lang: str) -> str:
     """An amount in euros as people write it in `lang` (€ 1.234,5 / €1,234.5)."""
     try:
@@ -175,11 +171,7 @@ def _rows(target: Target, name: str, params: dict[str, str], lang: str) -> list[
     results = target.query(prepare(name, params, lang, target))
     assert isinstance(results, ox.QuerySolutions)
     variables = [v.value for v in results.variables]
-    return [{v: _text(row[v]) for v in variables} for row in results]
-
-
-def _text(term: object) -> str:
-    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
+    return [{v: text_of(row[v]) for v in variables} for row in results]
 
 
 def _csv(name: str, params: dict[str, str], lang: str) -> str:
@@ -317,10 +309,10 @@ def _counted(reading: Reading) -> Headline:
     assert isinstance(results, ox.QuerySolutions)
     row = next(iter(results))
     return Headline(
-        int(_text(row["projects"]) or 0),
-        int(_text(row["organisations"]) or 0),
-        int(_text(row["countries"]) or 0),
-        _text(row["grants"]) or "0",
+        int(text_of(row["projects"]) or 0),
+        int(text_of(row["organisations"]) or 0),
+        int(text_of(row["countries"]) or 0),
+        text_of(row["grants"]) or "0",
     )
 
 
