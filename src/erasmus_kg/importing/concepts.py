@@ -8,7 +8,10 @@ import's graph.
 - Topics: concepts vocab/topic/<slug> in the topic scheme and in the theme scheme (so that `projects-by-theme`
   finds projects by topic), typed ekg:Theme.
 - Organisation types: concepts vocab/organisation-type/<slug>, typed ekg:OrganisationKind.
-- Programmes: Erasmus+ is the packaged ekgid:erasmus-plus; another programme becomes id/programme/<slug>.
+- Programmes: Erasmus+ is the packaged ekgid:erasmus-plus; a predecessor programme
+  (`prp_terms.PROGRAMME_TERMS`) becomes id/programme/<local name>, another programme id/programme/<slug>.
+  The actions a predecessor's export names (the path of `Programme Funding`, Creative Europe's
+  sub-programme and action) are a chain of concepts of the action scheme, vocab/action/<programme>-<slugs>.
 
 Labels come from the export (English) and from `prp_terms` (Dutch); see that module for values it lacks.
 """
@@ -72,6 +75,9 @@ _KEY_ACTION_TERMS = _index(prp_terms.KEY_ACTIONS)
 _ACTION_TYPE_TERMS = _index(prp_terms.ACTION_TYPES)
 _TOPICS = {normalise_name(en): nl for en, nl in prp_terms.TOPICS}
 _ORGANISATION_TYPES = {normalise_name(en): nl for en, nl in prp_terms.ORGANISATION_TYPES}
+_PROGRAMME_TERMS = {
+    normalise_name(name): term for term in prp_terms.PROGRAMME_TERMS for name in (term.en, *term.names)
+}
 
 
 class Concepts:
@@ -174,15 +180,57 @@ class Concepts:
         return node
 
     def programme(self, text: str) -> str:
+        """The programme (serialised IRI) an export names: Erasmus+, a predecessor programme of
+        `prp_terms.PROGRAMME_TERMS` (with its Dutch label), or another one minted with the export's text."""
         known = prp_terms.PROGRAMMES.get(text)
         if known is not None:
             return iri(known)
-        node = self._mint("programme", normalise_name(text), ID + "programme/" + slug(text))
+        term = _PROGRAMME_TERMS.get(normalise_name(text))
+        local = term.local if term else slug(text)
+        node = self._mint("programme", normalise_name(term.en if term else text), ID + "programme/" + local)
         if not self._sink.known(node):
             self._sink.describe(node, T.programme_class)
-            for language in ("en", "nl"):
-                self._sink.add(node, T.rdfs_label, literal(text, language=language))
+            self._sink.add(node, T.rdfs_label, literal(term.en if term else text, language="en"))
+            self._sink.add(node, T.rdfs_label, literal(term.nl if term else text, language="nl"))
         return node
+
+    def funding_path(self, path: str) -> tuple[str, str | None]:
+        """The programme and the most specific action (serialised IRIs, the action None when the path names
+        none) of a `Programme Funding` path "field\\programme\\action\\...": the programme is the first
+        segment after the field that `prp_terms.PROGRAMME_TERMS` knows (an external programme's path has
+        "External Programmes and Policies" between them), else the second segment; each segment after it
+        is an action narrower than the one before (`action_path`)."""
+        segments = [part.strip() for part in path.split("\\") if part.strip()]
+        position = next(
+            (i for i, part in enumerate(segments) if i and normalise_name(part) in _PROGRAMME_TERMS),
+            min(1, len(segments) - 1),
+        )
+        programme = self.programme(segments[position])
+        return programme, self.action_path(programme, segments[position + 1 :])
+
+    def action_path(self, programme: str, names: list[str]) -> str | None:
+        """The last of a chain of actions of a predecessor programme (serialised IRI; None for no names):
+        the first is a top concept of the action scheme, each next one an ekg:ActionType narrower than the
+        one before. IRIs vocab/action/<programme>-<slug of each name>; labels the export's (English) text,
+        untranslated in Dutch."""
+        local = programme[1:-1].rsplit("/", 1)[-1]
+        broader: str | None = None
+        key = local
+        for name in names:
+            key += "\\" + normalise_name(name)
+            local += "-" + slug(name, limit=40)
+            node = self._mint("programme-action", key, _ACTION + local)
+            if not self._sink.known(node):
+                if broader is None:
+                    self._sink.describe(node, T.action_class)
+                    self._scheme_member(node, ACTION_SCHEME, top=True)
+                else:
+                    self._sink.describe(node, T.action_type_class)
+                    self._scheme_member(node, ACTION_SCHEME, top=False)
+                    self._sink.add(node, T.broader, broader)
+                self._labels(node, name, None)
+            broader = node
+        return broader
 
     # -- helpers --------------------------------------------------------------------------------------------
 

@@ -30,69 +30,26 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
+from erasmus_kg.importing import prp_layouts as layouts
 from erasmus_kg.importing.concepts import Concepts
 from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment
 from erasmus_kg.importing.importer import Importer
+from erasmus_kg.importing.prp_layouts import Layout
 from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, header_cells
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import T, iri, literal
 
-PARTNERS = 100
-GRANT_COLUMN = (
-    "EU Grant award in euros (This amount represents the grant awarded after the selection stage and is "
-    "indicative. Please note that any changes made during or after the project's lifetime will not be "
-    "reflected here.)"
-)
-PROJECT_COLUMNS = (
-    "Programme",
-    "Key Action",
-    "Action Type",
-    "Call year",
-    "Project Identifier",
-    "Project Title",
-    "Topics",
-    "Project Summary",
-    "Project Status",
-    GRANT_COLUMN,
-    "Is Good Practice",
-    "Is Success Story",
-    "Project Website",
-    "Results Available",
-    "Results Platform Project Card",
-    "Participating countries",
-)
-COORDINATOR_COLUMNS = (
-    "Coordinating organisation name",
-    "Coordinating organisation type",
-    "Coordinator's address",
-    "Coordinator's region",
-    "Coordinator's country",
-    "Coordinator's website",
-)
-PARTNER_FIELDS = ("name", "organisation type", "address", "region", "country", "website")
-
-
-def partner_columns(number: int) -> tuple[str, ...]:
-    return tuple(f"Partner {number} {field}" for field in PARTNER_FIELDS)
-
-
-COLUMNS: tuple[str, ...] = (
-    PROJECT_COLUMNS
-    + COORDINATOR_COLUMNS
-    + tuple(name for n in range(1, PARTNERS + 1) for name in partner_columns(n))
-)
-"""The 622 columns of the export, in its order."""
-
-(
-    _PROGRAMME, _KEY_ACTION, _ACTION_TYPE, _CALL_YEAR, _IDENTIFIER, _TITLE, _TOPICS, _SUMMARY, _STATUS,
-    _GRANT, _GOOD_PRACTICE, _SUCCESS_STORY, _WEBSITE, _RESULTS, _CARD, _COUNTRIES,
-) = range(len(PROJECT_COLUMNS))  # fmt: skip
-_FIRST_ORGANISATION = len(PROJECT_COLUMNS)
+PARTNERS = layouts.PARTNERS
+GRANT_COLUMN = layouts.GRANT_COLUMN
+COLUMNS: tuple[str, ...] = layouts.ERASMUS_PLUS.columns
+"""The 622 columns of the Erasmus+ export, in its order."""
 
 _YEAR = re.compile(r"^[0-9]{4}$")
-_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_AMOUNT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(?: EUR)?$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DAY_MONTH_YEAR = re.compile(r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$")
 _ACTION_CODE = re.compile(r"-(KA[0-9]{3})-")
 _HTTP = re.compile(r"^https?://", re.IGNORECASE)
 _BOOLEANS = {"yes": T.true, "no": T.false, "true": T.true, "false": T.false}
@@ -114,7 +71,7 @@ UTF-8 (with or without a byte order mark) as downloaded, Windows-1252 when saved
 encoding is found per file: `encoding.detect_encoding`)."""
 
 
-def _xlsx_rows(path: Path) -> Iterator[Row]:
+def _xlsx_rows(path: Path, found: Callable[[Layout], None]) -> Iterator[Row]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -132,7 +89,7 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
         header = None if first is None else [cell_text(value) for value in first]
         while header and header[-1] == "":
             header.pop()
-        check_header(path, header)
+        found(check_header(path, header))
         for number, values in enumerate(rows, start=2):
             yield number, [cell_text(value) for value in values]
     except SyntaxError as exc:  # the sheet's XML is parsed as its rows are read
@@ -156,32 +113,42 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def check_header(path: Path, header: list[str] | None) -> None:
+def check_header(path: Path, header: list[str] | None) -> Layout:
+    """The layout (`prp_layouts.LAYOUTS`) whose columns the header is; InputFileError at line 1 naming what
+    differs from the closest layout, or the layouts known when the header starts like none of them."""
     if not header:
         raise InputFileError(
             path, "the file is empty: expected the header of an Erasmus+ Project Results export"
         )
     names = [name.strip() for name in header]
-    for index, expected in enumerate(COLUMNS):
-        if index >= len(names):
-            raise InputFileError(
-                path, f"the header has {len(names)} columns; an Erasmus+ Project Results export has "
-                f"{len(COLUMNS)} (column {index + 1} should be {expected!r})", 1
-            )  # fmt: skip
-        if names[index] != expected:
-            raise InputFileError(
-                path,
-                f"column {index + 1} of the header is {names[index][:80]!r}, expected {expected[:80]!r}: "
-                "not an Erasmus+ Project Results export",
-                1,
-            )
-    if any(names[len(COLUMNS) :]):
-        raise InputFileError(path, f"the header has more than the {len(COLUMNS)} columns of the export", 1)
+    layout = layouts.matching(names)
+    if layout is not None:
+        return layout
+    closest = layouts.closest(names)
+    if closest is None:
+        known = ", ".join(layout.name for layout in layouts.LAYOUTS)
+        raise InputFileError(
+            path, f"not a Project Results export: the header matches none of the layouts ({known})", 1
+        )
+    layout, index = closest
+    columns = layout.columns
+    if index >= len(names):
+        raise InputFileError(
+            path, f"the header has {len(names)} columns; {layout.describes} has {len(columns)} "
+            f"(column {index + 1} should be {columns[index]!r})", 1
+        )  # fmt: skip
+    if index < len(columns):
+        raise InputFileError(
+            path,
+            f"column {index + 1} of the header is {names[index][:80]!r}, expected {columns[index][:80]!r}: "
+            f"not {layout.describes}",
+            1,
+        )
+    raise InputFileError(path, f"the header has more than the {len(columns)} columns of the export", 1)
 
 
 def _is_header(cells: list[str]) -> bool:
-    names = [name.strip() for name in cells]
-    return tuple(names[: len(COLUMNS)]) == COLUMNS and not any(names[len(COLUMNS) :])
+    return layouts.matching([name.strip() for name in cells]) is not None
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -189,7 +156,8 @@ def _is_header(cells: list[str]) -> bool:
 
 
 class ProjectResultsImporter(Importer):
-    """Maps the rows of one export into a `GraphSink`, one row (one project) at a time."""
+    """Maps the rows of one export, of any layout (`prp_layouts`), into a `GraphSink`, one row (one project)
+    at a time."""
 
     kind = "prp"
     describes = "an Erasmus+ Project Results export"
@@ -201,9 +169,11 @@ class ProjectResultsImporter(Importer):
         self._concepts = Concepts(sink, existing)
         self._projects: dict[str, int] = {}
         """Project identifier -> the row that imported it."""
+        self.layout: Layout = layouts.ERASMUS_PLUS
+        """The file's layout, as its header showed it (once `rows` has read the header)."""
 
     def source_title(self) -> str:
-        return f"Erasmus+ Project Results Platform export {self.path.name}"
+        return f"Erasmus+ Project Results Platform export {self.path.name}"  # the platform holds every layout
 
     def source_format(self) -> str:
         return FORMATS.get(self.path.suffix.lower(), "text/csv")
@@ -220,10 +190,13 @@ class ProjectResultsImporter(Importer):
         path = self.path
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            return self._csv_rows(CSV, lambda header, _row: check_header(path, header))
+            return self._csv_rows(CSV, lambda header, _row: self._found(check_header(path, header)))
         if suffix == ".xlsx":
-            return _xlsx_rows(path)
+            return _xlsx_rows(path, self._found)
         raise InputFileError(path, "an Erasmus+ Project Results export is a .csv or .xlsx file")
+
+    def _found(self, layout: Layout) -> None:
+        self.layout = layout
 
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         imported = 0
@@ -240,88 +213,106 @@ class ProjectResultsImporter(Importer):
 
     def _stage_row(self, number: int, cells: list[str]) -> None:
         """Stage the triples of one row; BadRow (nothing staged that matters) when a cell is bad."""
+        layout = self.layout
+        columns = layout.columns
         problems: list[Problem] = []
-        if len(cells) < len(COLUMNS):
-            cells = cells + [""] * (len(COLUMNS) - len(cells))
-        elif len(cells) > len(COLUMNS):
-            if any(clean(cell) for cell in cells[len(COLUMNS) :]):
+        if len(cells) < len(columns):
+            cells = cells + [""] * (len(columns) - len(cells))
+        elif len(cells) > len(columns):
+            if any(clean(cell) for cell in cells[len(columns) :]):
                 problems.append(
                     Problem(
-                        number, COLUMNS[-1], f"the row has {len(cells)} cells; the header has {len(COLUMNS)}"
+                        number, columns[-1], f"the row has {len(cells)} cells; the header has {len(columns)}"
                     )
                 )
-            cells = cells[: len(COLUMNS)]
+            cells = cells[: len(columns)]
         values = [clean(cell) for cell in cells]
+        cell = {role: values[index] for role, index in layout.roles.items()}
 
-        def bad(column: int, message: str) -> None:
-            problems.append(Problem(number, COLUMNS[column], message))
+        def bad(role: str, message: str) -> None:
+            problems.append(Problem(number, layout.column(role), message))
 
-        identifier = values[_IDENTIFIER]
+        identifier = cell[layouts.IDENTIFIER]
         if not identifier:
-            bad(_IDENTIFIER, "missing: every project needs its identifier")
+            bad(layouts.IDENTIFIER, "missing: every project needs its identifier")
         elif identifier in self._projects:
-            bad(_IDENTIFIER, f"{identifier!r} is also the identifier of row {self._projects[identifier]}")
+            first = self._projects[identifier]
+            bad(layouts.IDENTIFIER, f"{identifier!r} is also the identifier of row {first}")
         project = iri(PROJECT + segment(identifier)) if identifier else ""
         if project and self._existing.graphs_of(project):
             other = ", ".join(self._existing.graphs_of(project))
             bad(
-                _IDENTIFIER,
+                layouts.IDENTIFIER,
                 f"project {identifier!r} is already in the store, in <{other}>; remove that first",
             )
-        if not values[_TITLE]:
-            bad(_TITLE, "missing: every project needs a title")
-        year = values[_CALL_YEAR]
+        if not cell[layouts.TITLE]:
+            bad(layouts.TITLE, "missing: every project needs a title")
+        year = cell.get(layouts.CALL_YEAR, "")
         if year and not _YEAR.match(year):
-            bad(_CALL_YEAR, f"{year!r} is not a year (four digits)")
-        grant = values[_GRANT]
-        if grant and not _AMOUNT.match(grant):
-            bad(
-                _GRANT,
-                f"{grant!r} is not an amount in euros (digits, optionally a decimal point and decimals)",
-            )
+            bad(layouts.CALL_YEAR, f"{year!r} is not a year (four digits)")
+        grant = cell[layouts.GRANT]
+        if grant:
+            amount = _AMOUNT.match(grant)
+            if amount is None:
+                bad(
+                    layouts.GRANT,
+                    f"{grant!r} is not an amount in euros (digits, optionally a decimal point and decimals)",
+                )
+            else:
+                cell[layouts.GRANT] = amount.group(1)  # "240000.0 EUR" (sport preparatory actions)
+        dates = {}
+        for role in (layouts.START_DATE, layouts.END_DATE):
+            written = cell.get(role, "")
+            if written:
+                date = _date(written)
+                if date is None:
+                    bad(role, f"{written!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)")
+                dates[role] = date
         flags = {}
-        for column in (_GOOD_PRACTICE, _SUCCESS_STORY, _RESULTS):
-            if values[column]:
-                flag = _BOOLEANS.get(values[column].lower())
+        for role in (layouts.GOOD_PRACTICE, layouts.SUCCESS_STORY, layouts.RESULTS):
+            written = cell.get(role, "")
+            if written:
+                flag = _BOOLEANS.get(written.lower())
                 if flag is None:
-                    bad(column, f"{values[column]!r} is not Yes or No")
-                flags[column] = flag
-        card = values[_CARD]
+                    bad(role, f"{written!r} is not Yes or No")
+                flags[role] = flag
+        card = cell[layouts.CARD]
         if card:
             scheme = _HTTP.match(card)
             if scheme is None:
-                bad(_CARD, f"{card!r} is not a web address (http:// or https://)")
+                bad(layouts.CARD, f"{card!r} is not a web address (http:// or https://)")
             else:  # a scheme is case-insensitive; its canonical form (and the shapes' pattern) is lower case
-                values[_CARD] = scheme.group(0).lower() + card[scheme.end() :]
+                cell[layouts.CARD] = scheme.group(0).lower() + card[scheme.end() :]
         countries = []
-        for written in _split(values[_COUNTRIES], ","):
+        for written in _split(cell[layouts.COUNTRIES], ","):
             country = self._countries.serialised(written)
             if country is None:
-                bad(_COUNTRIES, f"unknown country code {written!r}")
+                bad(layouts.COUNTRIES, f"unknown country code {written!r}")
             elif country not in countries:
                 countries.append(country)
         code_match = _ACTION_CODE.search(identifier)
         code = code_match.group(1) if code_match else None
-        if not (values[_KEY_ACTION] or values[_ACTION_TYPE] or code):
+        if layouts.KEY_ACTION in cell and not (cell[layouts.KEY_ACTION] or cell[layouts.ACTION_TYPE] or code):
             bad(
-                _ACTION_TYPE,
+                layouts.ACTION_TYPE,
                 "missing: neither an action type nor a key action (nor an action code in the identifier)",
             )
         organisations = []
-        for index in range(PARTNERS + 1):
-            first = _FIRST_ORGANISATION + 6 * index
-            block = values[first : first + 6]
+        for index, positions in enumerate(layout.organisations):
+            block = [values[p] if p is not None else "" for p in positions]
             if not any(block):
                 continue
-            country_code = block[4]
+            country_code = block[layouts.COUNTRY]
             if country_code and self._countries.serialised(country_code) is None:
-                bad(first + 4, f"unknown country code {country_code!r}")
+                position = positions[layouts.COUNTRY]
+                assert position is not None  # a country was read from it
+                problems.append(Problem(number, columns[position], f"unknown country code {country_code!r}"))
             organisations.append((index, block))
         if problems:
             raise BadRow(problems)
 
         self._projects[identifier] = number
-        self._project(project, identifier, values, year, grant, flags, countries, code)
+        self._project(project, identifier, cell, dates, flags, countries, code)
         self._participations(project, identifier, organisations)
 
     # -- the project ----------------------------------------------------------------------------------------
@@ -330,47 +321,73 @@ class ProjectResultsImporter(Importer):
         self,
         project: str,
         identifier: str,
-        values: list[str],
-        year: str,
-        grant: str,
-        flags: dict[int, str | None],
+        cell: dict[str, str],
+        dates: dict[str, str | None],
+        flags: dict[str, str | None],
         countries: list[str],
         code: str | None,
     ) -> None:
         add = self._sink.add
         self._sink.describe(project, T.project)
         add(project, T.identifier, literal(identifier))
-        if values[_PROGRAMME]:
-            add(project, T.funding_programme, self._concepts.programme(values[_PROGRAMME]))
-        action = self._concepts.action(values[_KEY_ACTION], values[_ACTION_TYPE], code)
+        programme, action = self._programme_and_action(cell, code)
+        if programme is not None:
+            add(project, T.funding_programme, programme)
         if action is not None:
             add(project, T.action, action)
-        if year:
-            add(project, T.call_year, literal(year, "gYear"))
-        add(project, T.title, literal(values[_TITLE], language=TITLE_LANGUAGE))
-        for topic in _split(values[_TOPICS], ";"):
-            add(project, T.theme, self._concepts.topic(topic))
-        if values[_SUMMARY]:
-            add(project, T.description, literal(values[_SUMMARY], language=TITLE_LANGUAGE))
-        if values[_STATUS]:
-            add(project, T.project_status, literal(values[_STATUS]))
-        if grant:
-            add(project, T.eu_grant, literal(grant, "decimal"))
-        for column, predicate in (
-            (_GOOD_PRACTICE, T.good_practice),
-            (_SUCCESS_STORY, T.success_story),
-            (_RESULTS, T.results_available),
+        if cell.get(layouts.CALL_YEAR):
+            add(project, T.call_year, literal(cell[layouts.CALL_YEAR], "gYear"))
+        for role, predicate in ((layouts.START_DATE, T.start_date), (layouts.END_DATE, T.end_date)):
+            date = dates.get(role)
+            if date is not None:
+                add(project, predicate, literal(date, "date"))
+        for role, predicate in (
+            (layouts.EXTERNAL_REFERENCE, T.external_reference),
+            (layouts.NATIONAL_IDENTIFIER, T.national_identifier),
+            (layouts.ACTIVITY_TYPE, T.activity_type),
         ):
-            flag = flags.get(column)
+            if cell.get(role):
+                add(project, predicate, literal(cell[role]))
+        add(project, T.title, literal(cell[layouts.TITLE], language=TITLE_LANGUAGE))
+        for topic in _split(cell.get(layouts.TOPICS, ""), ";"):
+            add(project, T.theme, self._concepts.topic(topic))
+        if cell[layouts.SUMMARY]:
+            add(project, T.description, literal(cell[layouts.SUMMARY], language=TITLE_LANGUAGE))
+        if cell.get(layouts.STATUS):
+            add(project, T.project_status, literal(cell[layouts.STATUS]))
+        if cell[layouts.GRANT]:
+            add(project, T.eu_grant, literal(cell[layouts.GRANT], "decimal"))
+        for role, predicate in (
+            (layouts.GOOD_PRACTICE, T.good_practice),
+            (layouts.SUCCESS_STORY, T.success_story),
+            (layouts.RESULTS, T.results_available),
+        ):
+            flag = flags.get(role)
             if flag is not None:
                 add(project, predicate, flag)
-        if values[_WEBSITE]:
-            add(project, T.url, literal(values[_WEBSITE], "anyURI"))
-        if values[_CARD]:
-            add(project, T.project_card, literal(values[_CARD], "anyURI"))
+        if cell[layouts.WEBSITE]:
+            add(project, T.url, literal(cell[layouts.WEBSITE], "anyURI"))
+        if cell[layouts.CARD]:
+            add(project, T.project_card, literal(cell[layouts.CARD], "anyURI"))
         for country in countries:
             add(project, T.participating_country, country)
         add(project, T.source, self._source)
+
+    def _programme_and_action(self, cell: dict[str, str], code: str | None) -> tuple[str | None, str | None]:
+        """The programme and the most specific action of a row (serialised IRIs, None where it names none):
+        Erasmus+ from its key action and action type; Creative Europe from its sub-programme and action; a
+        predecessor programme from its `Programme Funding` path."""
+        concepts = self._concepts
+        if layouts.FUNDING_PATH in cell:
+            path = cell[layouts.FUNDING_PATH]
+            return concepts.funding_path(path) if path else (None, None)
+        programme = concepts.programme(cell[layouts.PROGRAMME]) if cell[layouts.PROGRAMME] else None
+        if layouts.KEY_ACTION in cell:
+            return programme, concepts.action(cell[layouts.KEY_ACTION], cell[layouts.ACTION_TYPE], code)
+        names = [cell[role] for role in (layouts.SUB_PROGRAMME, layouts.ACTION) if cell.get(role)]
+        if programme is None or not names:
+            return programme, None
+        return programme, concepts.action_path(programme, names)
 
     # -- organisations and their participations -------------------------------------------------------------
 
@@ -454,6 +471,21 @@ class ProjectResultsImporter(Importer):
         if website:
             add(node, T.url, literal(website, "anyURI"))
         add(node, T.source, self._source)
+
+
+def _date(text: str) -> str | None:
+    """An xsd:date from the two forms the exports write (2015-01-01, and 01/05/2006 day first); None when
+    the text is neither or no such day exists."""
+    import datetime
+
+    match = _DAY_MONTH_YEAR.match(text)
+    iso = f"{match.group(3)}-{match.group(2)}-{match.group(1)}" if match else text
+    if not _ISO_DATE.match(iso):
+        return None
+    try:
+        return datetime.date.fromisoformat(iso).isoformat()
+    except ValueError:
+        return None
 
 
 def _split(text: str, separator: str) -> list[str]:

@@ -354,3 +354,51 @@ ORGANISATION_TYPES: tuple[tuple[str, str], ...] = (
 
 PROGRAMMES = {"Erasmus+": "https://w3id.org/erasmus-kg/id/erasmus-plus"}
 """Programmes of the exports that the packaged data describes (data/brochure.ttl)."""
+
+
+@dataclass(frozen=True)
+class ProgrammeTerm:
+    """A predecessor programme of the exports: an ekg:Programme id/programme/<local>, described by the import
+    that first names it."""
+
+    local: str
+    en: str
+    nl: str
+    names: tuple[str, ...]
+    """How the exports name it: the Programme column (Creative Europe) or its segment of the Programme
+    Funding path ("Life long learning (2007-2013)"); compared with `identity.normalise_name`."""
+
+
+PROGRAMME_TERMS: tuple[ProgrammeTerm, ...] = (
+    ProgrammeTerm("creative-europe", "Creative Europe", "Creatief Europa", ("Creative Europe",)),
+    ProgrammeTerm(
+        "lifelong-learning",
+        "Lifelong Learning Programme (2007-2013)",
+        "Programma Een leven lang leren (2007-2013)",
+        ("Life long learning (2007-2013)", "Lifelong Learning Programme"),
+    ),
+    ProgrammeTerm(
+        "youth-in-action",
+        "Youth in Action (2007-2013)",
+        "Jeugd in actie (2007-2013)",
+        ("Youth in action (2007-2013)", "Youth in Action"),
+    ),
+    ProgrammeTerm("tempus", "Tempus", "Tempus", ("TEMPUS",)),
+    ProgrammeTerm("erasmus-mundus", "Erasmus Mundus", "Erasmus Mundus", ("Erasmus Mundus",)),
+    ProgrammeTerm(
+        "cooperation-with-industrialised-countries",
+        "Co-operation with industrialised countries",
+        "Samenwerking met geïndustrialiseerde landen",
+        ("Co-operation with industrialised countries",),
+    ),
+    ProgrammeTerm(
+        "culture-2007-2013", "Culture (2007-2013)", "Cultuur (2007-2013)", ("Culture (2007-2013)",)
+    ),
+    ProgrammeTerm(
+        "sport-preparatory-actions",
+        "Sport: preparatory actions and special events 2009-2013",
+        "Sport: voorbereidende acties en speciale evenementen 2009-2013",
+        ("Preparatory Actions and Special Events 2009-2013",),
+    ),
+)
+"""The predecessor programmes of the Project Results Platform (the samples of every export layout)."""

@@ -101,6 +101,11 @@ class T:
     charter_holder = iri(EKG + "charterHolder")
     valid_from = iri(EKG + "validFrom")
     valid_until = iri(EKG + "validUntil")
+    start_date = iri(EKG + "startDate")
+    end_date = iri(EKG + "endDate")
+    external_reference = iri(EKG + "externalReference")
+    national_identifier = iri(EKG + "nationalIdentifier")
+    activity_type = iri(EKG + "activityType")
     # concepts
     coordinator = iri(_ROLE + "coordinator")
     partner = iri(_ROLE + "partner")
