@@ -344,7 +344,7 @@ class ProjectResultsImporter(Importer):
         for role, predicate in (
             (layouts.EXTERNAL_REFERENCE, T.external_reference),
             (layouts.NATIONAL_IDENTIFIER, T.national_identifier),
-            (layouts.ACTIVITY_TYPE, T.activity_type),
+            (layouts.ACTIVITY_TYPE, T.activity_domain),
         ):
             if cell.get(role):
                 add(project, predicate, literal(cell[role]))

@@ -105,7 +105,7 @@ class T:
     end_date = iri(EKG + "endDate")
     external_reference = iri(EKG + "externalReference")
     national_identifier = iri(EKG + "nationalIdentifier")
-    activity_type = iri(EKG + "activityType")
+    activity_domain = iri(EKG + "activityDomain")
     # concepts
     coordinator = iri(_ROLE + "coordinator")
     partner = iri(_ROLE + "partner")

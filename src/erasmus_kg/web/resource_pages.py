@@ -71,9 +71,12 @@ PROJECT_ORDER = tuple(
     EKG + name if ":" not in name else name
     for name in (
         DCTERMS + "identifier",
+        "externalReference",
+        "nationalIdentifier",
         "acronym",
         "fundingProgramme",
         "action",
+        "activityDomain",
         "sector",
         "theme",
         "callYear",
