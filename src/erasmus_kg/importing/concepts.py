@@ -38,6 +38,7 @@ ACTION_SCHEME = VOCAB + "action"
 TOPIC_SCHEME = VOCAB + "topic"
 THEME_SCHEME = VOCAB + "theme"
 ORGANISATION_TYPE_SCHEME = VOCAB + "organisation-type"
+PROGRAMME_SCHEME = VOCAB + "programme"
 
 
 @cache
@@ -189,9 +190,20 @@ class Concepts:
         local = term.local if term else slug(text)
         node = self._mint("programme", normalise_name(term.en if term else text), ID + "programme/" + local)
         if not self._sink.known(node):
+            en, nl = (term.en, term.nl) if term else (text, None)
             self._sink.describe(node, T.programme_class)
-            self._sink.add(node, T.rdfs_label, literal(term.en if term else text, language="en"))
-            self._sink.add(node, T.rdfs_label, literal(term.nl if term else text, language="nl"))
+            self._sink.add(node, T.rdfs_label, literal(en, language="en"))
+            self._sink.add(node, T.rdfs_label, literal(nl or en, language="nl"))
+            self._scheme_member(node, PROGRAMME_SCHEME, top=True)
+            self._labels(node, en, nl)
+            if term is not None:
+                for name in term.names:
+                    if name != en:
+                        self._sink.add(node, T.alt_label, literal(name, language="en"))
+                for name in term.alt_nl:
+                    self._sink.add(node, T.alt_label, literal(name, language="nl"))
+                if term.code:
+                    self._sink.add(node, T.notation, literal(term.code))
         return node
 
     def funding_path(self, path: str) -> tuple[str, str | None]:

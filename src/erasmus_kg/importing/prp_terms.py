@@ -366,33 +366,48 @@ class ProgrammeTerm:
     nl: str
     names: tuple[str, ...]
     """How the exports name it: the Programme column (Creative Europe) or its segment of the Programme
-    Funding path ("Life long learning (2007-2013)"); compared with `identity.normalise_name`."""
+    Funding path ("Life long learning (2007-2013)"); compared with `identity.normalise_name`. Each is also an
+    English skos:altLabel when it differs from `en`."""
+    code: str | None = None
+    """The abbreviation the programme's own documents and project numbers use (its skos:notation)."""
+    alt_nl: tuple[str, ...] = ()
+    """Shorter Dutch names (skos:altLabel)."""
 
 
 PROGRAMME_TERMS: tuple[ProgrammeTerm, ...] = (
-    ProgrammeTerm("creative-europe", "Creative Europe", "Creatief Europa", ("Creative Europe",)),
+    ProgrammeTerm("creative-europe", "Creative Europe", "Creatief Europa", ("Creative Europe",), "CREA"),
     ProgrammeTerm(
         "lifelong-learning",
         "Lifelong Learning Programme (2007-2013)",
         "Programma Een leven lang leren (2007-2013)",
         ("Life long learning (2007-2013)", "Lifelong Learning Programme"),
+        "LLP",
+        ("Een leven lang leren",),
     ),
     ProgrammeTerm(
         "youth-in-action",
         "Youth in Action (2007-2013)",
         "Jeugd in actie (2007-2013)",
         ("Youth in action (2007-2013)", "Youth in Action"),
+        "YiA",
+        ("Jeugd in actie",),
     ),
-    ProgrammeTerm("tempus", "Tempus", "Tempus", ("TEMPUS",)),
-    ProgrammeTerm("erasmus-mundus", "Erasmus Mundus", "Erasmus Mundus", ("Erasmus Mundus",)),
+    ProgrammeTerm("tempus", "Tempus", "Tempus", ("TEMPUS",), "TEMPUS"),
+    ProgrammeTerm("erasmus-mundus", "Erasmus Mundus", "Erasmus Mundus", ("Erasmus Mundus",), "EM"),
     ProgrammeTerm(
         "cooperation-with-industrialised-countries",
         "Co-operation with industrialised countries",
         "Samenwerking met geïndustrialiseerde landen",
         ("Co-operation with industrialised countries",),
+        "ICI",
     ),
     ProgrammeTerm(
-        "culture-2007-2013", "Culture (2007-2013)", "Cultuur (2007-2013)", ("Culture (2007-2013)",)
+        "culture-2007-2013",
+        "Culture (2007-2013)",
+        "Cultuur (2007-2013)",
+        ("Culture (2007-2013)", "Culture programme"),
+        "CULT",
+        ("Cultuurprogramma",),
     ),
     ProgrammeTerm(
         "sport-preparatory-actions",

@@ -1,9 +1,10 @@
 """Resolve what a user types as a query parameter into RDF terms, with the graph's own vocabularies.
 
 A country may be given as its name in any language of the country table, an ISO or EU code, or an IRI; an
-action as its code or label; an organisation or a project as part of its name. Resolution runs the internal
-queries in `queries/internal/` on the same store or endpoint as the query itself, with the typed text bound as
-a literal. What cannot be resolved is a `ParameterError` (exit 2) that suggests the closest matches.
+action or a programme as its code or label; an organisation or a project as part of its name. Resolution runs
+the internal queries in `queries/internal/` on the same store or endpoint as the query itself, with the typed
+text bound as a literal. What cannot be resolved is a `ParameterError` (exit 2) that suggests the closest
+matches.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CONCEPT_SCHEMES: dict[str, str] = {
     "role": VOCAB + "role",
     "organisation-kind": VOCAB + "organisation-kind",
     "activity-type": VOCAB + "activity-type",
+    "programme": VOCAB + "programme",
 }
 """Parameter types whose values are concepts of a SKOS scheme."""
 
