@@ -56,15 +56,20 @@ def write_xlsx(path: Path, row: dict[str, str]) -> None:
     workbook.save(path)
 
 
-def main(folder: Path = RECORDS) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def build(folder: Path = RECORDS, out: Path = OUT) -> list[Path]:
+    """Write the test exports of the records in `folder` to `out`; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
     for name in PREDECESSORS:
         row = record(folder, name)
-        write_csv(OUT / f"{name}.csv", row)
+        write_csv(out / f"{name}.csv", row)
+        written.append(out / f"{name}.csv")
         if name == AS_XLSX:
-            write_xlsx(OUT / f"{name}.xlsx", row)
-    print(f"wrote {len(PREDECESSORS)} CSV files and 1 XLSX file to {OUT}")
+            write_xlsx(out / f"{name}.xlsx", row)
+            written.append(out / f"{name}.xlsx")
+    return written
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else RECORDS)
+    files = build(Path(sys.argv[1]) if len(sys.argv) > 1 else RECORDS)
+    print(f"wrote {len(files)} files to {OUT}")

@@ -35,7 +35,7 @@ from erasmus_kg.importing.run import ImportResult, import_file
 from erasmus_kg.store.builds import DERIVED_FROM
 from erasmus_kg.store.default import DefaultStore
 
-from .import_helpers import ECHE, SAMPLE, bench_generator
+from .import_helpers import DATA, ECHE, EKG, ID, SAMPLE, bench_generator
 
 GRANT = prp.COLUMNS.index(prp.GRANT_COLUMN)
 KEY_ACTION = prp.COLUMNS.index("Key Action")
@@ -133,6 +133,36 @@ def test_the_sample_derives_while_reading(tmp_path: Path, no_sparql_derivation: 
     result = import_file("prp", SAMPLE, root=root, progress=False)
     assert not no_sparql_derivation
     assert check_streamed(root, result) > 0
+
+
+def test_every_predecessor_layout_derives_while_reading(
+    tmp_path: Path, no_sparql_derivation: set[str]
+) -> None:
+    """The predecessor programmes' exports (their own action hierarchies, start and end dates, programmes),
+    imported one after another into one store: each import's derived graph and statistics are what the
+    definitions give, and every project has its years, countries and actions with their broader ones."""
+    root = tmp_path / "store"
+    files = sorted((DATA / "layouts").glob("*.csv"))
+    assert len(files) == 8
+    for path in files:
+        result = import_file("prp", path, root=root, progress=False)
+        assert result.rows_imported == 1
+        assert check_streamed(root, result) > 0
+    assert not no_sparql_derivation
+    with DefaultStore(root).open_reader() as reader:
+        culture = ox.NamedNode(ID + "project/FI-CULT-2008-MOTN-01")
+        years = {
+            q.object.value
+            for q in reader.quads_for_pattern(culture, ox.NamedNode(EKG + "activeInYear"), None)
+        }
+        assert years == {"2006", "2007", "2008", "2009"}
+        comenius = ox.NamedNode(ID + "project/EACEA-509925")
+        actions = {
+            q.object.value
+            for q in reader.quads_for_pattern(comenius, ox.NamedNode(EKG + "actionOrBroader"), None)
+        }
+        base = "https://w3id.org/erasmus-kg/vocab/action/lifelong-learning-comenius"
+        assert actions == {base, base + "-accompanying-measures"}
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
