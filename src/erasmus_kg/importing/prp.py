@@ -1,5 +1,7 @@
-"""The Erasmus+ Project Results Platform export ("ErasmusPlus_Projects_Overview"): CSV as downloaded (UTF-8,
-comma-separated, 622 columns) or the XLSX variant with the same columns, read row by row.
+"""The Project Results Platform exports ("ErasmusPlus_Projects_Overview" and those of the predecessor
+programmes): CSV as downloaded (UTF-8, comma-separated) or the XLSX variant with the same columns, read row by
+row. The layout is recognised from the header (`prp_layouts`: Erasmus+, 622 columns, and the predecessors'
+layouts), and every layout is read by the one mapping below, through the roles of its columns.
 
 Every column is mapped (see `COLUMNS` and the README's import section):
 
@@ -13,6 +15,11 @@ Every column is mapped (see `COLUMNS` and the README's import section):
   Available -> ekg:goodPractice, ekg:successStory, ekg:resultsAvailable (xsd:boolean);
 - Project Website -> ekg:url; Results Platform Project Card -> ekg:projectCard (both xsd:anyURI);
 - Participating countries (separated by ",") -> ekg:participatingCountry;
+- (predecessor layouts) Programme Funding, a path field\\programme\\action\\... -> ekg:fundingProgramme and
+  the action chain (`Concepts.funding_path`); Creative Europe's Sub-programme and Action -> the action chain
+  (`Concepts.action_path`), its Activity type -> ekg:activityDomain; Start date, End date -> ekg:startDate,
+  ekg:endDate (xsd:date, from 2015-01-01 or 01/05/2006); External Reference, National Identifier ->
+  ekg:externalReference, ekg:nationalIdentifier; Project Number -> as Project Identifier;
 - the coordinator and partners 1 to 100 -> an ekg:Participation with role coordinator or partner, of an
   ekg:Organisation with skos:prefLabel (name), ekg:organisationKind (organisation type), ekg:address,
   ekg:region, ekg:country and ekg:url (website).
