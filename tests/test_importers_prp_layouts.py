@@ -300,6 +300,19 @@ def test_the_xlsx_file_gives_the_same_triples_as_the_csv(tmp_path: Path) -> None
         ),
         ("Tempus_Projects_Overview", "Partner 3 country", "Belarus", "unknown country code 'Belarus'"),
         ("YouthInAction_Projects_Overview", "Project Title", "", "missing: every project needs a title"),
+        (
+            "YouthInAction_Projects_Overview",
+            "Programme Funding",
+            "Youth\\Youth in action (2007-2013)",
+            "'Youth\\Youth in action (2007-2013)' names no action after its programme "
+            "(field\\programme\\action)",
+        ),
+        (
+            "Tempus_Projects_Overview",
+            "Programme Funding",
+            "",
+            "missing: every project needs its programme and action (field\\programme\\action)",
+        ),
     ],
 )
 def test_a_bad_value_in_a_predecessor_column_is_file_row_column_exit_2(
@@ -314,6 +327,18 @@ def test_a_bad_value_in_a_predecessor_column_is_file_row_column_exit_2(
     result = run(CliRunner(), "--store", str(tmp_path / "store"), "import", "prp", str(path))
     assert result.exit_code == 2
     assert result.output == f"erasmus-kg: error: {path}:2: column '{column}': {message}\n"
+
+
+def test_a_creative_europe_row_without_sub_programme_and_action_is_a_bad_row(tmp_path: Path) -> None:
+    with csv_file("CreativeEurope_Projects_Overview").open(encoding="utf-8", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    row[header.index("Sub-programme")] = row[header.index("Action")] = ""
+    path = tmp_path / "no-action.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, row])
+    with pytest.raises(InputFileError) as raised:
+        import_file("prp", path, output=tmp_path / "out.nq", validate=False)
+    assert str(raised.value) == f"{path}:2: column 'Action': missing: neither an action nor a sub-programme"
 
 
 # ------------------------------------------------------------------------------------------------------------

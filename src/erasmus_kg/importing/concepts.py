@@ -81,6 +81,17 @@ _PROGRAMME_TERMS = {
 }
 
 
+def split_funding_path(path: str) -> tuple[str, list[str]]:
+    """The programme's name and the actions' names of a non-empty `Programme Funding` path (see
+    `Concepts.funding_path`)."""
+    segments = [part.strip() for part in path.split("\\") if part.strip()] or [path.strip()]
+    position = next(
+        (i for i, part in enumerate(segments) if i and normalise_name(part) in _PROGRAMME_TERMS),
+        min(1, len(segments) - 1),
+    )
+    return segments[position], segments[position + 1 :]
+
+
 class Concepts:
     """Finds or mints the concepts of one import, describing each minted one the first time it is used."""
 
@@ -212,13 +223,9 @@ class Concepts:
         segment after the field that `prp_terms.PROGRAMME_TERMS` knows (an external programme's path has
         "External Programmes and Policies" between them), else the second segment; each segment after it
         is an action narrower than the one before (`action_path`)."""
-        segments = [part.strip() for part in path.split("\\") if part.strip()]
-        position = next(
-            (i for i, part in enumerate(segments) if i and normalise_name(part) in _PROGRAMME_TERMS),
-            min(1, len(segments) - 1),
-        )
-        programme = self.programme(segments[position])
-        return programme, self.action_path(programme, segments[position + 1 :])
+        name, actions = split_funding_path(path)
+        programme = self.programme(name)
+        return programme, self.action_path(programme, actions)
 
     def action_path(self, programme: str, names: list[str]) -> str | None:
         """The last of a chain of actions of a predecessor programme (serialised IRI; None for no names):

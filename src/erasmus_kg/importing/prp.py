@@ -38,7 +38,7 @@ from pathlib import Path
 
 from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing import prp_layouts as layouts
-from erasmus_kg.importing.concepts import Concepts
+from erasmus_kg.importing.concepts import Concepts, split_funding_path
 from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment
@@ -304,6 +304,16 @@ class ProjectResultsImporter(Importer):
                 layouts.ACTION_TYPE,
                 "missing: neither an action type nor a key action (nor an action code in the identifier)",
             )
+        funding = cell.get(layouts.FUNDING_PATH)
+        if funding is not None and not (funding and split_funding_path(funding)[1]):
+            bad(
+                layouts.FUNDING_PATH,
+                f"'{funding}' names no action after its programme (field\\programme\\action)"
+                if funding
+                else "missing: every project needs its programme and action (field\\programme\\action)",
+            )
+        if layouts.SUB_PROGRAMME in cell and not (cell[layouts.SUB_PROGRAMME] or cell[layouts.ACTION]):
+            bad(layouts.ACTION, "missing: neither an action nor a sub-programme")
         organisations = []
         for index, positions in enumerate(layout.organisations):
             block = [values[p] if p is not None else "" for p in positions]
