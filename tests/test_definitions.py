@@ -11,7 +11,7 @@ import pytest
 from erasmus_kg.query.targets import StoreTarget
 
 VOCAB = "https://w3id.org/erasmus-kg/vocab/"
-SCHEMES = ("action", "activity-type", "organisation-kind", "role", "sector", "theme")
+SCHEMES = ("action", "activity-type", "organisation-kind", "programme", "role", "sector", "theme")
 
 PREFIXES = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -51,7 +51,7 @@ def problems(target: StoreTarget, subject: str) -> list[str]:
     return wrong
 
 
-def test_our_schemes_are_the_six(target: StoreTarget) -> None:
+def test_our_schemes_are_the_seven(target: StoreTarget) -> None:
     rows = target.query(
         f"{PREFIXES} SELECT DISTINCT ?s WHERE {{ ?s a skos:ConceptScheme "
         f'FILTER(STRSTARTS(STR(?s), "{VOCAB}")) }}'
