@@ -9,13 +9,14 @@ import pytest
 
 from erasmus_kg.derived.graphs import is_derived
 from erasmus_kg.errors import InputFileError, UsageError
+from erasmus_kg.importing.removal import remove_source
 from erasmus_kg.importing.run import ImportRefused, import_file
 from erasmus_kg.importing.terms import T, iri
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
 from erasmus_kg.store.builds import EmbeddedStore
 from erasmus_kg.store.default import DefaultStore
-from erasmus_kg.store.loading import describe_source, remove_source
+from erasmus_kg.store.loading import describe_source
 
 from .import_helpers import ECHE, ID, RS_PROJECT, SAMPLE, sample_rows, set_cell, write_export
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,8 +16,10 @@ def import_group() -> None:
     """Import real Erasmus+ data into the embedded store: the Project Results Platform export (prp) and the
     Erasmus Charter list of higher-education institutions (eche).
 
-    Each file goes into its own named graph (graph/import/FILE NAME), is validated against the shapes before
-    it replaces anything, and importing the same file again replaces what it imported before. Bad rows are
+    Each list goes into its own named graph (graph/import/FILE NAME, without the date of a dated name such as
+    ..._Projects_Overview_2026-04-02.csv), is validated against the shapes before it replaces anything, and
+    importing the same list again (the same file, or a newer dated version) replaces what it imported before
+    and says what changed. A project that several lists hold is described by the newest. Bad rows are
     reported as FILE:ROW: column 'NAME': message.
     """
 
@@ -31,6 +34,18 @@ def _import_options(command: F) -> F:
         help="On a bad row: stop and import nothing (fail), or leave the row out and go on (skip).",
     )(command)
     command = store_option(command)
+    command = click.option(
+        "--force",
+        is_flag=True,
+        help="Import a dated version of a list even when the store holds a newer one.",
+    )(command)
+    command = click.option(
+        "--changes",
+        "changes_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write what a refresh changed (key, added/removed/changed, changed columns) to this CSV file.",
+    )(command)
     return click.option(
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -39,26 +54,44 @@ def _import_options(command: F) -> F:
     )(command)
 
 
-def _import(ctx: click.Context, kind: str, file: Path, on_error: str, output: Path | None) -> None:
+def _import(
+    ctx: click.Context, kind: str, file: Path, on_error: str, output: Path | None, **options: Any
+) -> None:
     from erasmus_kg.importing.run import import_file
 
-    result = import_file(kind, file, root=store_root(ctx), on_error=on_error, output=output)
+    result = import_file(kind, file, root=store_root(ctx), on_error=on_error, output=output, **options)
     click.echo(result.summary())
 
 
 @import_group.command(name="prp", context_settings=CONTEXT)
 @_import_options
 @click.pass_context
-def import_prp(ctx: click.Context, file: Path, on_error: str, output: Path | None) -> None:
+def import_prp(
+    ctx: click.Context,
+    /,
+    file: Path,
+    on_error: str,
+    output: Path | None,
+    force: bool,
+    changes_file: Path | None,
+) -> None:
     """Import an Erasmus+ Project Results Platform export (CSV as downloaded, or XLSX): projects, their
     actions, call years, topics, grants, coordinators and partners with their countries."""
-    _import(ctx, "prp", file, on_error, output)
+    _import(ctx, "prp", file, on_error, output, force=force, changes_file=changes_file)
 
 
 @import_group.command(name="eche", context_settings=CONTEXT)
 @_import_options
 @click.pass_context
-def import_eche(ctx: click.Context, file: Path, on_error: str, output: Path | None) -> None:
+def import_eche(
+    ctx: click.Context,
+    /,
+    file: Path,
+    on_error: str,
+    output: Path | None,
+    force: bool,
+    changes_file: Path | None,
+) -> None:
     """Import the list of higher-education institutions holding an Erasmus Charter (ECHE): Erasmus code,
     PIC, OID, legal name, address, country, website and charter validity."""
-    _import(ctx, "eche", file, on_error, output)
+    _import(ctx, "eche", file, on_error, output, force=force, changes_file=changes_file)

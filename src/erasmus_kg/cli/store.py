@@ -100,7 +100,7 @@ def sources(ctx: click.Context) -> None:
 @click.pass_context
 def remove(ctx: click.Context, source: str) -> None:
     """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
-    from erasmus_kg.store.loading import remove_source
+    from erasmus_kg.importing.removal import remove_source
 
     iri = remove_source(store_root(ctx), source)
     click.echo(f"Removed <{iri}>.")

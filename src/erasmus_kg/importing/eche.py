@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing.countries import CountryCodes
@@ -127,15 +128,17 @@ class CharterImporter(Importer):
     kind = "eche"
     describes = "an ECHE list"
 
-    def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
-        super().__init__(path, sink, source, existing)
+    def __init__(
+        self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts, **options: Any
+    ) -> None:
+        super().__init__(path, sink, source, existing, **options)
         self._countries = CountryCodes.packaged()
         self._charters: dict[str, int] = {}
 
     def source_title(self) -> str:
         return (
             "List of higher education institutions holding an Erasmus Charter for Higher Education "
-            + self.path.name
+            + self.name
         )
 
     def source_format(self) -> str:
@@ -149,6 +152,13 @@ class CharterImporter(Importer):
     def rows(self) -> Iterator[Row]:
         path = self.path
         return self._csv_rows(CSV, lambda header, row: check_header(path, header, row))
+
+    def row_key(self, cells: Sequence[str]) -> str | None:
+        values = (list(cells) + [""] * len(COLUMNS))[: len(COLUMNS)]
+        return values[_CODE] or values[_PROPOSAL] or None
+
+    def column_names(self) -> Sequence[str]:
+        return COLUMNS
 
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         checked = []

@@ -13,10 +13,11 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
+from erasmus_kg.importing.lists import ListFile
 from erasmus_kg.namespaces import GRAPH, ID, PREFIXES
 
 IMPORT_GRAPH = GRAPH + "import/"
-"""Each imported file goes into the named graph graph/import/<file name>."""
+"""Each imported list goes into the named graph graph/import/<file name without its date>."""
 IMPORT_SOURCE = ID + "source/import/"
 """Each imported file is described by the ekg:SourceDocument id/source/import/<file name>."""
 ORGANISATION = PREFIXES["organisation"]
@@ -63,8 +64,9 @@ def organisation_iri(key: tuple[str, str], qualifier: str = "") -> str:
 
 
 def import_graph(path: Path) -> str:
-    """The named graph of an imported file: graph/import/<file name>."""
-    return IMPORT_GRAPH + segment(path.name)
+    """The named graph of an imported file: graph/import/<its list's name>, the file name without the date
+    of a dated version (`lists.ListFile`), so that every version of a list replaces the one before."""
+    return IMPORT_GRAPH + segment(ListFile.of(path).name)
 
 
 def import_source_document(path: Path) -> str:

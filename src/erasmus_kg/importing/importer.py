@@ -12,7 +12,7 @@ the two, which is why they are two calls.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,8 +35,27 @@ class Importer(ABC):
     (`derivation.StreamingDerivation`: each row describes one project completely), so that the build need
     not evaluate the definitions over the imported graph. Otherwise the build derives them."""
 
-    def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sink: GraphSink,
+        source: str,
+        existing: ExistingFacts,
+        *,
+        name: str | None = None,
+        superseded: Mapping[str, str] | None = None,
+    ) -> None:
         self.path = path
+        self.name = name or path.name
+        """The imported file's name (`path` may be the store's kept copy of it, read again)."""
+        self.superseded: Mapping[str, str] = superseded or {}
+        """Row keys (`row_key`) that newer lists describe -> the graph of the list that does: such a row is
+        checked but not described, only recorded as superseded (an importer that knows no overlaps ignores
+        it)."""
+        self.issued: str | None = None
+        """The date of the list version the file is (dcterms:issued of its source document), if known."""
+        self.revision_of: str | None = None
+        """The source document (serialised IRI) of the version of the list this file replaces, if any."""
         self._sink = sink
         self._source = source
         """The serialised IRI of the file's ekg:SourceDocument."""
@@ -64,6 +83,15 @@ class Importer(ABC):
         """The data rows of the file, read one at a time; InputFileError when the file (or its header) is
         not one of this source."""
 
+    def row_key(self, cells: Sequence[str]) -> str | None:
+        """What identifies the thing a row describes across versions of a list (a project's identifier), once
+        `rows` has read the header; None when the row names none (or the importer knows no keys)."""
+        return None
+
+    def column_names(self) -> Sequence[str]:
+        """The names of the file's columns, once `rows` has read the header."""
+        return ()
+
     @abstractmethod
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         """Check and map `rows` into the sink, committing as it goes; every bad row goes to `bad_row` and
@@ -82,6 +110,10 @@ class Importer(ABC):
         sink, source = self._sink, self._source
         sink.describe(source, T.source_document)
         sink.add(source, T.title, literal(self.source_title(), language="en"))
-        sink.add(source, T.identifier, literal(self.path.name))
+        sink.add(source, T.identifier, literal(self.name))
         sink.add(source, T.format, literal(self.source_format()))
+        if self.issued is not None:
+            sink.add(source, T.issued, literal(self.issued, "date"))
+        if self.revision_of is not None:
+            sink.add(source, T.was_revision_of, self.revision_of)
         sink.commit()

@@ -33,16 +33,18 @@ a row leaves empty is described in that row only, with a descriptive rdfs:label.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing import prp_layouts as layouts
 from erasmus_kg.importing.concepts import Concepts, split_funding_path
 from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
-from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment
+from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment, slug
 from erasmus_kg.importing.importer import Importer
+from erasmus_kg.importing.lists import ListFile
 from erasmus_kg.importing.prp_layouts import Layout
 from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, header_cells
 from erasmus_kg.importing.sink import GraphSink
@@ -170,8 +172,10 @@ class ProjectResultsImporter(Importer):
     describes = "an Erasmus+ Project Results export"
     derives_while_reading = True
 
-    def __init__(self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts) -> None:
-        super().__init__(path, sink, source, existing)
+    def __init__(
+        self, path: Path, sink: GraphSink, source: str, existing: ExistingFacts, **options: Any
+    ) -> None:
+        super().__init__(path, sink, source, existing, **options)
         self._countries = CountryCodes.packaged()
         self._concepts = Concepts(sink, existing)
         self._projects: dict[str, int] = {}
@@ -180,7 +184,7 @@ class ProjectResultsImporter(Importer):
         """The file's layout, as its header showed it (once `rows` has read the header)."""
 
     def source_title(self) -> str:
-        return f"Erasmus+ Project Results Platform export {self.path.name}"  # the platform holds every layout
+        return f"Erasmus+ Project Results Platform export {self.name}"  # the platform holds every layout
 
     def source_format(self) -> str:
         return FORMATS.get(self.path.suffix.lower(), "text/csv")
@@ -204,6 +208,13 @@ class ProjectResultsImporter(Importer):
 
     def _found(self, layout: Layout) -> None:
         self.layout = layout
+
+    def row_key(self, cells: Sequence[str]) -> str | None:
+        index = self.layout.roles[layouts.IDENTIFIER]
+        return (clean(cells[index]) or None) if index < len(cells) else None
+
+    def column_names(self) -> Sequence[str]:
+        return self.layout.columns
 
     def import_rows(self, rows: Iterable[Row], bad_row: Callable[[BadRow], None]) -> int:
         imported = 0
@@ -246,12 +257,6 @@ class ProjectResultsImporter(Importer):
             first = self._projects[identifier]
             bad(layouts.IDENTIFIER, f"{identifier!r} is also the identifier of row {first}")
         project = iri(PROJECT + segment(identifier)) if identifier else ""
-        if project and self._existing.graphs_of(project):
-            other = ", ".join(self._existing.graphs_of(project))
-            bad(
-                layouts.IDENTIFIER,
-                f"project {identifier!r} is already in the store, in <{other}>; remove that first",
-            )
         if not cell[layouts.TITLE]:
             bad(layouts.TITLE, "missing: every project needs a title")
         year = cell.get(layouts.CALL_YEAR, "")
@@ -329,8 +334,21 @@ class ProjectResultsImporter(Importer):
             raise BadRow(problems)
 
         self._projects[identifier] = number
+        owner = self.superseded.get(identifier)
+        if owner is not None:
+            self._superseded_copy(project, owner)
+            return
         self._project(project, identifier, cell, dates, flags, countries, code)
         self._participations(project, identifier, organisations)
+
+    def _superseded_copy(self, project: str, owner: str) -> None:
+        """Record that this file's copy of `project` is superseded by the list whose graph is `owner` (which
+        describes the project): a prov:Entity, the specialisation of the project that this file gives."""
+        copy = iri(f"{project[1:-1]}/copy/{slug(ListFile.of(Path(self.name)).name)}")
+        self._sink.describe(copy, T.prov_entity)
+        self._sink.add(copy, T.specialization_of, project)
+        self._sink.add(copy, T.had_primary_source, self._source)
+        self._sink.add(copy, T.superseded_in, iri(owner))
 
     # -- the project ----------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ _SKOS = PREFIXES["skos"]
 _DCTERMS = PREFIXES["dcterms"]
 _RDFS = PREFIXES["rdfs"]
 _ROLE = PREFIXES["role"]
+_PROV = PREFIXES["prov"]
 
 
 @lru_cache(maxsize=16_384)
@@ -58,6 +59,12 @@ class T:
     title = iri(_DCTERMS + "title")
     description = iri(_DCTERMS + "description")
     identifier = iri(_DCTERMS + "identifier")
+    issued = iri(_DCTERMS + "issued")
+    prov_entity = iri(_PROV + "Entity")
+    specialization_of = iri(_PROV + "specializationOf")
+    had_primary_source = iri(_PROV + "hadPrimarySource")
+    was_revision_of = iri(_PROV + "wasRevisionOf")
+    superseded_in = iri(EKG + "supersededIn")
     source = iri(_DCTERMS + "source")
     format = iri(_DCTERMS + "format")
     # classes

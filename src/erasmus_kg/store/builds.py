@@ -9,6 +9,8 @@ Layout of the store root (ROOT)::
         db/                   the pyoxigraph (RocksDB) store
         manifest.json         what it holds: the packaged sources, and one entry per named graph
         reader.lock           readers hold a shared flock on it; it is deleted only under an exclusive one
+        files/<hash of IRI>/  the files that travel with a graph (`Source.files`: an import's own file and
+                              its row digests), hard-linked from build to build while the graph is kept
     ROOT/builds/<id>.tmp/     a build being made (garbage whenever nobody holds write.lock)
     ROOT/builds/<id>.del/     a build being deleted
 
@@ -61,6 +63,7 @@ from erasmus_kg.store.manifest import (
     GraphInfo,
     Manifest,
     Source,
+    graph_files_dir,
     packaged_fingerprint,
 )
 
@@ -514,6 +517,7 @@ class EmbeddedStore:
                 metadata or {},
                 rederive,
             )
+            _place_graph_files(tmp, self._builds / cur[0] if cur else None, entries, loads)
             manifest = Manifest(
                 id=bid,
                 created=_now(),
@@ -593,6 +597,7 @@ class EmbeddedStore:
                     loaded=_now(),
                     packaged=is_packaged,
                     metadata={} if is_packaged else metadata.get(iri, {}),
+                    files=tuple(name for name, _ in src.files),
                 )
             if self.derive is not None:
                 previous = cur_db.parent if cur_db is not None else None
@@ -673,6 +678,33 @@ def _choose_strategy(have_current: bool, drop_triples: int, keep_triples: int) -
     if drop_triples <= _CLONE_MAX_DROP and drop_triples * _DROP_COST <= keep_triples:
         return "clone"
     return "fresh"
+
+
+def _place_graph_files(
+    build: Path,
+    previous: Path | None,
+    entries: Mapping[str, GraphInfo],
+    loads: Mapping[str, tuple[Source, str | None]],
+) -> None:
+    """Put the files that travel with each graph into the new build: those of a loaded graph from its
+    source, those of a kept graph from the previous build (hard links where the file system allows: a
+    build's files are never written again)."""
+    for iri, entry in entries.items():
+        if not entry.files:
+            continue
+        target = graph_files_dir(build, iri)
+        target.mkdir(parents=True, exist_ok=True)
+        given = dict(loads[iri][0].files) if iri in loads else {}
+        for name in entry.files:
+            if name in given:
+                origin = given[name]
+            else:
+                assert previous is not None, f"graph <{iri}> was kept from no previous build"
+                origin = graph_files_dir(previous, iri) / name
+            try:
+                os.link(origin, target / name)
+            except OSError:
+                shutil.copyfile(origin, target / name)
 
 
 def _open_rw(db: Path) -> ox.Store:

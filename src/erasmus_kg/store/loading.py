@@ -64,7 +64,7 @@ def origin(graph: GraphInfo) -> str:
 
 def describe_source(graph: GraphInfo) -> str:
     """Where a graph comes from, for `sources`: "packaged PATH", "loaded PATH", "imported (KIND, ROWS,
-    SKIPPED, read as ENCODING) PATH" or "derived SOURCE"."""
+    SKIPPED, read as ENCODING, SUPERSEDED, version of DATE) PATH" or "derived SOURCE"."""
     if graph.packaged:
         return f"packaged  {graph.source}"
     if is_derived(graph.iri):
@@ -75,13 +75,17 @@ def describe_source(graph: GraphInfo) -> str:
         counts = f", {rows} rows, {skipped} skipped" if rows is not None else ""
         encoding = graph.metadata.get("encoding")
         counts += f", read as {encoding}" if encoding else ""
+        superseded = graph.metadata.get("superseded")
+        counts += f", {superseded} superseded by newer lists" if superseded else ""
+        date = graph.metadata.get("date")
+        counts += f", version of {date}" if date else ""
         return f"imported ({importer}{counts})  {origin(graph)}"
     return f"loaded  {origin(graph)}"
 
 
-def remove_source(root: Path | None, source: str) -> str:
-    """Remove a loaded or imported graph, named by its IRI or by the name or path of the file it came from."""
-    store = DefaultStore(root)
+def find_source(store: DefaultStore, source: str) -> GraphInfo:
+    """The loaded or imported graph that `source` names: its IRI, or the name or path of the file it came
+    from; UsageError when none does or it is packaged."""
     store.ensure()
     graphs = store.graphs()
     matches = [g for g in graphs if source in source_names(g) and not is_derived(g.iri)]
@@ -90,6 +94,14 @@ def remove_source(root: Path | None, source: str) -> str:
         raise UsageError(f"no loaded source {source!r} in the store (loaded graphs: {loaded})")
     if any(g.packaged for g in matches):
         raise UsageError(f"<{matches[0].iri}> is packaged data and cannot be removed")
-    iri = matches[0].iri
+    return matches[0]
+
+
+def remove_source(root: Path | None, source: str) -> str:
+    """Remove a loaded graph, named by its IRI or by the name or path of the file it came from (an imported
+    list is removed with `importing.removal.remove_source`, which also hands its projects back to the lists
+    it superseded)."""
+    store = DefaultStore(root)
+    iri = find_source(store, source).iri
     store.replace_graphs({iri: None})
     return iri

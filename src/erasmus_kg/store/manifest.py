@@ -49,6 +49,9 @@ class Source:
     format: str
     description: str | None = None
     """What the manifest records as the graph's source (`GraphInfo.source`); None: the path."""
+    files: tuple[tuple[str, Path], ...] = ()
+    """Files that travel with the graph (name, path): placed in the build (`BuildInfo.graph_file`) and
+    carried into every later build that keeps the graph; an import keeps its file and its row digests so."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
@@ -60,6 +63,10 @@ class Source:
             ox.NamedNode(self.graph)
         except ValueError as e:
             raise UsageError(f"{self.path}: <{self.graph}> is not a valid graph IRI ({e})") from None
+        object.__setattr__(self, "files", tuple((name, Path(path)) for name, path in self.files))
+        for name, _ in self.files:
+            if not _plain_file_name(name):
+                raise UsageError(f"{self.path}: {name!r} is not a plain file name")
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,11 @@ class GraphInfo:
     packaged: bool
     metadata: Mapping[str, Any] = field(default_factory=dict, compare=False)
     """What `replace_graphs(..., metadata=...)` was given when this graph was loaded ({} for packaged)."""
+    files: tuple[str, ...] = ()
+    """The names of the files that travel with the graph (`Source.files`)."""
 
     def to_json(self) -> JsonObject:
-        return {
+        entry: JsonObject = {
             "source": self.source,
             "format": self.format,
             "hash": self.hash,
@@ -90,6 +99,9 @@ class GraphInfo:
             "packaged": self.packaged,
             "metadata": dict(self.metadata),
         }
+        if self.files:
+            entry["files"] = list(self.files)
+        return entry
 
     @classmethod
     def from_json(cls, iri: str, entry: object) -> GraphInfo:
@@ -98,6 +110,9 @@ class GraphInfo:
         metadata = entry.get("metadata") or {}
         if not isinstance(metadata, dict):
             raise TypeError(f"the metadata of graph {iri} is not an object")
+        files = entry.get("files") or []
+        if not isinstance(files, list) or not all(_plain_file_name(name) for name in files):
+            raise TypeError(f"the files of graph {iri} are not a list of file names")
         return cls(
             iri=iri,
             source=str(entry["source"]),
@@ -107,6 +122,7 @@ class GraphInfo:
             loaded=str(entry["loaded"]),
             packaged=bool(entry["packaged"]),
             metadata=metadata,
+            files=tuple(files),
         )
 
 
@@ -251,6 +267,24 @@ class BuildInfo:
     @property
     def triples(self) -> int:
         return sum(g.triples for g in self.graphs.values())
+
+    def graph_file(self, iri: str, name: str) -> Path | None:
+        """The file `name` that travels with graph `iri` (`Source.files`) in this build, or None."""
+        graph = self.graphs.get(iri)
+        if graph is None or name not in graph.files:
+            return None
+        return graph_files_dir(self.path, iri) / name
+
+
+def graph_files_dir(build: Path, iri: str) -> Path:
+    """Where the files that travel with graph `iri` lie in the build directory `build`."""
+    import hashlib
+
+    return build / "files" / hashlib.blake2b(iri.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _plain_file_name(name: object) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
 
 
 def packaged_fingerprint(
