@@ -13,11 +13,12 @@ from erasmus_kg import resources
 from erasmus_kg.derived import cube, definitions
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
 from erasmus_kg.derived.positions import LIST_LANGUAGES, LIST_TITLES, ORGANISATION_LANGUAGES, SHOWN_LABELS
+from erasmus_kg.importing.removal import remove_source
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import open_target
 from erasmus_kg.store.default import DefaultStore
-from erasmus_kg.store.loading import load_files, remove_source
+from erasmus_kg.store.loading import load_files
 
 from .import_helpers import SAMPLE
 
