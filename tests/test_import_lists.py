@@ -86,18 +86,19 @@ def test_a_dated_name_is_a_version_of_its_list(name: str, list_name: str, date: 
     assert ListFile.of(Path(name)) == ListFile(list_name, date)
 
 
-def test_a_shared_key_belongs_to_the_newest_list_then_the_last_imported() -> None:
+def test_a_shared_key_belongs_to_the_newest_list_then_the_greatest_graph() -> None:
     older = ListVersion("a", "2026-04-02", "2026-04-10T00:00:00", frozenset({"1", "2"}))
-    newer = ListVersion("b", "2026-04-09", "2026-04-03T00:00:00", frozenset({"2", "3"}))
-    later = ListVersion("c", "2026-04-09", "2026-04-11T00:00:00", frozenset({"3", "4"}))
+    newer = ListVersion("b", "2026-04-09", "2026-04-11T00:00:00", frozenset({"2", "3"}))
+    same_date = ListVersion("c", "2026-04-09", "2026-04-03T00:00:00", frozenset({"3", "4"}))  # imported first
     undated = ListVersion("d", None, "2026-04-05T00:00:00", frozenset({"1"}))  # dated by its import day
-    assert owners([older, newer, later, undated]) == {
+    assert owners([older, newer, same_date, undated]) == {
         "a": {"1": "d", "2": "b"},
-        "b": {"3": "c"},
+        "b": {"3": "c"},  # of one date: "c" sorts after "b", whichever came first
         "c": {},
         "d": {},
     }
-    assert claimed_above([older, newer, later], newer.rank) == {"3": "c", "4": "c"}
+    assert owners([same_date, newer]) == owners([newer, same_date])
+    assert claimed_above([older, newer, same_date], newer.rank) == {"3": "c", "4": "c"}
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -120,12 +120,22 @@ class KnowledgeGraph:
 
     # -- changing --------------------------------------------------------------------------------------
 
-    def import_file(self, kind: str, path: str | Path, *, on_error: str = "fail") -> ImportResult:
+    def import_file(
+        self, kind: str, path: str | Path, *, on_error: str = "fail", force: bool = False
+    ) -> ImportResult:
         """Import a Project Results export (`kind="prp"`) or the ECHE list (`"eche"`), validated, into its
-        own named graph; the same as `erasmus-kg import KIND PATH`."""
+        list's named graph; the same as `erasmus-kg import KIND PATH` (`result.changes`: what a refresh
+        changed)."""
         from erasmus_kg.importing.run import import_file
 
-        return import_file(kind, Path(path), root=self.store.root, on_error=on_error, progress=False)
+        root = self.store.root
+        return import_file(kind, Path(path), root=root, on_error=on_error, progress=False, force=force)
+
+    def remove(self, source: str) -> str:
+        """Take a loaded or imported source out of the store, as `erasmus-kg remove SOURCE`; its IRI."""
+        from erasmus_kg.importing.removal import remove_source
+
+        return remove_source(self.store.root, source)
 
     def validate(self, files: Sequence[str | Path] | None = None) -> ValidationResult:
         """Validate `files` (with the packaged ontology and data), or else the packaged data and every

@@ -13,9 +13,9 @@ copy of the imported file (`IMPORTED`) and the digest of each of its rows (`ROWS
 imported again when which of its projects it owns changes (`ownership`).
 
 A project that several lists hold belongs to the list of the newest date, and among lists of one date to
-the one imported last (`ListVersion.rank`); the other lists record their copy as superseded (PROV) and do not
-describe it, so the project is one node described by one list, and the derived facts and statistics count it
-once.
+the one whose graph IRI sorts last (`ListVersion.rank`); the other lists record their copy as superseded
+(PROV) and do not describe it, so the project is one node described by one list, and the derived facts and
+statistics count it once.
 """
 
 from __future__ import annotations
@@ -79,8 +79,12 @@ class ListVersion:
 
     @property
     def rank(self) -> tuple[str, str]:
-        """Which list a shared project belongs to: the highest rank (newest date, then latest import)."""
-        return (self.date or self.imported[:10], self.imported)
+        """Which list a shared project belongs to: the highest rank, the newest date; among lists of one date,
+        the greatest graph IRI. The tie is broken by name, not by the order of imports, so that which list
+        owns what follows from the versions in the store alone, and the weekly refreshes of two overlapping
+        lists of one date do not hand their shared projects back and forth (each handover imports the other
+        list again)."""
+        return (self.date or self.imported[:10], self.graph)
 
 
 def owners(lists: Sequence[ListVersion]) -> dict[str, dict[str, str]]:
