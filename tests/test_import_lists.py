@@ -279,3 +279,27 @@ def test_a_refresh_that_drops_a_shared_project_hands_it_back(root: Path, tmp_pat
     assert titles(root, IDS[3]) == [(rows[3][prp.COLUMNS.index(TITLE)].strip(), g2)]
     assert superseded_copies(root) == {(ID + "project/" + IDS[3], g1, g2)}
     check_derived(root)
+
+
+def test_an_overlapping_import_that_lands_meanwhile_refuses_the_switch(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process imports an overlapping list while this import reads its file: this import's plan of
+    who owns what is stale, so it changes nothing and says to run it again."""
+    from erasmus_kg.errors import StoreError
+    from erasmus_kg.importing import run
+
+    ka1, ka2 = overlapping(tmp_path, "2026-04-02", "2026-04-09")
+    keep = run._with_files
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        monkeypatch.setattr(run, "_with_files", keep)
+        import_file("prp", ka1, root=root, progress=False)  # lands between this import's read and switch
+        return keep(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "_with_files", meanwhile)
+    with pytest.raises(StoreError, match=r"changed while this ran .* run the command again"):
+        import_file("prp", ka2, root=root, progress=False)
+    imported = [g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"]
+    assert imported == [GRAPH + f"{KA1}.csv"]  # the other import only
+    assert import_file("prp", ka2, root=root, progress=False).reimported == {GRAPH + f"{KA1}.csv": 2}

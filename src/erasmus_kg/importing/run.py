@@ -263,7 +263,10 @@ def import_file(
                 changes.update(again.sources)
                 graph_metadata.update(again.graph_metadata)
                 result.reimported[other.graph] = again.result.rows_superseded
-        result.build = store.replace_graphs(changes, metadata=None, graph_metadata=graph_metadata)
+        in_play = version.keys.union(*(held.versions[graph].keys for graph in result.reimported))
+        result.build = store.replace_graphs(
+            changes, graph_metadata=graph_metadata, check=held.still_holds(in_play, path)
+        )
         if changes_file is not None and result.changes is not None:
             _write_atomically(changes_file, result.changes.write_csv)
         result.timings["load"] = time.monotonic() - loading
@@ -295,7 +298,9 @@ def remove_list(store: DefaultStore, graph: str) -> dict[str, int]:
                     changes.update(again.sources)
                     graph_metadata.update(again.graph_metadata)
                     again_counts[other.graph] = again.result.rows_superseded
-        store.replace_graphs(changes, graph_metadata=graph_metadata)
+        in_play = held.versions[graph].keys if graph in held.versions else frozenset()
+        in_play = in_play.union(*(held.versions[other].keys for other in again_counts))
+        store.replace_graphs(changes, graph_metadata=graph_metadata, check=held.still_holds(in_play, graph))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return again_counts
@@ -439,6 +444,29 @@ class _ListsInStore:
             held.rows[graph] = rows
             held.versions[graph] = version_metadata(entry.metadata, graph, rows)
         return held
+
+    def still_holds(self, keys: frozenset[str], what: object) -> Callable[[BuildInfo | None], None]:
+        """A check for `replace_graphs`: that no list holding any of `keys` was imported, refreshed or removed
+        since these lists were read (by another process, meanwhile); otherwise StoreError, nothing written."""
+
+        def check(build: BuildInfo | None) -> None:
+            graphs = build.graphs if build is not None else {}
+            lists = {g for g, e in graphs.items() if e.metadata.get("kind") == "import"}
+            for graph in sorted(lists | set(self.entries)):
+                before, now = self.entries.get(graph), graphs.get(graph)
+                if before is not None and now is not None and before.hash == now.hash:
+                    continue
+                theirs: set[str] = set(self.versions[graph].keys) if graph in self.versions else set()
+                rows = build.graph_file(graph, ROWS) if build is not None else None
+                if rows is not None:
+                    theirs |= read_rows(rows).keys()
+                if not theirs.isdisjoint(keys):
+                    raise StoreError(
+                        f"{what}: <{graph}> changed while this ran (another import or removal) and shares "
+                        "projects with the lists changed here; nothing was changed: run the command again"
+                    )
+
+        return check
 
     def kept_file(self, graph: str) -> Path:
         """The store's copy of the file the list was imported from, linked into the working directory."""

@@ -221,6 +221,7 @@ class EmbeddedStore:
         packaged: Iterable[Source],
         metadata: Mapping[str, Any] | None = None,
         graph_metadata: Mapping[str, Mapping[str, Any]] | None = None,
+        check: Callable[[BuildInfo | None], None] | None = None,
     ) -> BuildInfo:
         """Make a new build in which each graph of `changes` is dropped and, unless its value is None,
         loaded from its source; packaged graphs are brought up to date as by `ensure`; nothing else changes.
@@ -228,7 +229,9 @@ class EmbeddedStore:
         All or nothing: readers see the old build until the new one is complete. `metadata` (JSON values) is
         recorded with each graph loaded here (`graph_metadata[iri]`, where given, instead). Packaged graphs
         cannot be replaced this way. When nothing would
-        change, the current build is returned as it is.
+        change, the current build is returned as it is. `check`, where given, is called with the current
+        build (None if none) once the write lock is held, before anything is written: what it raises
+        refuses the change (a writer that planned its change on an earlier build checks that it still holds).
         """
         packaged = list(packaged)
         changes = dict(changes)
@@ -251,6 +254,8 @@ class EmbeddedStore:
             raise StoreError(f"{self.root}: metadata is not JSON-serialisable ({e})") from None
         with self._write_lock():
             cur = self._current_for_writing()
+            if check is not None:
+                check(BuildInfo.of(self._builds / cur[0], cur[1]) if cur else None)
             return self._commit(cur, changes, packaged, meta)
 
     def gc(self) -> list[str]:

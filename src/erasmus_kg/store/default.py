@@ -7,7 +7,7 @@ rebuilt when the packaged files change (see `builds.EmbeddedStore.ensure`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -86,16 +86,18 @@ class DefaultStore:
         *,
         metadata: Mapping[str, object] | None = None,
         graph_metadata: Mapping[str, Mapping[str, object]] | None = None,
+        check: Callable[[BuildInfo | None], None] | None = None,
     ) -> BuildInfo:
         """A new build with the graphs of `changes` replaced or (for None) dropped, and their derived graphs
         with them (derived again unless `changes` gives them); see `EmbeddedStore.replace_graphs`.
-        `graph_metadata` gives the metadata of single graphs instead of `metadata`."""
+        `graph_metadata` gives the metadata of single graphs instead of `metadata`; `check` is called with
+        the current build under the write lock, before anything is written, and may raise to refuse."""
         paired = dict(changes)
         for graph in changes:
             if not is_derived(graph):
                 paired.setdefault(derived_graph(graph), None)
         return self.builds.replace_graphs(
-            paired, packaged=self.packaged, metadata=metadata, graph_metadata=graph_metadata
+            paired, packaged=self.packaged, metadata=metadata, graph_metadata=graph_metadata, check=check
         )
 
 
