@@ -14,7 +14,8 @@ pickled over a socket pair (`_Channel`), between processes of the same program.
   started in the background, and the request gets a `TimeLimitError` (503). A request waiting for a worker
   when every one is busy gets a `TimeLimitError` at the limit, but not while a replacement is starting: that
   one is free as soon as it is ready (~0.3 s). A worker that dies otherwise (out of memory, a crash) is
-  replaced the same way and its request gets a 500.
+  replaced the same way; its job goes to another worker, within the same time, when it had been waiting idle
+  (it may have died before the job came), and is answered 500 when it died evaluating it.
 - The job names the build its request reads, and the request holds that build for the job's duration. A
   worker keeps the build it last read open for its next job (opening a build of 327,000 projects costs
   8-30 ms) under a reader lock of its own (`store.builds.hold_build`), and opens the named one when a job
@@ -94,26 +95,24 @@ class QueryWorkers:
 
     def run(self, job: Job, seconds: float) -> Written:
         """The answer to `job` from a worker, within `seconds` of waiting for a free worker and `seconds` of
-        evaluation. TimeLimitError past either; UsageError for a query the worker's store refuses."""
-        worker = self._take(seconds)
-        finished = False
-        try:
+        evaluation. TimeLimitError past either; UsageError for a query the worker's store refuses.
+
+        A worker taken idle that turns out to be gone (killed while it waited; its death is not always
+        visible at once: a process whose threads are still exiting is not yet reaped) is replaced and the job
+        given to another within the same time, as an HTTP client sends an idempotent request again on a
+        fresh connection when a kept-alive one has closed: the job only reads."""
+        deadline: float | None = None
+        while True:
+            worker, reused = self._take(seconds)
+            if deadline is None:
+                deadline = time.monotonic() + seconds  # the evaluation's time, once a worker is there
             try:
-                worker.channel.send(job)
-                if not worker.channel.poll(seconds):
-                    raise TimeLimitError(
-                        f"the query ran for more than {seconds:g} s, the time limit of this endpoint, and "
-                        "was stopped; a narrower query (a bound value, a LIMIT) may finish in time"
-                    )
-                reply = worker.channel.recv()
-            except (EOFError, OSError) as exc:
-                raise RuntimeError(f"the query worker ended while it evaluated the query ({exc!r})") from None
-            finished = True
-        finally:
-            if finished:
-                self._give_back(worker)
-            else:
-                self._replace(worker)
+                reply = self._ask(worker, job, deadline, seconds)
+                break
+            except _WorkerGone as gone:
+                if reused and time.monotonic() < deadline:
+                    continue
+                raise RuntimeError(f"the query worker ended while it evaluated the query ({gone})") from None
         assert isinstance(reply, tuple) and len(reply) == 2
         kind, value = reply
         if kind == "written":
@@ -122,6 +121,29 @@ class QueryWorkers:
         if kind == "usage":
             raise UsageError(str(value))
         raise RuntimeError(f"the query failed in its worker: {value}")
+
+    def _ask(self, worker: _Worker, job: Job, deadline: float, seconds: float) -> object:
+        """`worker`'s reply to `job` by `deadline`; the worker given back, or killed and replaced when it
+        did not answer (TimeLimitError past the deadline, _WorkerGone when it ended)."""
+        finished = False
+        try:
+            try:
+                worker.channel.send(job)
+                if not worker.channel.poll(max(0.0, deadline - time.monotonic())):
+                    raise TimeLimitError(
+                        f"the query ran for more than {seconds:g} s, the time limit of this endpoint, and "
+                        "was stopped; a narrower query (a bound value, a LIMIT) may finish in time"
+                    )
+                reply = worker.channel.recv()
+            except (EOFError, OSError) as exc:
+                raise _WorkerGone(repr(exc)) from None
+            finished = True
+        finally:
+            if finished:
+                self._give_back(worker)
+            else:
+                self._replace(worker)
+        return reply
 
     def pids(self) -> list[int]:
         """The process ids of the workers now running (for `erasmus-kg serve`'s tests and for people)."""
@@ -141,7 +163,8 @@ class QueryWorkers:
         for worker in busy:
             worker.kill()  # its request sees the channel close, and stops it
 
-    def _take(self, seconds: float) -> _Worker:
+    def _take(self, seconds: float) -> tuple[_Worker, bool]:
+        """A worker for one job, and whether it was idle (rather than started for it)."""
         deadline = time.monotonic() + seconds
         with self._changed:
             while True:
@@ -150,7 +173,7 @@ class QueryWorkers:
                 while self._idle:
                     worker = self._idle.pop()
                     if worker.process.poll() is None:
-                        return worker
+                        return worker, True
                     self._all.discard(worker)  # died while idle
                     worker.stop()
                 if len(self._all) + self._starting + self._replacing < self.size:
@@ -166,7 +189,7 @@ class QueryWorkers:
                         f"every query worker ({self.size}) was busy for {seconds:g} s, the time limit of "
                         "this endpoint, so the query was not started"
                     )
-        return self._start(replacing=False)
+        return self._start(replacing=False), False
 
     def _start(self, *, replacing: bool) -> _Worker:
         """A new worker, ready and counted in `_all` (the caller counted it in `_replacing` or `_starting`).
@@ -232,6 +255,10 @@ class QueryWorkers:
                 log.warning("a query worker could not be started: %s", one_line(exc))
             return
         self._give_back(worker)
+
+
+class _WorkerGone(Exception):
+    """A worker's channel closed before it answered: the worker has ended."""
 
 
 class _Channel:
