@@ -15,6 +15,9 @@ import httpx2
 from .servers import free_port
 
 ERASMUS_KG = str(Path(sys.executable).parent / "erasmus-kg")
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+"""A query that runs for hours on the packaged data (21,581 triples, cubed: 10^13 rows to count; the square
+alone takes 130 s), for the time limits of /sparql."""
 
 
 class WebServer:
@@ -68,3 +71,21 @@ def web_server(store: Path, args: Sequence[str] = ()) -> Iterator[WebServer]:
         yield server
     finally:
         server.stop()
+
+
+def worker_pids(server: WebServer) -> set[int]:
+    """The query worker processes (`web.query_workers`) the server runs now: its children that run
+    `erasmus_kg.web.query_workers`, read from /proc."""
+    assert server.process is not None
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if (
+                int(fields[1]) == server.process.pid
+                and b"erasmus_kg.web.query_workers" in (stat.parent / "cmdline").read_bytes()
+            ):
+                found.add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return found

@@ -48,6 +48,15 @@ class EndpointError(ErasmusKGError):
     """A remote SPARQL endpoint failed or answered something that is not SPARQL."""
 
 
+class EndpointTimeoutError(EndpointError):
+    """A remote SPARQL endpoint did not answer within the time it was given."""
+
+
+class TimeLimitError(ErasmusKGError):
+    """A query was stopped because it ran over its time limit, or was not started because no place to run it
+    became free within that limit. The web server answers it with 503 Service Unavailable."""
+
+
 class NotConformingError(ErasmusKGError):
     """Data does not conform to the shapes."""
 

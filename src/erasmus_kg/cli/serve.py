@@ -9,6 +9,7 @@ from erasmus_kg.web.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
     DEFAULT_QUERY_SECONDS,
+    DEFAULT_QUERY_WORKERS,
     DEFAULT_ROW_LIMIT,
     ServeConfig,
 )
@@ -36,14 +37,23 @@ from erasmus_kg.web.config import (
     type=click.FloatRange(min=0.1),
     default=DEFAULT_QUERY_SECONDS,
     show_default=True,
-    help="Seconds a query sent to /sparql may run.",
+    help="Seconds a query sent to /sparql may run (and may wait for a free worker); past them it is "
+    "stopped and answered 503.",
 )
 @click.option(
     "--row-limit",
     type=click.IntRange(min=1),
     default=DEFAULT_ROW_LIMIT,
     show_default=True,
-    help="Rows one answer of /sparql or the query API gives at most.",
+    help="Rows one answer of /sparql or the query API gives at most; /sparql says when it cut "
+    "(X-Truncated: true).",
+)
+@click.option(
+    "--query-workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_QUERY_WORKERS,
+    show_default=True,
+    help="Processes that evaluate /sparql queries on the embedded store, one query each at a time.",
 )
 @store_option
 @click.pass_context
@@ -55,6 +65,7 @@ def serve(
     base: str | None,
     query_timeout: float,
     row_limit: int,
+    query_workers: int,
 ) -> None:
     """Serve the graph on the web: pages in Dutch and English, every IRI dereferenceable, the stored
     queries as an API, a read-only SPARQL endpoint. Listens on 127.0.0.1 unless --host says otherwise.
@@ -64,6 +75,7 @@ def serve(
       erasmus-kg serve                      # then open http://127.0.0.1:8080/
       erasmus-kg serve --port 9000 --base http://127.0.0.1:9000/
       erasmus-kg serve --endpoint http://localhost:7878/query
+      erasmus-kg serve --query-timeout 10 --row-limit 1000
     """
     from erasmus_kg.web.server import serve as run
 
@@ -75,5 +87,6 @@ def serve(
         base=base,
         query_seconds=query_timeout,
         row_limit=row_limit,
+        query_workers=query_workers,
     )
     run(config)

@@ -65,14 +65,23 @@ def with_prefixes(text: str) -> tuple[str, int]:
     return " ".join(missing) + "\n" + text, 1
 
 
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+"""The words a SPARQL 1.1 query starts with (after its prologue): its form."""
+
+
+def query_form(text: str) -> str:
+    """The form of the query `text` (one of `QUERY_FORMS`), read from its first word after the prologue; ""
+    when that word is none of them (an update, or not SPARQL)."""
+    first = _first_word(text)
+    word = first[1].upper() if first is not None else ""
+    return word if word in QUERY_FORMS else ""
+
+
 def refuse_update(text: str, origin: str) -> None:
     """InputFileError when `text` is a SPARQL update (its first word after the prologue is an update's)."""
-    words = tokens(text)
-    i = 0
-    while i < len(words) and words[i][1].upper() in ("BASE", "PREFIX"):
-        i += 3 if words[i][1].upper() == "PREFIX" else 2
-    if i < len(words) and words[i][1].upper() in UPDATE_KEYWORDS:
-        start, word = words[i]
+    first = _first_word(text)
+    if first is not None and first[1].upper() in UPDATE_KEYWORDS:
+        start, word = first
         line, column = _position(text, start)
         raise InputFileError(
             origin,
@@ -81,6 +90,15 @@ def refuse_update(text: str, origin: str) -> None:
             line,
             column,
         )
+
+
+def _first_word(text: str) -> tuple[int, str] | None:
+    """The first token of `text` after its prologue (BASE and PREFIX declarations), with its position."""
+    words = tokens(text)
+    i = 0
+    while i < len(words) and words[i][1].upper() in ("BASE", "PREFIX"):
+        i += 3 if words[i][1].upper() == "PREFIX" else 2
+    return words[i] if i < len(words) else None
 
 
 def _check_syntax(full: str, added: int, text: str, origin: str) -> None:

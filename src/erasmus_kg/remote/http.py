@@ -14,13 +14,14 @@ import http.client
 import ipaddress
 import os
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from erasmus_kg.errors import EndpointError, UsageError, one_line
+from erasmus_kg.errors import EndpointError, EndpointTimeoutError, UsageError, one_line
 from erasmus_kg.progress import Readable
 
 DEFAULT_TIMEOUT = 30.0
@@ -97,8 +98,17 @@ class Endpoint:
         headers: dict[str, str] | None = None,
         length: int | None = None,
         timeout: float | None = None,
+        within: float | None = None,
     ) -> tuple[str, bytes]:
-        """Send one request; return (content type, body). Any failure is an EndpointError."""
+        """Send one request; return (content type, body). Any failure is an EndpointError, one that runs out
+        of time an EndpointTimeoutError. `timeout` bounds each wait on the network (connecting, each read);
+        `within` (seconds) bounds the whole exchange as well: the body is read in pieces and the request
+        given up at the first piece past it (a server that streams its results as it computes them, as
+        Oxigraph's does, never lets a per-read timeout expire)."""
+        deadline = None if within is None else time.monotonic() + within
+        wait = timeout or self.timeout
+        if within is not None:
+            wait = min(wait, within)
         url = self.url
         if params:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
@@ -110,18 +120,36 @@ class Endpoint:
         authorization = self.credentials.header()
         if authorization:
             request.add_unredirected_header("Authorization", authorization)
+        late = EndpointTimeoutError(f"{self.url}: no answer within {within or wait:g} s")
         try:
-            with self._opener.open(request, timeout=timeout or self.timeout) as response:
+            with self._opener.open(request, timeout=wait) as response:
                 content_type = response.headers.get_content_type()
-                return content_type, response.read()
+                return content_type, _read(response, deadline, late)
         except urllib.error.HTTPError as exc:
             raise EndpointError(f"{self.url}: {_http_error(exc)}") from None
         except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise late from None
             raise EndpointError(f"{self.url}: cannot connect ({_reason(exc.reason)})") from None
         except TimeoutError:
-            raise EndpointError(f"{self.url}: no answer within {timeout or self.timeout:g} s") from None
+            raise late from None
         except (ConnectionError, http.client.HTTPException, OSError) as exc:
             raise EndpointError(f"{self.url}: the connection failed ({_reason(exc)})") from None
+
+
+_PIECE = 1 << 16
+
+
+def _read(response: http.client.HTTPResponse, deadline: float | None, late: EndpointTimeoutError) -> bytes:
+    """The body of `response`, all of it, or `late` raised when `deadline` (monotonic) passes first."""
+    if deadline is None:
+        return response.read()
+    pieces = []
+    while piece := response.read1(_PIECE):
+        pieces.append(piece)
+        if time.monotonic() > deadline:
+            raise late
+    return b"".join(pieces)
 
 
 def safe_url(url: str) -> str:

@@ -44,7 +44,9 @@ class EndpointTarget:
         self.default_graphs = default_graphs or []
         self.names: NameIndex | None = None  # no name index remotely: values are resolved by SPARQL
 
-    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean:
+    def query(self, sparql: str, *, within: float | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
+        """The results of `sparql`; `within` (seconds) bounds the whole exchange, an EndpointTimeoutError past
+        it (see `Endpoint.request`)."""
         params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
         content_type, body = self.endpoint.request(
             "POST",
@@ -53,6 +55,7 @@ class EndpointTarget:
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
             },
+            within=within,
         )
         result_format = _RESULT_TYPES.get(content_type)
         if result_format is None:

@@ -67,7 +67,16 @@ from erasmus_kg.store.manifest import (
     packaged_fingerprint,
 )
 
-__all__ = ["LAYOUT", "BuildInfo", "Deriver", "EmbeddedStore", "GraphInfo", "Source", "default_store_root"]
+__all__ = [
+    "LAYOUT",
+    "BuildInfo",
+    "Deriver",
+    "EmbeddedStore",
+    "GraphInfo",
+    "Source",
+    "default_store_root",
+    "hold_build",
+]
 
 Deriver = Callable[
     [ox.Store, Mapping[str, Mapping[str, Any]], frozenset[str], Path, Path | None],
@@ -674,6 +683,32 @@ class EmbeddedStore:
 
 # --------------------------------------------------------------------------------------------------------
 # Helpers
+
+
+@contextlib.contextmanager
+def hold_build(build_dir: Path) -> Iterator[ox.Store]:
+    """A read-only Store on the published build at `build_dir` that another reader holds (the web server's
+    request that hands a query to a worker process, `web.query_workers`), held by this process too until the
+    context exits: its reader lock is shared, so the build is not collected while this process keeps it open,
+    even after that request has ended. StoreError when the build is no longer there."""
+    lock = build_dir / "reader.lock"
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as e:
+        raise StoreError(f"{lock}: cannot open the reader lock ({one_line(e)})") from None
+    try:
+        locks.shared(fd)
+        db = build_dir / "db"
+        try:
+            store = ox.Store.read_only(str(db))
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"{db}: cannot open the store read-only ({one_line(e)})") from None
+        try:
+            yield store
+        finally:
+            del store
+    finally:
+        os.close(fd)
 
 
 def _choose_strategy(have_current: bool, drop_triples: int, keep_triples: int) -> str:

@@ -3,9 +3,11 @@ packaged static files, and the one place where an error becomes an answer.
 
 Each part of the site is a module that lists its routes (`routes()`); this module only puts them together.
 A route reads the graph through `request.app.state.access` (`web.graph`) and the settings through
-`request.app.state.config` (`web.config`). Errors: an `ErasmusKGError` (a bad parameter, an unknown name)
-is the client's (400, its one line, in the format asked for); an unknown path is 404; anything else is a
-bug, logged with its traceback and answered 500 with one line, never the traceback.
+`request.app.state.config` (`web.config`); `/sparql` evaluates on `request.app.state.query_workers`
+(`web.query_workers`), closed with the application. Errors: an `ErasmusKGError` (a bad parameter, an unknown
+name) is the client's (400, its one line, in the format asked for), but a `TimeLimitError` (a query stopped
+at its time limit) is 503; an unknown path is 404; anything else is a bug, logged with its traceback and
+answered 500 with one line, never the traceback.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from erasmus_kg.errors import ErasmusKGError
+from erasmus_kg.errors import ErasmusKGError, TimeLimitError
 from erasmus_kg.web import (
     dataset,
     home,
@@ -38,6 +40,7 @@ from erasmus_kg.web.config import ServeConfig
 from erasmus_kg.web.graph import GraphAccess, open_access
 from erasmus_kg.web.negotiation import best_media_type, request_language
 from erasmus_kg.web.pages import STATIC, page
+from erasmus_kg.web.query_workers import QueryWorkers
 
 log = logging.getLogger("erasmus_kg.web")
 
@@ -47,6 +50,7 @@ _TITLES = {
     405: {"nl": "Methode niet toegestaan", "en": "Method not allowed"},
     406: {"nl": "Niet in die vorm beschikbaar", "en": "Not available in that form"},
     500: {"nl": "Er ging iets mis", "en": "Something went wrong"},
+    503: {"nl": "Nu niet beschikbaar", "en": "Not available now"},
 }
 
 
@@ -75,6 +79,7 @@ def create_app(config: ServeConfig, access: GraphAccess | None = None) -> Starle
         try:
             yield
         finally:
+            app.state.query_workers.close()
             app.state.access.close()
 
     app = Starlette(
@@ -82,12 +87,14 @@ def create_app(config: ServeConfig, access: GraphAccess | None = None) -> Starle
         lifespan=lifespan,
         exception_handlers={
             HTTPException: _http_error,
+            TimeLimitError: _time_limit,
             ErasmusKGError: _usage_error,
             Exception: _internal_error,
         },
     )
     app.state.config = config
     app.state.access = access if access is not None else open_access(config.store, config.endpoint)
+    app.state.query_workers = QueryWorkers(config.query_workers)  # no process starts before a query
     return app
 
 
@@ -98,6 +105,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _usage_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 400, str(exc))
+
+
+async def _time_limit(request: Request, exc: Exception) -> Response:
+    return error_response(request, 503, str(exc))
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

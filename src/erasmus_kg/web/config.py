@@ -8,9 +8,11 @@ from pathlib import Path
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_QUERY_SECONDS = 30.0
-"""How long one query sent to `/sparql` may run before it is cut off."""
+"""How long one query sent to `/sparql` may run before it is stopped (and may wait for a free worker)."""
 DEFAULT_ROW_LIMIT = 10_000
 """How many rows `/sparql` and the query API return at most for one request."""
+DEFAULT_QUERY_WORKERS = 2
+"""How many processes evaluate `/sparql` queries on the embedded store at once (`web.query_workers`)."""
 DEFAULT_PAGE_ROWS = 50
 """How many rows a list on a page shows at a time."""
 
@@ -28,4 +30,5 @@ class ServeConfig:
     base: str | None = None
     query_seconds: float = DEFAULT_QUERY_SECONDS
     row_limit: int = DEFAULT_ROW_LIMIT
+    query_workers: int = DEFAULT_QUERY_WORKERS
     page_rows: int = DEFAULT_PAGE_ROWS

@@ -2,49 +2,39 @@
 
 - `GET /sparql?query=...`, `POST` form-encoded (`query=...`) or `POST application/sparql-query`.
 - Results by `Accept`: SPARQL JSON (the default), XML, CSV or TSV for SELECT and ASK; Turtle or N-Triples
-  for CONSTRUCT and DESCRIBE. `406` for anything else.
+  for CONSTRUCT and DESCRIBE. `406` for anything else, before the query runs.
 - Our prefixes need no declaration (`query.adhoc.prepare`, as in `erasmus-kg sparql`). Updates are refused
   with 400 before anything runs (an `update=` parameter, an update as `query=`, or an update after a
   query), and the store is only ever opened read-only, so nothing can change it.
-- The row limit (`--row-limit`, ServeConfig.row_limit) is applied as a LIMIT on the query (merged with the
-  query's own, `binding.with_slice`); the answer then has `X-Row-Limit` with the limit, so that a client
-  that got exactly that many rows knows there may be more.
-- The time limit (`--query-timeout`) is given to an endpoint behind `--endpoint` as the HTTP timeout. The
-  embedded store cannot stop a query it is evaluating (pyoxigraph has no cancellation): a query that runs
-  over on it is not cut off yet (see the closing note of issue #13: a pool of worker processes that can be
-  killed is the design that would).
+- The time limit (`--query-timeout`): on the embedded store the query runs in a worker process that is
+  killed when it runs over (`web.query_workers`); on `--endpoint` the HTTP exchange is given up. Either way
+  the answer is 503 with one line saying so (`web.sparql_runner`).
+- The row limit (`--row-limit`): at most that many rows (solutions, or triples), with `X-Row-Limit: N` and
+  `X-Truncated: true` when rows were left out, `false` when none were (`web.sparql_results`).
 - `default-graph-uri` / `named-graph-uri` are refused with 400: the dataset is always the union of the
   graphs. `Access-Control-Allow-Origin: *` on every answer, and OPTIONS for CORS preflights.
 """
 
 from __future__ import annotations
 
-import io
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.query.adhoc import prepare
-from erasmus_kg.query.binding import with_slice
+from erasmus_kg.query.adhoc import prepare, query_form
 from erasmus_kg.web.negotiation import best_media_type
+from erasmus_kg.web.sparql_results import Written, media_types
+from erasmus_kg.web.sparql_runner import run_sparql
 
-_SOLUTIONS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-_GRAPHS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": "X-Row-Limit, X-Truncated",
 }
 
 
@@ -88,28 +78,20 @@ async def sparql(request: Request) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers=_CORS)
     text = prepare(await _query_text(request), "query")
-    limit = request.app.state.config.row_limit
-    limited = with_slice(text, limit)
-
-    def run() -> tuple[bytes, str] | None:
-        with request.app.state.access.reading() as reading:
-            results = reading.target.query(limited)
-            out = io.BytesIO()
-            accept = request.headers.get("accept")
-            if isinstance(results, ox.QueryTriples):
-                media = best_media_type(accept, list(_GRAPHS))
-                if media is None:
-                    return None
-                ox.serialize(results, out, _GRAPHS[media])
-            else:
-                media = best_media_type(accept, list(_SOLUTIONS))
-                if media is None:
-                    return None
-                results.serialize(out, _SOLUTIONS[media])
-            return out.getvalue(), media
-
-    answer = await run_in_threadpool(run)
-    if answer is None:
+    form = query_form(text)
+    media = best_media_type(request.headers.get("accept"), media_types(form))
+    if media is None:
         return PlainTextResponse("not available in that form\n", status_code=406, headers=_CORS)
-    body, media = answer
-    return Response(body, media_type=media, headers={**_CORS, "X-Row-Limit": str(limit)})
+    config = request.app.state.config
+
+    def run() -> Written:
+        with request.app.state.access.reading() as reading:
+            return run_sparql(reading, request.app.state.query_workers, text, form, media, config)
+
+    written = await run_in_threadpool(run)
+    headers = {
+        **_CORS,
+        "X-Row-Limit": str(config.row_limit),
+        "X-Truncated": "true" if written.truncated else "false",
+    }
+    return Response(written.body, media_type=media, headers=headers)
