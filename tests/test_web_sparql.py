@@ -106,6 +106,34 @@ def test_bad_queries_are_one_line_400(web: WebServer) -> None:
         assert preflight.status_code == 204 and "GET" in preflight.headers["access-control-allow-methods"]
 
 
+def test_service_is_refused_and_nothing_is_fetched(web: WebServer) -> None:
+    """SERVICE would make the server send an HTTP request wherever the caller says: refused (400, one line)
+    before any request leaves; the word in a literal is no SERVICE."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.3)
+        port = listener.getsockname()[1]
+        federated = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        with web.client() as client:
+            answer = client.get("/sparql", params={"query": federated})
+            literal = client.get(
+                "/sparql",
+                params={"query": 'ASK { project:goal ekg:acronym "SERVICE" }'},
+                headers={"Accept": "application/sparql-results+json"},
+            )
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody called
+    assert answer.status_code == 400
+    assert answer.text.strip() == (
+        "query:1:18: SERVICE is not allowed here: this endpoint answers from its own graph and asks no other "
+        "service (run federated queries with erasmus-kg sparql on your own machine)"
+    )
+    assert literal.status_code == 200 and literal.json()["boolean"] is False
+
+
 @pytest.fixture(scope="module")
 def limited(store_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     """A server with small limits (3 rows, 0.5 s a query, 2 query workers) on a copy of the session store,

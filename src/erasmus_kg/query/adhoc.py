@@ -92,6 +92,21 @@ def refuse_update(text: str, origin: str) -> None:
         )
 
 
+def refuse_federation(text: str, origin: str) -> None:
+    """InputFileError when `text` asks another SPARQL service (SERVICE): a public endpoint must not fetch
+    addresses its callers name (pyoxigraph would send the HTTP request to any of them)."""
+    for start, word in tokens(text):
+        if word.upper() == "SERVICE":
+            line, column = _position(text, start)
+            raise InputFileError(
+                origin,
+                "SERVICE is not allowed here: this endpoint answers from its own graph and asks no other "
+                "service (run federated queries with erasmus-kg sparql on your own machine)",
+                line,
+                column,
+            )
+
+
 def _first_word(text: str) -> tuple[int, str] | None:
     """The first token of `text` after its prologue (BASE and PREFIX declarations), with its position."""
     words = tokens(text)

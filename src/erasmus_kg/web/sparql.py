@@ -25,7 +25,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.query.adhoc import prepare, query_form
+from erasmus_kg.query.adhoc import prepare, query_form, refuse_federation
 from erasmus_kg.web.negotiation import best_media_type
 from erasmus_kg.web.sparql_results import Written, media_types
 from erasmus_kg.web.sparql_runner import run_sparql
@@ -77,7 +77,9 @@ def _refuse_datasets(names: list[str]) -> None:
 async def sparql(request: Request) -> Response:
     if request.method == "OPTIONS":
         return Response(status_code=204, headers=_CORS)
-    text = prepare(await _query_text(request), "query")
+    given = await _query_text(request)
+    refuse_federation(given, "query")
+    text = prepare(given, "query")
     form = query_form(text)
     media = best_media_type(request.headers.get("accept"), media_types(form))
     if media is None:
