@@ -110,7 +110,8 @@ def two_versions(folder: Path) -> tuple[Path, Path]:
     first = export(folder, f"{KA1}_2026-04-02.csv", rows[:5])
     changed = set_cell(set_cell(rows[1], STATUS, "Closed"), prp.GRANT_COLUMN, "2700.00")
     retitled = set_cell(rows[3], TITLE, "Community Education, second edition")
-    second = export(folder, f"{KA1}_2026-04-09.csv", [changed, rows[2], retitled, rows[4], rows[5]])
+    spaced = set_cell(rows[2], TITLE, rows[2][prp.COLUMNS.index(TITLE)] + "  ")  # the same value
+    second = export(folder, f"{KA1}_2026-04-09.csv", [changed, spaced, retitled, rows[4], rows[5]])
     return first, second
 
 

@@ -125,7 +125,7 @@ def claimed_above(lists: Iterable[ListVersion], rank: tuple[str, str]) -> dict[s
 
 
 def digest(cells: Sequence[str]) -> str:
-    """The digest of a row's cells (trailing empty cells do not count)."""
+    """The digest of a row's cells as the file writes them (trailing empty cells do not count)."""
     end = len(cells)
     while end and not cells[end - 1]:
         end -= 1
@@ -134,8 +134,14 @@ def digest(cells: Sequence[str]) -> str:
 
 
 def column_signature(cells: Sequence[str]) -> bytes:
-    """The CRC of every cell, compressed: enough to tell which columns of a changed row differ."""
-    return zlib.compress(array("I", (zlib.crc32(cell.encode("utf-8", "surrogatepass")) for cell in cells)))
+    """The CRC of every cell without its surrounding whitespace, compressed: enough to tell which columns of
+    a changed row differ."""
+    return zlib.compress(array("I", _cell_crcs(cells)))
+
+
+def _cell_crcs(cells: Sequence[str]) -> Iterator[int]:
+    for cell in cells:
+        yield zlib.crc32(cell.strip().encode("utf-8", "surrogatepass")) if cell else _EMPTY
 
 
 def _crcs(signature: bytes) -> array[int]:
@@ -257,7 +263,7 @@ def compare(
                 continue
             assert key is not None
             new = _crcs(signature)
-            old = array("I", (zlib.crc32(cell.encode("utf-8", "surrogatepass")) for cell in cells))
+            old = array("I", _cell_crcs(cells))
             names = []
             for index, name in enumerate(new_columns):
                 before = position.get(name)
@@ -268,7 +274,8 @@ def compare(
             for name in old_columns:
                 if name not in new_columns and old[position[name]] != _EMPTY:
                     names.append(name)
-            changed[key] = tuple(names)
+            if names:  # else only the whitespace around some value changed: not a change of the data
+                changed[key] = tuple(names)
         order = {key: index for index, key in enumerate(keys)}
         changed = dict(sorted(changed.items(), key=lambda item: order[item[0]]))
     return Changes(previous_name, added, removed, changed)

@@ -58,7 +58,7 @@ from erasmus_kg.importing.lists import (
     write_rows,
 )
 from erasmus_kg.importing.registry import check_kind, importer_for
-from erasmus_kg.importing.rows import BadRow, Row, clean
+from erasmus_kg.importing.rows import BadRow, Row
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import iri
 from erasmus_kg.progress import Meter
@@ -410,7 +410,7 @@ def _read(importer: Importer, result: ImportResult, options: _Options, ledger: R
 
     def recorded(rows: Iterable[Row]) -> Iterator[Row]:
         for number, cells in rows:
-            ledger.record(number, importer.row_key(cells), [clean(cell) for cell in cells])
+            ledger.record(number, importer.row_key(cells), cells)
             yield number, cells
 
     with Meter(f"import {result.kind} {path.name}", enabled=options.progress) as meter:
@@ -523,7 +523,7 @@ def _changes(importer_class: type[Importer], held: _ListsInStore, graph: str, re
 
         def keyed() -> Iterator[tuple[str | None, list[str]]]:
             for _, cells in itertools.chain([first] if first is not None else [], rows):
-                yield importer.row_key(cells), [clean(cell) for cell in cells]
+                yield importer.row_key(cells), cells
 
         return columns, keyed()
 
