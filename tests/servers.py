@@ -117,7 +117,13 @@ def stub_server(handle: Callable[[http.server.BaseHTTPRequestHandler], None]) ->
         server.server_close()
 
 
-def answer(status: int, body: bytes = b"", content_type: str = "text/plain", delay: float = 0.0):  # type: ignore[no-untyped-def]
+def answer(  # type: ignore[no-untyped-def]
+    status: int,
+    body: bytes = b"",
+    content_type: str = "text/plain",
+    delay: float = 0.0,
+    headers: dict[str, str] | None = None,
+):
     def handle(request: http.server.BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         if length:
@@ -129,6 +135,8 @@ def answer(status: int, body: bytes = b"", content_type: str = "text/plain", del
         request.send_header("Content-Length", str(len(body)))
         if status == 401:
             request.send_header("WWW-Authenticate", 'Basic realm="test"')
+        for name, value in (headers or {}).items():
+            request.send_header(name, value)
         request.end_headers()
         request.wfile.write(body)
 

@@ -185,6 +185,46 @@ def test_timeout() -> None:
             target.query("ASK {}")
 
 
+def _solutions(count: int) -> bytes:
+    import json
+
+    rows = [{"n": {"type": "literal", "value": str(i)}} for i in range(count)]
+    return json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": rows}}).encode()
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "cut"),
+    [
+        ("SELECT ?n WHERE { ?s ?p ?n }", 3, True),  # no LIMIT: as many rows as the server's limit is a cut
+        ("SELECT ?n WHERE { ?s ?p ?n } LIMIT 10", 3, True),  # asked for more than the limit
+        ("SELECT ?n WHERE { ?s ?p ?n } LIMIT 3", 3, False),  # a page the limit allows
+        ("SELECT ?n WHERE { ?s ?p ?n }", 2, False),  # fewer rows than the limit: the whole answer
+    ],
+)
+def test_an_answer_cut_at_the_servers_row_limit_is_an_error(query: str, rows: int, cut: bool) -> None:
+    """Virtuoso cuts results at its ResultSetMaxRows and says so only in X-SPARQL-MaxRows: taken for the
+    whole answer, 10,000 of 73,825 rows would pass for all of them."""
+    from erasmus_kg.remote.http import Endpoint
+    from erasmus_kg.remote.sparql import EndpointTarget
+
+    limited = answer(
+        200, _solutions(rows), "application/sparql-results+json", headers={"X-SPARQL-MaxRows": "3"}
+    )
+    with stub_server(limited) as base:
+        target = EndpointTarget(Endpoint(f"{base}/query"))
+        if cut:
+            with pytest.raises(EndpointError) as error:
+                target.query(query)
+            assert str(error.value) == (
+                f"{base}/query: the server cut the answer at its row limit of 3 rows (X-SPARQL-MaxRows), and "
+                "the query asks for more; ask for pages of at most 3 rows (--limit, --offset) or raise the "
+                "server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
+            )
+        else:
+            results = target.query(query)
+            assert [row["n"].value for row in results] == [str(i) for i in range(rows)]  # type: ignore[union-attr]
+
+
 def test_not_an_http_url() -> None:
     result = invoke("query", "projects", "--endpoint", "ftp://example.org/sparql")
     assert result.exit_code == 2

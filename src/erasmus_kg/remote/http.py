@@ -18,8 +18,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from erasmus_kg.errors import EndpointError, EndpointTimeoutError, UsageError, one_line
 from erasmus_kg.progress import Readable
@@ -58,6 +59,14 @@ class Credentials:
         if user is not None and password is None and prompt is not None:
             password = prompt(f"Password for {user}")
         return cls(user=user, password=password, token=token)
+
+
+class Answer(NamedTuple):
+    """What a server answered: the media type of its body, the body, and its headers (names in lower case)."""
+
+    content_type: str
+    body: bytes
+    headers: Mapping[str, str]
 
 
 class Endpoint:
@@ -99,11 +108,11 @@ class Endpoint:
         length: int | None = None,
         timeout: float | None = None,
         within: float | None = None,
-    ) -> tuple[str, bytes]:
-        """Send one request; return (content type, body). Any failure is an EndpointError, one that runs out
-        of time an EndpointTimeoutError. `timeout` bounds each wait on the network (connecting, each read);
-        `within` (seconds) bounds the whole exchange as well: the body is read in pieces and the request
-        given up at the first piece past it (a server that streams its results as it computes them, as
+    ) -> Answer:
+        """Send one request; return what the server answered. Any failure is an EndpointError, one that runs
+        out of time an EndpointTimeoutError. `timeout` bounds each wait on the network (connecting, each
+        read); `within` (seconds) bounds the whole exchange as well: the body is read in pieces and the
+        request given up at the first piece past it (a server that streams its results as it computes them, as
         Oxigraph's does, never lets a per-read timeout expire)."""
         deadline = None if within is None else time.monotonic() + within
         wait = timeout or self.timeout
@@ -124,7 +133,8 @@ class Endpoint:
         try:
             with self._opener.open(request, timeout=wait) as response:
                 content_type = response.headers.get_content_type()
-                return content_type, _read(response, deadline, late)
+                body = _read(response, deadline, late)
+                return Answer(content_type, body, {k.lower(): v for k, v in response.headers.items()})
         except urllib.error.HTTPError as exc:
             raise EndpointError(f"{self.url}: {_http_error(exc)}") from None
         except urllib.error.URLError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -48,7 +48,7 @@ class EndpointTarget:
         """The results of `sparql`; `within` (seconds) bounds the whole exchange, an EndpointTimeoutError past
         it (see `Endpoint.request`)."""
         params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
-        content_type, body = self.endpoint.request(
+        content_type, body, answered = self.endpoint.request(
             "POST",
             body=urllib.parse.urlencode(params).encode("utf-8"),
             headers={
@@ -63,6 +63,7 @@ class EndpointTarget:
                 f"{self.endpoint.url}: answered {content_type or 'no content type'}, not SPARQL results "
                 "(is it the query endpoint, e.g. /query, /<dataset>/sparql or /repositories/<id>?)"
             )
+        _check_row_limit(self.endpoint.url, sparql, answered, body, result_format)
         try:
             results = ox.parse_query_results(body, format=result_format)
         except (SyntaxError, ValueError) as exc:
@@ -70,6 +71,45 @@ class EndpointTarget:
         if not isinstance(results, ox.QuerySolutions | ox.QueryBoolean):  # pragma: no cover - defensive
             raise EndpointError(f"{self.endpoint.url}: only SELECT and ASK queries run remotely")
         return results
+
+
+def _check_row_limit(
+    url: str, sparql: str, answered: Mapping[str, str], body: bytes, result_format: ox.QueryResultsFormat
+) -> None:
+    """EndpointError when the server cut the results at its own row limit (Virtuoso says so only in an
+    `X-SPARQL-MaxRows` header): as many rows as the limit, where the query asked for more (no LIMIT of its
+    own, or a greater one). An answer cut without a word would be taken for the whole answer."""
+    written = answered.get("x-sparql-maxrows", "").strip()
+    if not written.isdigit():
+        return
+    limit = int(written)
+    if _rows_in(body, result_format) < limit:
+        return
+    asked = _query_limit(sparql)
+    if asked is not None and asked <= limit:
+        return
+    raise EndpointError(
+        f"{url}: the server cut the answer at its row limit of {limit} rows (X-SPARQL-MaxRows), and the "
+        f"query asks for more; ask for pages of at most {limit} rows (--limit, --offset) or raise the "
+        "server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
+    )
+
+
+def _rows_in(body: bytes, result_format: ox.QueryResultsFormat) -> int:
+    """How many solutions a SPARQL results document holds (0 for a boolean answer)."""
+    results = ox.parse_query_results(body, format=result_format)
+    return sum(1 for _ in results) if isinstance(results, ox.QuerySolutions) else 0
+
+
+def _query_limit(sparql: str) -> int | None:
+    """The LIMIT of the query's outermost level (the last LIMIT of its text), None without one."""
+    from erasmus_kg.query.binding import tokens
+
+    words = [word for _, word in tokens(sparql)]
+    for keyword, value in zip(reversed(words[:-1]), reversed(words[1:]), strict=True):
+        if keyword.upper() == "LIMIT" and value.isdigit():
+            return int(value)
+    return None
 
 
 def loaded_graphs(target: EndpointTarget) -> list[str]:
