@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +126,8 @@ def write_build_index(
             try:
                 os.link(kept, target)
             except OSError:
+                import shutil  # here: off the start-up of every query (with zlib, bz2 and lzma)
+
                 shutil.copyfile(kept, target)
             continue
         found = list(names_in(store, source))
