@@ -59,6 +59,7 @@ NOT_FOR_A_QUERY = (
     "sqlite3",  # the name index is opened on the first lookup; action-types looks nothing up
     "decimal",  # durations in tables only (`display._amount`)
     "difflib",  # suggestions for an unknown value only
+    "hashlib",  # with OpenSSL: `digests` takes BLAKE2b from `_blake2`
     "shutil",  # removing builds only (with zlib, bz2 and lzma)
 )
 """What `erasmus-kg query action-types --format csv` must not import (modules and packages)."""

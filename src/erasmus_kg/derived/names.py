@@ -9,7 +9,6 @@ index is a file of the build (`names.sqlite`), written before the build is publi
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from erasmus_kg.derived.normal import normal
+from erasmus_kg.digests import blake2b
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -109,7 +109,7 @@ def names_in(store: ox.Store, graph: str) -> Iterator[Name]:
 
 def index_file(build_dir: Path, source: str) -> Path:
     """Where the name index of source graph `source` is in a build."""
-    return build_dir / FOLDER / (hashlib.blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
+    return build_dir / FOLDER / (blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
 
 
 def write_build_index(

@@ -183,9 +183,9 @@ class _HeaderCache:
     VERSION = "3"  # 2: the headers hold `columns`; 3: and `summary_nl`
 
     def __init__(self, text: str) -> None:
-        import hashlib
+        from erasmus_kg.digests import blake2b
 
-        digest = hashlib.blake2b(f"{self.VERSION}\0{text}".encode(), digest_size=16).hexdigest()
+        digest = blake2b(f"{self.VERSION}\0{text}".encode(), digest_size=16).hexdigest()
         self.path = _cache_dir() / "query-headers" / f"{digest}.json"
 
     def read(self) -> dict[str, Any] | None:
