@@ -6,18 +6,24 @@ whole `erasmus-kg query` process at most 50 ms slower than a bare pyoxigraph pro
 on the same store.
 
 It builds (or reuses, `--store`) a store holding the packaged data only, asks the CLI for the exact SPARQL
-(`--show-query`), and times whole processes with bench/query.py's `measure_query`: the bare script
-(bench/children/bare_query.py) against `erasmus-kg --store DIR query action-types --lang en --format csv`,
-alternating which goes first, after warm-ups, every output compared byte for byte. It also times, interleaved,
-`python -c pass`, the bare open of the store (bench/children/bare_open.py), `erasmus-kg --version` and
-`erasmus-kg --help`, and lists the heaviest top-level imports of the query process (`python -X importtime`)
-with the number of modules it imports.
+(`--show-query`), and times three whole processes, in rounds whose order rotates, after warm-up rounds,
+every output compared byte for byte:
+
+- bare: bench/children/bare_query.py (pyoxigraph only: open the build read-only, run the text, CSV out);
+- click: bench/children/click_query.py, the same behind a click group and a `query` command that parses the
+  same arguments: the least any click command line costs;
+- CLI: `erasmus-kg --store DIR query action-types --lang en --format csv`.
+
+Each run is on an up-to-date build held as a reader (bench/query.py's `Pin`): edits to the packaged files
+meanwhile cost no timed rebuild. The overhead of the CLI is the median of the per-round differences CLI -
+bare; it splits into click's share (click - bare) and erasmus-kg's own (CLI - click). It also times,
+interleaved, `python -c pass`, `import click`, the bare open of the store (bench/children/bare_open.py),
+`erasmus-kg --version` and `erasmus-kg --help`, and lists the heaviest top-level imports of the CLI's
+process (`python -X importtime`) and how many modules each contender imports.
 
     .venv/bin/python bench/startup.py [--repeat 40] [--warmup 3] [--store DIR] [--query action-types]
 
-It prints Markdown (progress on stderr): the machine and load, the overhead of the CLI over the bare script
-(median of the per-pair differences, the difference of the medians, minima, CPU), the start-up table and the
-imports. The exit status is 1 when an output differs.
+It prints Markdown (progress on stderr). The exit status is 1 when an output differs.
 """
 
 from __future__ import annotations
@@ -31,27 +37,69 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import benchlib  # bench/benchlib.py (bench/ is sys.path[0] when this file is run)
 from benchlib import log, markdown_table, median_ms
-from query import BARE_QUERY, Pin, measure_query, measure_startup  # bench/query.py
+from query import BARE_QUERY, Pin, measure_startup  # bench/query.py
 
 from erasmus_kg.query.catalogue import get_query
+from erasmus_kg.store.builds import BuildInfo
 
 TARGET_MS = 50.0
 """Issue #11: a whole `erasmus-kg query` process at most this much slower than the bare script."""
+CLICK_QUERY = benchlib.child("click_query")
+CONTENDERS = ("bare", "click", "CLI")
 
 
-def measure_imports(argv: list[str], repeat: int, top: int) -> tuple[list[tuple[str, float]], int]:
-    """The heaviest top-level imports of `erasmus-kg ARGV` (median cumulative ms over `repeat` runs of
-    `python -X importtime` on the console script's path, bench/children/cli_main.py) and how many modules
-    it imported (the lines of importtime's report)."""
+def measure(
+    name: str, pin: Pin, commands: dict[str, Callable[[BuildInfo], list[str]]], repeat: int, warmup: int
+) -> dict:
+    """Wall and CPU times of each contender over `repeat` rounds (order rotated) after `warmup` rounds, and
+    whether every output is the same as the first on the same build."""
+    times: dict[str, list[float]] = {c: [] for c in commands}
+    cpu: dict[str, list[float]] = {c: [] for c in commands}
+    references: dict[str, bytes] = {}
+    differing: list[tuple[str, int]] = []
+    rows = 0
+    order = list(commands)
+    for i in range(warmup + repeat):
+        shift = i % len(order)
+        for which in order[shift:] + order[:shift]:
+            timed, build_id = pin.run(commands[which])
+            reference = references.setdefault(build_id, timed.out)
+            rows = max(reference.count(b"\n") - 1, 0)
+            if timed.out != reference:
+                differing.append((which, i))
+            if i >= warmup:
+                times[which].append(timed.wall)
+                cpu[which].append(timed.cpu)
+        if i >= warmup:
+            log(
+                f"  {name}: round {i - warmup + 1}/{repeat}: "
+                + ", ".join(f"{c} {times[c][-1] * 1000:.0f} ms" for c in order)
+            )
+    return {
+        "query": name,
+        "runs": repeat,
+        "warmup": warmup,
+        "wall_s": times,
+        "cpu_s": cpu,
+        "rows": rows,
+        "differing": differing,
+        "builds": len(references),
+    }
+
+
+def measure_imports(command: list[str], repeat: int, top: int) -> tuple[list[tuple[str, float]], int]:
+    """The heaviest top-level imports of a Python command (`[script, args...]`; median cumulative ms over
+    `repeat` runs of `python -X importtime`) and how many modules it imported (the lines of the report)."""
     samples: dict[str, list[float]] = {}
     counts: list[int] = []
     for _ in range(repeat):
         proc = subprocess.run(
-            [sys.executable, "-X", "importtime", benchlib.child("cli_main"), *argv],
+            [sys.executable, "-X", "importtime", *command],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             check=True,
@@ -77,12 +125,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Time `erasmus-kg query action-types` against a bare pyoxigraph script: the CLI's cost."
     )
     parser.add_argument("--query", default="action-types", help="stored query (default action-types)")
-    parser.add_argument("--repeat", type=int, default=40, help="timed pairs (default 40)")
-    parser.add_argument("--warmup", type=int, default=3, help="warm-up pairs (default 3)")
+    parser.add_argument("--repeat", type=int, default=40, help="timed rounds (default 40)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up rounds (default 3)")
     parser.add_argument(
         "--store", type=Path, help="store directory to build or reuse (default: a temporary one, deleted)"
     )
-    parser.add_argument("--imports", type=int, default=10, help="importtime runs (default 10)")
+    parser.add_argument("--imports", type=int, default=10, help="python -X importtime runs (default 10)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument(
         "--keep-env",
@@ -109,39 +157,46 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pin = Pin(root)  # builds the store (packaged data only) when it has no current build
         cli = benchlib.executable("erasmus-kg")
-        log(f"{args.query}: timing on {root}")
-        result = measure_query(
-            args.query,
-            pin,
-            cli,
-            BARE_QUERY,
-            params,
-            work / f"{args.query}.rq",
-            args.repeat,
-            args.warmup,
-            budget=1e9,  # no budget: every pair runs
+        query_file = work / f"{args.query}.rq"
+        query_args = ["query", args.query, *params, "--format", "csv"]
+        shown, _ = pin.run(
+            lambda _b: [cli, "--store", str(root), "query", args.query, *params, "--show-query"]
         )
+        query_file.write_bytes(shown.out)
+        commands: dict[str, Callable[[BuildInfo], list[str]]] = {
+            "bare": lambda b: [sys.executable, BARE_QUERY, str(b.db_path), str(query_file)],
+            "click": lambda b: [sys.executable, CLICK_QUERY, str(b.db_path), str(query_file), *query_args],
+            "CLI": lambda _b: [cli, "--store", str(root), *query_args],
+        }
+        log(f"{args.query}: timing on {root}")
+        result = {**measure(args.query, pin, commands, args.repeat, args.warmup), "params": params}
         log("start-up costs")
-        query_argv = ["--store", str(root), "query", args.query, *params, "--format", "csv"]
         with pin.held() as build:
+            db = str(build.db_path)
             startup = measure_startup(
                 {
                     "`python -c pass`": [sys.executable, "-c", "pass"],
+                    "`python -c 'import click'`": [sys.executable, "-c", "import click"],
                     "bare: `import pyoxigraph; Store.read_only(db)`": [
                         sys.executable,
                         benchlib.child("bare_open"),
-                        str(build.db_path),
+                        db,
                     ],
                     "`erasmus-kg --version`": [cli, "--version"],
                     "`erasmus-kg --help`": [cli, "--help"],
                 },
                 args.repeat,
             )
-            imports, modules = measure_imports(query_argv, args.imports, top=12)
-            bare_modules = _bare_modules(str(build.db_path), work / f"{args.query}.rq")
+            cli_argv = ["--store", str(root), *query_args]
+            imports, modules = measure_imports([benchlib.child("cli_main"), *cli_argv], args.imports, top=12)
+            counts = {
+                "bare": measure_imports([BARE_QUERY, db, str(query_file)], 1, top=0)[1],
+                "click": measure_imports([CLICK_QUERY, db, str(query_file), *query_args], 1, top=0)[1],
+                "CLI": modules,
+            }
         info = benchlib.machine()
         elapsed = time.perf_counter() - started
-        print(report(args, build.triples, result, startup, imports, modules, bare_modules, info, load_before))
+        print(report(args, build.triples, result, startup, imports, counts, info, load_before))
         log(f"done in {elapsed:.0f} s")
         if args.json:
             args.json.write_text(
@@ -157,30 +212,23 @@ def main(argv: list[str] | None = None) -> int:
                         "query": result,
                         "startup_s": startup,
                         "imports_ms": imports,
-                        "modules": modules,
-                        "bare_modules": bare_modules,
+                        "modules": counts,
                     },
                     indent=1,
                 ),
                 encoding="utf-8",
             )
-        return 0 if result["identical"] else 1
+        return 0 if not result["differing"] else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if temporary:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def _bare_modules(db: str, query_file: Path) -> int:
-    """How many modules the bare script imports (lines of `python -X importtime`)."""
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", BARE_QUERY, db, str(query_file)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        check=True,
-    )
-    lines = proc.stderr.decode().splitlines()
-    return sum(1 for line in lines if line.startswith("import time:") and "cumulative" not in line)
+def _paired_ms(r: dict, minuend: str, subtrahend: str) -> float:
+    """The median of the per-round differences, in ms."""
+    pairs = zip(r["wall_s"][minuend], r["wall_s"][subtrahend], strict=True)
+    return statistics.median(a - b for a, b in pairs) * 1000
 
 
 def report(
@@ -189,15 +237,13 @@ def report(
     r: dict,
     startup: dict[str, dict[str, list[float]]],
     imports: list[tuple[str, float]],
-    modules: int,
-    bare_modules: int,
+    counts: dict[str, int],
     info: benchlib.Machine,
     load_before: str,
 ) -> str:
-    bare, cli = median_ms(r["bare_s"]), median_ms(r["cli_s"])
-    paired = statistics.median(c - b for b, c in zip(r["bare_s"], r["cli_s"], strict=True)) * 1000
-    cpu_bare, cpu_cli = median_ms(r["bare_cpu_s"]), median_ms(r["cli_cpu_s"])
-    same = f"yes ({2 * r['runs']} outputs)" if r["identical"] else f"**NO** ({len(r['mismatches'])} differ)"
+    overhead = _paired_ms(r, "CLI", "bare")
+    runs = r["runs"] * len(CONTENDERS)
+    same = f"yes ({runs} outputs)" if not r["differing"] else f"**NO** ({len(r['differing'])} differ)"
     out = [
         f"Machine: {info.nproc} CPUs ({info.cpu}), {info.ram} RAM; Python {info.python}, "
         f"pyoxigraph {info.pyoxigraph}; {info.os}. Load average at the start: {load_before}, at the end: "
@@ -205,35 +251,45 @@ def report(
         + ("as the environment has it." if args.keep_env else "cached (temporary PYTHONPYCACHEPREFIX)."),
         f"Store: {triples:,} triples (the packaged data). `{args.query}` gives {r['rows']} rows.",
         "",
-        f"`erasmus-kg query {args.query} {' '.join(r['params'])} --format csv` against the bare script on "
-        f"the SPARQL `--show-query` printed; {r['runs']} pairs after {r['warmup_pairs']} warm-up pairs, "
-        "alternating which goes first. The overhead is the median of the per-pair differences (the "
-        "difference of the medians beside it); CPU is user + system time.",
+        f"`erasmus-kg query {args.query} {' '.join(r['params'])} --format csv` against the bare script "
+        f"and the click floor on the SPARQL `--show-query` printed: {r['runs']} rounds after {r['warmup']} "
+        "warm-up rounds, the order rotating. Differences are medians of the per-round differences; CPU is "
+        "user + system time.",
+        "",
+        markdown_table(
+            ["process", "median (ms)", "min (ms)", "CPU median (ms)", "over bare (ms)", "modules imported"],
+            [
+                [
+                    c,
+                    f"{median_ms(r['wall_s'][c]):.1f}",
+                    f"{min(r['wall_s'][c]) * 1000:.1f}",
+                    f"{median_ms(r['cpu_s'][c]):.1f}",
+                    "" if c == "bare" else f"{_paired_ms(r, c, 'bare'):+.1f}",
+                    counts[c],
+                ]
+                for c in CONTENDERS
+            ],
+            [False, True, True, True, True, True],
+        ),
         "",
         markdown_table(
             [
-                "bare median (ms)",
-                "CLI median (ms)",
-                "CLI overhead (ms)",
-                "difference of medians (ms)",
-                "min bare / CLI (ms)",
-                "CPU median bare / CLI (ms)",
+                "CLI overhead over bare (ms)",
+                "of which click (click - bare)",
+                "of which erasmus-kg (CLI - click)",
                 f"target <= {TARGET_MS:.0f} ms",
                 "identical output",
             ],
             [
                 [
-                    f"{bare:.1f}",
-                    f"{cli:.1f}",
-                    f"{paired:+.1f}",
-                    f"{cli - bare:+.1f}",
-                    f"{min(r['bare_s']) * 1000:.1f} / {min(r['cli_s']) * 1000:.1f}",
-                    f"{cpu_bare:.1f} / {cpu_cli:.1f}",
-                    "yes" if paired <= TARGET_MS else "**no**",
+                    f"{overhead:+.1f}",
+                    f"{_paired_ms(r, 'click', 'bare'):+.1f}",
+                    f"{_paired_ms(r, 'CLI', 'click'):+.1f}",
+                    "yes" if overhead <= TARGET_MS else "**no**",
                     same,
                 ]
             ],
-            [True, True, True, True, True, True, False, False],
+            [True, True, True, False, False],
         ),
         "",
         f"Start-up, whole processes, interleaved (median of {args.repeat} runs):",
@@ -257,8 +313,8 @@ def report(
     )
     out += [
         "",
-        f"Heaviest top-level imports of the query process (`python -X importtime`, cumulative, median of "
-        f"{args.imports} runs, ms); it imports {modules} modules, the bare script {bare_modules}:",
+        "Heaviest top-level imports of the CLI's process (`python -X importtime`, cumulative, median of "
+        f"{args.imports} runs, ms):",
         "",
         markdown_table(["module", "ms"], [[f"`{m}`", f"{ms:.1f}"] for m, ms in imports], [False, True]),
     ]
