@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -63,8 +62,10 @@ INSERT INTO name_text (name_text) VALUES ('optimize');
 """
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
+    """A name of a resource in the index (a NamedTuple: a frozen dataclass costs every query's start-up
+    ~0.6 ms to define)."""
+
     kind: str
     iri: str
     rank: int

@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -110,8 +110,11 @@ class GraphInfo:
         )
 
 
-@dataclass(frozen=True)
-class FileStat:
+# FileStat, Manifest and BuildInfo are NamedTuples, not frozen dataclasses: a frozen dataclass compiles six
+# methods when it is defined (~0.6 ms a class on the 2-core machine), and this module is on the start-up of
+# every command (docs/benchmarks.md, "The CLI's own cost"). Source (it checks its values) and GraphInfo (its
+# metadata is left out of comparisons) need what only a dataclass does.
+class FileStat(NamedTuple):
     """A packaged file's identity when it was hashed, and the hash: the stat cache of a manifest."""
 
     device: int
@@ -156,8 +159,7 @@ class FileStat:
         return cls(device, inode, size, mtime, ctime, digest, hashed_at)
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     """The manifest of one build (`manifest.json`)."""
 
     id: str
@@ -226,8 +228,7 @@ class ForeignLayout(StoreError):
     """A build written in another layout: it is rebuilt, not read."""
 
 
-@dataclass(frozen=True)
-class BuildInfo:
+class BuildInfo(NamedTuple):
     """One complete build."""
 
     id: str
