@@ -18,8 +18,11 @@ Each run is on an up-to-date build held as a reader (bench/query.py's `Pin`): ed
 meanwhile cost no timed rebuild. The overhead of the CLI is the median of the per-round differences CLI -
 bare; it splits into click's share (click - bare) and erasmus-kg's own (CLI - click). It also times,
 interleaved, `python -c pass`, `import click`, the bare open of the store (bench/children/bare_open.py),
-`erasmus-kg --version` and `erasmus-kg --help`, and lists the heaviest top-level imports of the CLI's
-process (`python -X importtime`) and how many modules each contender imports.
+`erasmus-kg --version` and `erasmus-kg --help`, lists the heaviest top-level imports of the CLI's process
+(`python -X importtime`) and how many modules each contender imports, and, when valgrind is installed,
+counts the instructions each contender executes (valgrind's callgrind, one run each): on a machine that
+other people's jobs load, the wall and CPU times of short processes vary by tens of milliseconds, the
+instruction counts by a few tenths of a percent.
 
     .venv/bin/python bench/startup.py [--repeat 40] [--warmup 3] [--store DIR] [--query action-types]
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -131,6 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         "--store", type=Path, help="store directory to build or reuse (default: a temporary one, deleted)"
     )
     parser.add_argument("--imports", type=int, default=10, help="python -X importtime runs (default 10)")
+    parser.add_argument(
+        "--no-instructions",
+        dest="instructions",
+        action="store_false",
+        help="do not count the instructions of each contender under valgrind (default: count them when "
+        "valgrind is installed)",
+    )
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     parser.add_argument(
         "--keep-env",
@@ -194,9 +205,13 @@ def main(argv: list[str] | None = None) -> int:
                 "click": measure_imports([CLICK_QUERY, db, str(query_file), *query_args], 1, top=0)[1],
                 "CLI": modules,
             }
+            executed = None
+            if args.instructions and shutil.which("valgrind"):
+                log("instructions (valgrind)")
+                executed = {c: count_instructions(commands[c](build)) for c in CONTENDERS}
         info = benchlib.machine()
         elapsed = time.perf_counter() - started
-        print(report(args, build.triples, result, startup, imports, counts, info, load_before))
+        print(report(args, build.triples, result, startup, imports, counts, executed, info, load_before))
         log(f"done in {elapsed:.0f} s")
         if args.json:
             args.json.write_text(
@@ -213,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                         "startup_s": startup,
                         "imports_ms": imports,
                         "modules": counts,
+                        "instructions": executed,
                     },
                     indent=1,
                 ),
@@ -223,6 +239,21 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
         if temporary:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def count_instructions(command: list[str]) -> int:
+    """The instructions a command executes in user space, counted by valgrind (callgrind's "Collected"):
+    the same from run to run within a few tenths of a percent, whatever else runs on the machine."""
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    found = re.search(rb"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or found is None:
+        raise RuntimeError(f"valgrind {' '.join(command)}: {proc.stderr.decode(errors='replace')[-500:]}")
+    return int(found[1])
 
 
 def _paired_ms(r: dict, minuend: str, subtrahend: str) -> float:
@@ -238,6 +269,7 @@ def report(
     startup: dict[str, dict[str, list[float]]],
     imports: list[tuple[str, float]],
     counts: dict[str, int],
+    executed: dict[str, int] | None,
     info: benchlib.Machine,
     load_before: str,
 ) -> str:
@@ -292,6 +324,29 @@ def report(
             [True, True, True, False, False],
         ),
         "",
+    ]
+    if executed is not None:
+        bare = executed["bare"]
+        out += [
+            "Instructions executed (valgrind --tool=callgrind, one run each, user space): a measure of the "
+            "work that other processes on the machine do not disturb.",
+            "",
+            markdown_table(
+                ["process", "instructions (M)", "over bare (M)", "over click (M)"],
+                [
+                    [
+                        c,
+                        f"{executed[c] / 1e6:.1f}",
+                        "" if c == "bare" else f"{(executed[c] - bare) / 1e6:+.1f}",
+                        "" if c != "CLI" else f"{(executed[c] - executed['click']) / 1e6:+.1f}",
+                    ]
+                    for c in CONTENDERS
+                ],
+                [False, True, True, True],
+            ),
+            "",
+        ]
+    out += [
         f"Start-up, whole processes, interleaved (median of {args.repeat} runs):",
         "",
     ]
