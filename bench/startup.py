@@ -48,6 +48,7 @@ import benchlib  # bench/benchlib.py (bench/ is sys.path[0] when this file is ru
 from benchlib import log, markdown_table, median_ms
 from query import BARE_QUERY, Pin, measure_startup  # bench/query.py
 
+import erasmus_kg
 from erasmus_kg.query.catalogue import get_query
 from erasmus_kg.store.builds import BuildInfo
 
@@ -279,7 +280,8 @@ def report(
     out = [
         f"Machine: {info.nproc} CPUs ({info.cpu}), {info.ram} RAM; Python {info.python}, "
         f"pyoxigraph {info.pyoxigraph}; {info.os}. Load average at the start: {load_before}, at the end: "
-        f"{info.load}. Code: {info.code}. Bytecode: "
+        f"{info.load}. Code: {info.code}; erasmus_kg imported from {Path(erasmus_kg.__file__).parent}. "
+        "Bytecode: "
         + ("as the environment has it." if args.keep_env else "cached (temporary PYTHONPYCACHEPREFIX)."),
         f"Store: {triples:,} triples (the packaged data). `{args.query}` gives {r['rows']} rows.",
         "",
