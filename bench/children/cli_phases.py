@@ -7,10 +7,13 @@ in this process and writes [[label, depth, seconds], ...] to STEPS.json in the o
 depth 1 is part of the row of depth 0 above it, and so on). Everything but running the stored query and
 writing its results is timed.
 
-Written for the package as laid out by issue #10: the CLI goes through `erasmus_kg.store.default.DefaultStore`
-(ensure), `erasmus_kg.store.builds.EmbeddedStore` (open_reader), `erasmus_kg.query.catalogue.get_query`,
-`erasmus_kg.query.running` (get_query, resolve_all) and `erasmus_kg.query.targets.StoreTarget.query`. When
-the CLI no longer calls one of them, this script fails (exit status 3) rather than print a table without it.
+Written for the package as laid out by issue #10 and the name index of issue #11: the CLI goes through
+`erasmus_kg.store.default.DefaultStore` (ensure), `erasmus_kg.store.builds.EmbeddedStore` (open_build),
+`erasmus_kg.query.catalogue.get_query` and `erasmus_kg.query.running` (get_query, resolve_all); parameter
+values are looked up in `erasmus_kg.derived.names.NameIndex` or by
+`erasmus_kg.query.targets.StoreTarget.query` (a query without parameters looks nothing up: that row is 0).
+When the CLI no longer calls one of the others, this script fails (exit status 3) rather than print a table
+without it.
 """
 
 from __future__ import annotations
@@ -24,20 +27,18 @@ from pathlib import Path
 from typing import Any
 
 IMPORT_CLI = "import erasmus_kg.cli (click, errors)"
-LAZY_IMPORTS = "lazy imports (query.catalogue, targets, output, parameters, running)"
-IMPORT_YAML = "import yaml (stored query header)"
+LAZY_IMPORTS = "lazy imports (cli.queries, query.catalogue, targets, output, parameters, running, names)"
 MAIN = "main() in all"
 ENSURE = "store.ensure (packaged sources, manifest, stat packaged files)"
-OPEN_READER = "open_reader (flock, Store.read_only)"
-GET_QUERY = "get_query (read .rq, parse YAML header)"
+OPEN_READER = "open_build (flock, Store.read_only)"
+GET_QUERY = "get_query (read .rq, its header from the header cache)"
 RESOLVE_ALL = "resolve_all (parameters, incl. queries)"
-TARGET_QUERY = "parameter resolution queries"
+TARGET_QUERY = "lookups of parameter values (name index, queries)"
 PROCESS = "process so far"
 
 STEPS = (
     (IMPORT_CLI, 0),
     (LAZY_IMPORTS, 0),
-    (IMPORT_YAML, 0),
     (MAIN, 0),
     (ENSURE, 1),
     (OPEN_READER, 1),
@@ -46,7 +47,7 @@ STEPS = (
     (TARGET_QUERY, 2),
     (PROCESS, 0),
 )
-WRAPPED = (ENSURE, OPEN_READER, GET_QUERY, RESOLVE_ALL, TARGET_QUERY)
+WRAPPED = (ENSURE, OPEN_READER, GET_QUERY, RESOLVE_ALL)
 
 
 def main(argv: list[str]) -> int:
@@ -57,17 +58,15 @@ def main(argv: list[str]) -> int:
 
     t[IMPORT_CLI] = time.perf_counter() - start
     s = time.perf_counter()
+    import erasmus_kg.cli.queries
     import erasmus_kg.query.catalogue as catalogue
     import erasmus_kg.query.output
     import erasmus_kg.query.parameters  # noqa: F401 (imported to time it)
     import erasmus_kg.query.running as running
     import erasmus_kg.query.targets as targets
+    from erasmus_kg.derived.names import NameIndex
 
     t[LAZY_IMPORTS] = time.perf_counter() - s
-    s = time.perf_counter()
-    import yaml  # noqa: F401
-
-    t[IMPORT_YAML] = time.perf_counter() - s
     from erasmus_kg.store.builds import EmbeddedStore
     from erasmus_kg.store.default import DefaultStore
 
@@ -90,20 +89,21 @@ def main(argv: list[str]) -> int:
         for owner, name in places:
             patch(owner, name, wrapper)
 
-    original_open_reader = EmbeddedStore.open_reader
+    original_open_build = EmbeddedStore.open_build
 
     @contextlib.contextmanager
-    def open_reader(self: EmbeddedStore) -> Iterator[Any]:
+    def open_build(self: EmbeddedStore) -> Iterator[Any]:
         s = time.perf_counter()
-        with original_open_reader(self) as reader:
+        with original_open_build(self) as opened:
             t[OPEN_READER] = t.get(OPEN_READER, 0.0) + time.perf_counter() - s
-            yield reader
+            yield opened
 
     wrap(ENSURE, (DefaultStore, "ensure"))
     wrap(GET_QUERY, (catalogue, "get_query"), (running, "get_query"))  # running imported it by name
     wrap(RESOLVE_ALL, (running, "resolve_all"))
-    wrap(TARGET_QUERY, (targets.StoreTarget, "query"))
-    patch(EmbeddedStore, "open_reader", open_reader)
+    for owner, name in [(targets.StoreTarget, "query")] + [(NameIndex, n) for n in ("exact", "containing")]:
+        wrap(TARGET_QUERY, (owner, name))
+    patch(EmbeddedStore, "open_build", open_build)
 
     s = time.perf_counter()
     try:
@@ -121,7 +121,7 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 3
-    steps = [[label, depth, t[label]] for label, depth in STEPS]
+    steps = [[label, depth, t.get(label, 0.0)] for label, depth in STEPS]
     Path(out_path).write_text(json.dumps(steps), encoding="utf-8")
     return 0
 

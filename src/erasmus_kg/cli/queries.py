@@ -13,10 +13,9 @@ import sys
 import threading
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 import click
 
@@ -116,9 +115,9 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
     return command
 
 
-@dataclass(frozen=True)
-class _Paging:
-    """--limit (0: every row), --offset, --page-size and --timeout as given."""
+class _Paging(NamedTuple):
+    """--limit (0: every row), --offset, --page-size and --timeout as given. (A NamedTuple: a frozen dataclass
+    costs every query's start-up ~0.6 ms to define.)"""
 
     limit: int | None
     offset: int

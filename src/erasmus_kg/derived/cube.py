@@ -12,7 +12,6 @@ data sets and their structures (`qb:DataSet`, `qb:DataStructureDefinition`) are 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -20,6 +19,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from erasmus_kg.derived import definitions
+from erasmus_kg.digests import blake2b
 from erasmus_kg.namespaces import EKG, PREFIXES, QB, RDF, XSD
 
 STAT = PREFIXES["stat"]
@@ -64,7 +64,7 @@ def write_cube(totals: Mapping[tuple[str, tuple[tuple[str, str], ...]], list[Any
     lines: list[str] = []
     for (name, dims), (count, grant) in sorted(totals.items()):
         key = "\n".join(f"{d} {v}" for d, v in dims)
-        node = f"<{STAT}{name}/{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}>"
+        node = f"<{STAT}{name}/{blake2b(key.encode(), digest_size=8).hexdigest()}>"
         lines.append(f"{node} <{RDF}type> <{QB}Observation> .")
         lines.append(f"{node} <{QB}dataSet> <{STAT}{name}> .")
         lines.extend(f"{node} <{EKG}{d}> {v} ." for d, v in dims)

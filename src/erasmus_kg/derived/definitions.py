@@ -4,10 +4,10 @@ command reads the fingerprint to know whether the store is up to date."""
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 
 from erasmus_kg import resources
+from erasmus_kg.digests import blake2b
 
 VERSION = "5"  # 5: the positions graph holds the shown labels (ekg:shownLabelNl/En)
 """The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
@@ -29,7 +29,7 @@ def statistics() -> dict[str, str]:
 def fingerprint() -> str:
     """What a build's derived graphs depend on besides its sources: `VERSION` and the text of every
     definition. A build made with another fingerprint is derived anew."""
-    h = hashlib.blake2b(VERSION.encode(), digest_size=12)
+    h = blake2b(VERSION.encode(), digest_size=12)
     for name, text in [*facts().items(), *statistics().items()]:
         h.update(f"\0{name}\0{text}".encode())
     return h.hexdigest()

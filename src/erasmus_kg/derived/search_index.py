@@ -20,7 +20,6 @@ every score is 0): a page of results shows each project's title from the store, 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import unicodedata
@@ -34,6 +33,7 @@ import pyoxigraph as ox
 from erasmus_kg.derived import organisation_lists
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import shown_title
+from erasmus_kg.digests import blake2b
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -278,7 +278,7 @@ class _Broader:
 
 def index_file(build_dir: Path, source: str) -> Path:
     """Where the search index of source graph `source` is in a build."""
-    return build_dir / FOLDER / (hashlib.blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
+    return build_dir / FOLDER / (blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
 
 
 def write_build_index(

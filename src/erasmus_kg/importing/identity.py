@@ -7,12 +7,12 @@ export and the ECHE list meet without any lookup.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
+from erasmus_kg.digests import blake2b
 from erasmus_kg.importing.lists import ListFile
 from erasmus_kg.namespaces import GRAPH, ID, PREFIXES
 
@@ -76,5 +76,5 @@ def import_source_document(path: Path) -> str:
 
 def _short_hash(*parts: str) -> str:
     """20 hex digits (80 bits) of a BLAKE2b hash of the parts: collisions are negligible at any data size."""
-    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=10)
+    digest = blake2b("\x1f".join(parts).encode("utf-8"), digest_size=10)
     return digest.hexdigest()

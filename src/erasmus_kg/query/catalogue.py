@@ -23,10 +23,9 @@ Python. Parameters are bound as values (see `binding`), never by replacing text 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from erasmus_kg import resources
 from erasmus_kg.errors import ErasmusKGError, UsageError
@@ -60,8 +59,10 @@ PARAMETER_HELP_NL: dict[str, str] = {
 """The help of a parameter on a Dutch form, by its type (each query's header gives the English help)."""
 
 
-@dataclass(frozen=True)
-class Parameter:
+# Records are NamedTuples, not frozen dataclasses: a frozen dataclass compiles six methods when it is defined
+# (~0.6 ms a class on the 2-core machine), and this module is on the start-up of every query
+# (docs/benchmarks.md, "The CLI's own cost").
+class Parameter(NamedTuple):
     name: str
     type: str
     required: bool
@@ -81,8 +82,7 @@ class Parameter:
         return PARAMETER_HELP_NL.get(self.type, self.description) if lang == "nl" else self.description
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A result variable and its heading in each language."""
 
     name: str
@@ -96,8 +96,7 @@ HEADING_LANGUAGES = ("nl", "en")
 """The languages every column heading is given in."""
 
 
-@dataclass(frozen=True)
-class PageIndex:
+class PageIndex(NamedTuple):
     """A stored query whose page the build's indexes can give: the nodes (`node`: the page subquery's
     variable, `project` or `organisation`) that have the parameter `param`'s one value for `kind` in the
     index (`derived.search_index`, `derived.organisation_lists`; kind `all`: every project), in list order.
@@ -108,15 +107,14 @@ class PageIndex:
     node: str = "project"
 
 
-@dataclass(frozen=True)
-class StoredQuery:
+class StoredQuery(NamedTuple):
     name: str
     path: Path
     summary: str
     description: str
     tags: tuple[str, ...]
-    params: tuple[Parameter, ...] = field(default=())
-    columns: tuple[Column, ...] = field(default=())
+    params: tuple[Parameter, ...] = ()
+    columns: tuple[Column, ...] = ()
     summary_nl: str = ""
     page_index: PageIndex | None = None
     """Where the build's indexes give the query's pages (declared by the header's `page_index`)."""
@@ -183,9 +181,9 @@ class _HeaderCache:
     VERSION = "3"  # 2: the headers hold `columns`; 3: and `summary_nl`
 
     def __init__(self, text: str) -> None:
-        import hashlib
+        from erasmus_kg.digests import blake2b
 
-        digest = hashlib.blake2b(f"{self.VERSION}\0{text}".encode(), digest_size=16).hexdigest()
+        digest = blake2b(f"{self.VERSION}\0{text}".encode(), digest_size=16).hexdigest()
         self.path = _cache_dir() / "query-headers" / f"{digest}.json"
 
     def read(self) -> dict[str, Any] | None:

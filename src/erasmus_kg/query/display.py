@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -218,6 +217,8 @@ def number_text(value: str, lang: str = "en") -> str | None:
 
 
 def _amount(amount: str, unit: str, lang: str) -> str:
+    from decimal import Decimal, InvalidOperation  # only for durations: off the start-up of every table
+
     try:
         number = Decimal(amount)
     except InvalidOperation:  # pragma: no cover - the pattern admits numbers only

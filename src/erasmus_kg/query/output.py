@@ -35,8 +35,6 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.query.display import term_text
-
 if TYPE_CHECKING:  # rich is imported when a table is drawn
     from rich.console import Console
 
@@ -86,6 +84,8 @@ def write_results(
         if fmt == "json":
             out.write(b"\n")
         return None
+    from erasmus_kg.query.display import term_text  # tables only: CSV, TSV and JSON need none of it
+
     variables = [v.value for v in results.variables]
     heads = [(headings or {}).get(v, v) for v in variables]
     if fmt == "table" and page_size is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -244,6 +243,8 @@ def _unknown(param: Parameter, text: str, candidates: list[str]) -> ParameterErr
     suggests Litouwen, and a suggestion is printed as the graph writes it)."""
     message = f"{param.name}: no {param.type} matches {shorten(text)}"
     if len(text) <= _SUGGEST_LIMIT and candidates:
+        from difflib import get_close_matches  # only for an error: off the query path's start-up
+
         by_normal: dict[str, str] = {}
         for candidate in sorted(candidates):
             by_normal.setdefault(normal(candidate), candidate)

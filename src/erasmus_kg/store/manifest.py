@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -126,8 +126,11 @@ class GraphInfo:
         )
 
 
-@dataclass(frozen=True)
-class FileStat:
+# FileStat, Manifest and BuildInfo are NamedTuples, not frozen dataclasses: a frozen dataclass compiles six
+# methods when it is defined (~0.6 ms a class on the 2-core machine), and this module is on the start-up of
+# every command (docs/benchmarks.md, "The CLI's own cost"). Source (it checks its values) and GraphInfo (its
+# metadata is left out of comparisons) need what only a dataclass does.
+class FileStat(NamedTuple):
     """A packaged file's identity when it was hashed, and the hash: the stat cache of a manifest."""
 
     device: int
@@ -172,8 +175,7 @@ class FileStat:
         return cls(device, inode, size, mtime, ctime, digest, hashed_at)
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     """The manifest of one build (`manifest.json`)."""
 
     id: str
@@ -242,8 +244,7 @@ class ForeignLayout(StoreError):
     """A build written in another layout: it is rebuilt, not read."""
 
 
-@dataclass(frozen=True)
-class BuildInfo:
+class BuildInfo(NamedTuple):
     """One complete build."""
 
     id: str
@@ -278,9 +279,9 @@ class BuildInfo:
 
 def graph_files_dir(build: Path, iri: str) -> Path:
     """Where the files that travel with graph `iri` lie in the build directory `build`."""
-    import hashlib
+    from erasmus_kg.digests import blake2b
 
-    return build / "files" / hashlib.blake2b(iri.encode("utf-8"), digest_size=8).hexdigest()
+    return build / "files" / blake2b(iri.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _plain_file_name(name: object) -> bool:
