@@ -39,6 +39,21 @@ def test_several_values_and_undef() -> None:
     assert 'VALUES (?a ?b) {\n    (UNDEF "1")\n    (UNDEF "2")\n  }' in block
 
 
+def test_language_tagged_values_get_a_block_of_their_own() -> None:
+    """Virtuoso 7.2.5 matches nothing from a VALUES block of several variables and rows that holds a
+    language-tagged literal (issue 15): such a variable is bound by a block of its own (the same rows)."""
+    label, alternative = ox.NamedNode("http://ex/label"), ox.NamedNode("http://ex/alternative")
+    texts = [ox.Literal("Litouwen", language="nl"), ox.Literal("Litouwen")]
+    block = values_block({"text": texts, "property": [label, alternative]})
+    assert 'VALUES (?text) {\n    ("Litouwen"@nl)\n    ("Litouwen")\n  }\n' in block
+    assert "VALUES (?property) {\n    (<http://ex/label>)\n    (<http://ex/alternative>)\n  }\n" in block
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://ex/lt"), label, texts[0]))
+    query = "SELECT ?s ?property WHERE { ?s ?property ?text }"
+    rows = list(store.query(bind(query, {"text": texts, "property": [label, alternative]})))
+    assert [(row["s"], row["property"]) for row in rows] == [(ox.NamedNode("http://ex/lt"), label)]
+
+
 def test_bound_values_are_seen_by_filters_and_optionals() -> None:
     store = ox.Store()
     store.add(

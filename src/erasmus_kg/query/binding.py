@@ -38,18 +38,34 @@ _PARAM_COMMENT = "# parameters bound by erasmus-kg"
 def values_block(bindings: Mapping[str, Sequence[Term]]) -> str:
     """A VALUES block binding each variable to one of its values (the rows are the cross product).
 
-    An empty sequence binds the variable to UNDEF.
+    An empty sequence binds the variable to UNDEF. A variable bound to a language-tagged literal (the
+    candidate names of an exact lookup) gets a block of its own (the same rows): Virtuoso 7.2.5 matches
+    nothing with a block of several variables and rows that holds one (queries/README.md, portable SPARQL).
+    The other variables stay in one block, even of one row (which Virtuoso cannot always compile beside an
+    OPTIONAL): Oxigraph starts from it, and a parameter in a block of its own made lists 10 to 1000 times
+    slower.
     """
     names = sorted(bindings)
     if not names:
         return ""
+    tagged = [name for name in names if any(_is_tagged(term) for term in bindings[name])]
+    groups = [*([name] for name in tagged), [name for name in names if name not in tagged]]
+    blocks = [_block(group, bindings) for group in groups if group]
+    return f"  {_PARAM_COMMENT}\n" + "".join(blocks)
+
+
+def _block(names: Sequence[str], bindings: Mapping[str, Sequence[Term]]) -> str:
     rows: list[list[str]] = [[]]
     for name in names:
         terms = [_term_text(t) for t in bindings[name]] or ["UNDEF"]
         rows = [[*row, term] for row in rows for term in terms]
     head = " ".join(f"?{_check_variable(n)}" for n in names)
     body = "\n".join(f"    ({' '.join(row)})" for row in rows)
-    return f"  {_PARAM_COMMENT}\n  VALUES ({head}) {{\n{body}\n  }}\n"
+    return f"  VALUES ({head}) {{\n{body}\n  }}\n"
+
+
+def _is_tagged(term: Term) -> bool:
+    return isinstance(term, ox.Literal) and term.language is not None
 
 
 PAGE_MARK = "# page:"

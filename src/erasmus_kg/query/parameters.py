@@ -20,7 +20,7 @@ from erasmus_kg.errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.names import NameIndex
-from erasmus_kg.namespaces import COUNTRY, DCTERMS, EKG, EUVOC, LANGUAGE, SKOS, VOCAB, XSD, expand
+from erasmus_kg.namespaces import COUNTRY, EUVOC, LANGUAGE, VOCAB, XSD, expand
 from erasmus_kg.query.binding import Term, bind
 from erasmus_kg.query.catalogue import Parameter, StoredQuery, internal_query
 
@@ -58,10 +58,6 @@ NOTATION_TYPES = tuple(
     ox.NamedNode(EUVOC + name)
     for name in ("ISO_3166_1_ALPHA_2", "ISO_3166_1_ALPHA_3", "ISG_COU", "ISO_639_1")
 )
-LABEL_PROPERTIES = tuple(
-    ox.NamedNode(SKOS + name) for name in ("notation", "prefLabel", "altLabel", "hiddenLabel")
-)
-NAME_PROPERTIES = (ox.NamedNode(DCTERMS + "title"), ox.NamedNode(EKG + "acronym"))
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 _SUGGEST_LIMIT = 200
@@ -135,7 +131,7 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
     texts = candidates(text, NOTATION_TYPES)
-    exact: dict[str, list[Term]] = {"scheme": [scheme], "property": [*LABEL_PROPERTIES], "text": [*texts]}
+    exact: dict[str, list[Term]] = {"scheme": [scheme], "text": [*texts]}
     matches = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
     if not matches:
         labels = list(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
@@ -159,7 +155,7 @@ def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Te
     found: list[ox.QuerySolution] = []
     texts = candidates(text)
     if kind == "project" and texts:  # an exact title or acronym first, by index lookups; parts of titles else
-        exact: dict[str, list[Term]] = {"property": list(NAME_PROPERTIES), "text": [*texts]}
+        exact: dict[str, list[Term]] = {"text": [*texts]}
         found = list(select(bind(internal_query("project-exact"), exact)))
     if not found:
         found = list(select(bind(internal_query(kind), {"needle": [ox.Literal(text.lower())]})))

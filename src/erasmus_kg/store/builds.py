@@ -755,6 +755,11 @@ def _open_rw(db: Path) -> ox.Store:
         raise StoreError(f"{db}: cannot create the store ({one_line(e)})") from None
 
 
+def graph_size_query(iri: str) -> str:
+    """The SPARQL query for the number of triples of graph `iri` (tests/test_portable_sparql.py parses it)."""
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(iri)} {{ ?s ?p ?o }} }}"
+
+
 def _load_source(store: ox.Store, iri: str, src: Source, digest: str | None) -> tuple[str, int]:
     """Bulk-load `src` into graph `iri` of `store`; return its content hash (`digest` if already known)
     and the graph's triple count."""
@@ -782,7 +787,7 @@ def _load_source(store: ox.Store, iri: str, src: Source, digest: str | None) -> 
                 digest = hashing.result()
             except OSError as e:
                 raise InputFileError(path, f"cannot read: {e.strerror or e}") from None
-    counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    counted = store.query(graph_size_query(iri))
     assert isinstance(counted, ox.QuerySolutions) and digest is not None
     return digest, int(next(iter(counted))[0].value)
 

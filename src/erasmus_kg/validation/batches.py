@@ -242,6 +242,11 @@ def _result(parts: list[Graph], violations: list[Violation], triples: int) -> Va
 # Batches of a store's graphs
 
 
+def subjects_query(graph: ox.NamedNode) -> str:
+    """The SPARQL query for the subjects of `graph`, each once (tests/test_portable_sparql.py parses it)."""
+    return f"SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+
+
 def store_batches(store: ox.Store, graphs: list[str], batch_nodes: int = 2_000) -> Iterator[Batch]:
     """Batches covering every subject of `graphs` (typically the imported graphs of the embedded store).
 
@@ -289,7 +294,7 @@ def store_batches(store: ox.Store, graphs: list[str], batch_nodes: int = 2_000) 
 
     for index, graph in enumerate(graph_nodes):
         earlier = graph_nodes[:index]
-        rows = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        rows = store.query(subjects_query(graph))
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             subject = row[0]
