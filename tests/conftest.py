@@ -3,6 +3,7 @@ change a store, and a CLI runner."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from erasmus_kg.cli import cli
 from erasmus_kg.query.targets import StoreTarget, open_target
 from erasmus_kg.store.default import DefaultStore
 
+from . import budget
 from .servers import OxigraphServer, oxigraph_server
 from .web_server import WebServer, web_server
 
@@ -28,6 +30,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite tests/expected/* from the current results (review the diff before committing).",
     )
+
+
+def _selects_slow(markexpr: str) -> bool:
+    """Whether a mark expression (`-m`, the last one given) asks for the slow tests: `slow`, `slow or server`,
+    ... but not the default `not slow`."""
+    return re.search(r"(?<!not )\bslow\b", markexpr) is not None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _selects_slow(config.option.markexpr):  # before collection: test modules read budget.THOROUGH
+        budget.THOROUGH = True
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow run also runs every property test, with its full count of examples (tests/budget.py)."""
+    if _selects_slow(config.option.markexpr):
+        for item in items:
+            if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+                item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
