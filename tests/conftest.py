@@ -1,8 +1,11 @@
-"""Shared fixtures: one embedded store with the packaged data per test session, and a CLI runner."""
+"""Shared fixtures: one embedded store with the packaged data per test session, copies of it for tests that
+change a store, and a CLI runner."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,7 @@ from erasmus_kg.cli import cli
 from erasmus_kg.query.targets import StoreTarget, open_target
 from erasmus_kg.store.default import DefaultStore
 
+from . import budget
 from .servers import OxigraphServer, oxigraph_server
 from .web_server import WebServer, web_server
 
@@ -26,6 +30,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite tests/expected/* from the current results (review the diff before committing).",
     )
+
+
+def _selects_slow(markexpr: str) -> bool:
+    """Whether a mark expression (`-m`, the last one given) asks for the slow tests: `slow`, `slow or server`,
+    ... but not the default `not slow`."""
+    return re.search(r"(?<!not )\bslow\b", markexpr) is not None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _selects_slow(config.option.markexpr):  # before collection: test modules read budget.THOROUGH
+        budget.THOROUGH = True
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow run also runs every property test, with its full count of examples (tests/budget.py)."""
+    if _selects_slow(config.option.markexpr):
+        for item in items:
+            if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+                item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +69,38 @@ def _fresh_web_cache() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built once from the packaged ontology and data."""
+    """A store built once from the packaged ontology and data (read-only: tests that change a store take a
+    `store_copy`)."""
     root = tmp_path_factory.mktemp("store")
     DefaultStore(root).ensure()
+    shutil.copytree(root, _as_built(tmp_path_factory))  # before any test opens it
     return root
+
+
+def _as_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp() / "store-as-built"
+
+
+@pytest.fixture(scope="session")
+def copy_store(store_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """`copy_store(root)` makes `root` a store of its own, as a first build on an empty root leaves it: a copy
+    of the session store as it was built (~50 ms, where a build takes seconds). It is a complete store (the
+    same build, manifest and derived files; its own files and locks, nothing shared with the session store)
+    and `ensure` finds it up to date (tests/test_store_copy.py). Tests about the first build itself start from
+    an empty root instead."""
+    as_built = _as_built(tmp_path_factory)
+
+    def copy(root: Path) -> Path:
+        shutil.copytree(as_built, root)
+        return root
+
+    return copy
+
+
+@pytest.fixture
+def store_copy(copy_store: Callable[[Path], Path], tmp_path: Path) -> Path:
+    """`tmp_path / "store"`, a copy of the session store for a test that changes it (see `copy_store`)."""
+    return copy_store(tmp_path / "store")
 
 
 @pytest.fixture

@@ -295,7 +295,7 @@ def _state(runner: CliRunner, store: Path) -> tuple[str, int]:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[str, int]]:
-    """A store built by one successful `load`, and its state."""
+    """A store built by one successful `load` on an empty root, and its state."""
     root = tmp_path_factory.mktemp("broken-store")
     runner = CliRunner()
     result = runner.invoke(cli, ["--store", str(root), "load", str(VALID)])
@@ -414,8 +414,8 @@ def test_load_refuses_a_file_that_does_not_conform(store: tuple[Path, tuple[str,
     assert _state(runner, root) == before
 
 
-def test_validate_covers_a_graph_loaded_without_validation(tmp_path: Path) -> None:
-    root = tmp_path / "store"
+def test_validate_covers_a_graph_loaded_without_validation(store_copy: Path) -> None:
+    root = store_copy
     runner = CliRunner()
     path = BROKEN / "well-formed-not-conforming.ttl"
     assert runner.invoke(cli, ["--store", str(root), "validate"]).exit_code == 0

@@ -396,8 +396,8 @@ def test_info_counts(runner: CliRunner) -> None:
     }
 
 
-def test_load_and_remove_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "store"))
+def test_load_and_remove_a_file(tmp_path: Path, store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(store_copy))
     runner = CliRunner()
     extra = tmp_path / "extra.ttl"
     extra.write_text(
@@ -417,9 +417,9 @@ def test_load_and_remove_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_load_a_broken_file_leaves_the_store_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, store_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(store_copy))
     runner = CliRunner()
     before = run(runner, "info", "--format", "json").output
     broken = tmp_path / "broken.ttl"
@@ -444,8 +444,8 @@ def test_installed_script_runs_from_any_directory(tmp_path: Path, store_root: Pa
     assert result.stdout.splitlines()[1].startswith("https://w3id.org/erasmus-kg/id/project/adeigus,")
 
 
-def test_validate_covers_imported_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ERASMUS_KG_STORE", str(tmp_path / "store"))
+def test_validate_covers_imported_data(store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ERASMUS_KG_STORE", str(store_copy))
     runner = CliRunner()
     sample = Path(__file__).parent / "data" / "imports" / "ErasmusPlus_Projects_Overview_sample.csv"
     packaged_only = run(runner, "validate")

@@ -1,7 +1,12 @@
 """`erasmus-kg load` killed (SIGKILL) at random moments: the store holds the old or the new complete content,
 queries work right after, and the next run recovers by itself (no stale temporary builds or locks).
 
-The default run kills 8 times; ERASMUS_KG_CRASH_KILLS=20 (or more) runs the full count."""
+The default run kills 8 times; ERASMUS_KG_CRASH_KILLS=20 (or more) runs the full count.
+
+What is killed, and the run after the kills that must recover, are real `erasmus-kg` processes; the checks in
+between (the graph's size, removing an import) run the same commands in-process through click's CliRunner,
+which reads the store on disk as a new process would, without a process start each time. Each test starts
+from a copy of the session store (`store_copy`)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from erasmus_kg.cli import cli
 
 from .import_helpers import ECHE, bench_generator
 
@@ -35,17 +43,26 @@ def erasmus(store: Path, *args: str, input: str | None = None) -> subprocess.Com
     return subprocess.run([SCRIPT, *args], env=env, capture_output=True, text=True, input=input, check=False)
 
 
+def in_process(store: Path, *args: str, input: str | None = None) -> str:
+    """An `erasmus-kg` command on `store` through CliRunner; its stdout (it must succeed)."""
+    result = CliRunner().invoke(cli, ["--store", str(store), *args], input=input, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def count(store: Path, query: str) -> int:
+    return int(in_process(store, "sparql", "-", "--format", "csv", input=query).split()[1])
+
+
 def graph_size(store: Path) -> int:
-    result = erasmus(store, "sparql", "-", "--format", "csv", input=COUNT)
-    assert result.returncode == 0, result.stderr
-    return int(result.stdout.split()[1])
+    return count(store, COUNT)
 
 
-def test_killed_loads_leave_old_or_new_content(tmp_path: Path) -> None:
-    store = tmp_path / "store"
+def test_killed_loads_leave_old_or_new_content(tmp_path: Path, store_copy: Path) -> None:
+    store = store_copy
     data = tmp_path / "data.ttl"
     write(data, "old", 5_000)
-    assert erasmus(store, "load", str(data)).returncode == 0
+    in_process(store, "load", str(data))
     sizes = {5_000}
     rng = random.Random(20261127)
     # how long one load takes here, to spread the kills over it
@@ -84,12 +101,12 @@ def test_killed_loads_leave_old_or_new_content(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("when", ["before-switch", "after-switch"])
-def test_a_kill_around_the_switch(tmp_path: Path, when: str) -> None:
+def test_a_kill_around_the_switch(tmp_path: Path, store_copy: Path, when: str) -> None:
     """Stop the writer just before or just after the pointer switch, where a crash is most delicate."""
-    store = tmp_path / "store"
+    store = store_copy
     data = tmp_path / "data.ttl"
     write(data, "old", 100)
-    assert erasmus(store, "load", str(data)).returncode == 0
+    in_process(store, "load", str(data))
     write(data, "new", 200)
     code = f"""
 import os, signal
@@ -136,20 +153,19 @@ def wait_for_group(pgid: int, timeout: float = 20.0) -> bool:
 
 
 @pytest.mark.parametrize("kind", ["eche", "prp"])
-def test_killed_imports_leave_no_half_import(tmp_path: Path, kind: str) -> None:
+def test_killed_imports_leave_no_half_import(tmp_path: Path, store_copy: Path, kind: str) -> None:
     """`erasmus-kg import` killed at random moments (reading, validating in worker processes, loading): the
     import's graph is absent or complete, no worker outlives the import, and the next import succeeds."""
-    store = tmp_path / "store"
+    store = store_copy
     source = ECHE if kind == "eche" else generated_export(tmp_path / "generated.csv", 3_000)
     imported = f"https://w3id.org/erasmus-kg/graph/import/{source.name}"
-    assert erasmus(store, "load").returncode == 0
-    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{imported}> {{ ?s ?p ?o }} }}"
+    in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{imported}> {{ ?s ?p ?o }} }}"
     start = time.monotonic()
     done = erasmus(store, "import", kind, str(source))
     assert done.returncode == 0, done.stderr
     duration = time.monotonic() - start
-    complete = int(erasmus(store, "sparql", "-", "--format", "csv", input=count).stdout.split()[1])
-    assert erasmus(store, "remove", source.name).returncode == 0
+    complete = count(store, in_graph)
+    in_process(store, "remove", source.name)
     rng = random.Random(7)
     outcomes = []
     for _ in range(IMPORT_KILLS):
@@ -165,11 +181,11 @@ def test_killed_imports_leave_no_half_import(tmp_path: Path, kind: str) -> None:
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert wait_for_group(process.pid), "a validation worker outlived the killed import"
-        size = int(erasmus(store, "sparql", "-", "--format", "csv", input=count).stdout.split()[1])
+        size = count(store, in_graph)
         assert size in (0, complete)
         outcomes.append(size == complete)
         if size:
-            assert erasmus(store, "remove", source.name).returncode == 0
+            in_process(store, "remove", source.name)
     assert erasmus(store, "import", kind, str(source)).returncode == 0
     assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
     assert list((store / "imports.tmp").iterdir()) == []  # what killed imports left is gone

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -128,20 +129,20 @@ def test_the_definitions_are_those_the_importer_follows() -> None:
     assert follows_definitions()
 
 
-def test_the_sample_derives_while_reading(tmp_path: Path, no_sparql_derivation: set[str]) -> None:
-    root = tmp_path / "store"
+def test_the_sample_derives_while_reading(store_copy: Path, no_sparql_derivation: set[str]) -> None:
+    root = store_copy
     result = import_file("prp", SAMPLE, root=root, progress=False)
     assert not no_sparql_derivation
     assert check_streamed(root, result) > 0
 
 
 def test_every_predecessor_layout_derives_while_reading(
-    tmp_path: Path, no_sparql_derivation: set[str]
+    store_copy: Path, no_sparql_derivation: set[str]
 ) -> None:
     """The predecessor programmes' exports (their own action hierarchies, start and end dates, programmes),
     imported one after another into one store: each import's derived graph and statistics are what the
     definitions give, and every project has its years, countries and actions with their broader ones."""
-    root = tmp_path / "store"
+    root = store_copy
     files = sorted((DATA / "layouts").glob("*.csv"))
     assert len(files) == 8
     for path in files:
@@ -167,9 +168,9 @@ def test_every_predecessor_layout_derives_while_reading(
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_exports_derive_while_reading(
-    tmp_path: Path, seed: int, no_sparql_derivation: set[str]
+    tmp_path: Path, store_copy: Path, seed: int, no_sparql_derivation: set[str]
 ) -> None:
-    root = tmp_path / "store"
+    root = store_copy
     export = generated_export(tmp_path / f"generated-{seed}.csv", 300, seed)
     result = import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
     assert result.rows_skipped > 10 and result.rows_imported > 200
@@ -181,11 +182,11 @@ def test_generated_exports_derive_while_reading(
 
 
 def test_a_second_import_reads_the_first_for_what_they_share(
-    tmp_path: Path, no_sparql_derivation: set[str]
+    tmp_path: Path, store_copy: Path, no_sparql_derivation: set[str]
 ) -> None:
     """Two exports name the same organisations and mint the same actions: each import's derived graph is
     still what the definitions give on the union of the graphs, and a re-import replaces its own."""
-    root = tmp_path / "store"
+    root = store_copy
     first = generated_export(tmp_path / "first.csv", 200, 7)
     second = generated_export(tmp_path / "second.csv", 200, 8)
     quiet = {"root": root, "progress": False, "on_error": "skip", "report": lambda _: None}
@@ -196,11 +197,13 @@ def test_a_second_import_reads_the_first_for_what_they_share(
     assert not no_sparql_derivation
 
 
-def test_without_streaming_the_build_derives_the_same(tmp_path: Path) -> None:
+def test_without_streaming_the_build_derives_the_same(
+    tmp_path: Path, copy_store: Callable[[Path], Path]
+) -> None:
     export = generated_export(tmp_path / "generated.csv", 150, 11)
     graphs = []
     for derive_while_reading in (True, False):
-        root = tmp_path / f"store-{derive_while_reading}"
+        root = copy_store(tmp_path / f"store-{derive_while_reading}")
         result = import_file(
             "prp",
             export,
@@ -220,16 +223,16 @@ def test_without_streaming_the_build_derives_the_same(tmp_path: Path) -> None:
     assert len(graphs[0][0]) > 0
 
 
-def test_the_charter_list_derives_nothing(tmp_path: Path) -> None:
+def test_the_charter_list_derives_nothing(store_copy: Path) -> None:
     """The ECHE list has no projects: its import derives nothing, and the build's derivation finds nothing."""
-    root = tmp_path / "store"
+    root = store_copy
     result = import_file("eche", ECHE, root=root, progress=False)
     assert result.derived_triples == 0
     graphs = {g.iri for g in DefaultStore(root).graphs()}
     assert import_graph(ECHE) in graphs and derived_graph(import_graph(ECHE)) not in graphs
 
 
-def test_a_skipped_row_leaves_no_derived_facts(tmp_path: Path) -> None:
+def test_a_skipped_row_leaves_no_derived_facts(tmp_path: Path, store_copy: Path) -> None:
     rows = list(csv.reader(SAMPLE.open(encoding="utf-8", newline="")))
     bad = list(rows[1])
     bad[IDENTIFIER] = "2099-1-BE01-KA204-999999"
@@ -237,7 +240,7 @@ def test_a_skipped_row_leaves_no_derived_facts(tmp_path: Path) -> None:
     export = tmp_path / "with-a-bad-row.csv"
     with export.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([*rows, bad])
-    root = tmp_path / "store"
+    root = store_copy
     result = import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
     assert result.rows_skipped == 1
     check_streamed(root, result)

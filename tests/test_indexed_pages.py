@@ -5,7 +5,7 @@ page subquery gives with LIMIT/OFFSET, on the brochure and on an imported export
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -48,8 +48,8 @@ def _cases() -> list[tuple[str, dict[str, str], str]]:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("indexed") / "store"
+def imported(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
+    root = copy_store(tmp_path_factory.mktemp("indexed") / "store")
     export = tmp_path_factory.mktemp("export") / "generated.csv"
     bench_generator().generate(export, 400, seed=21)
     import_file("prp", SAMPLE, root=root, progress=False)

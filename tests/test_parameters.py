@@ -13,6 +13,8 @@ from erasmus_kg.query.parameters import resolve_all
 from erasmus_kg.query.running import run_stored
 from erasmus_kg.query.targets import StoreTarget
 
+from .budget import examples
+
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 ACTION = "https://w3id.org/erasmus-kg/vocab/action/"
 
@@ -114,7 +116,11 @@ def test_a_literal_match_with_quotes_returns_only_matching_rows(target: StoreTar
     }
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(25, thorough=150),  # ~0.3 s each: 150 in the slow run (tests/budget.py)
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(value=st.text(max_size=80))
 def test_any_country_text_resolves_to_countries_or_is_refused(target: StoreTarget, value: str) -> None:
     from erasmus_kg.errors import ParameterError

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,8 @@ PROJECT = "https://w3id.org/erasmus-kg/id/project/2017-1-RS01-KA101-000006"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("details")
+def store(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
+    root = copy_store(tmp_path_factory.mktemp("details") / "store")
     result = CliRunner().invoke(cli, ["--store", str(root), "import", "prp", str(SAMPLE)])
     assert result.exit_code == 0, result.output
     return root

@@ -77,8 +77,8 @@ def test_cli_query_on_the_endpoint(loaded: OxigraphServer, store_root: Path) -> 
     assert remote.output == local.output
 
 
-def test_a_cut_upload_leaves_the_previous_graph(tmp_path: Path) -> None:
-    store = tmp_path / "store"
+def test_a_cut_upload_leaves_the_previous_graph(tmp_path: Path, store_copy: Path) -> None:
+    store = store_copy
     extra = tmp_path / "extra.ttl"
     old = "".join(f"<https://example.org/old{n}> <https://example.org/p> {n} .\n" for n in range(100))
     extra.write_text(old, encoding="utf-8")
@@ -100,8 +100,8 @@ def test_a_cut_upload_leaves_the_previous_graph(tmp_path: Path) -> None:
         assert server.count(graph) == 100  # the graph keeps its previous content
 
 
-def test_a_server_killed_mid_load_keeps_the_previous_graph(tmp_path: Path) -> None:
-    store = tmp_path / "store"
+def test_a_server_killed_mid_load_keeps_the_previous_graph(tmp_path: Path, store_copy: Path) -> None:
+    store = store_copy
     extra = tmp_path / "extra.ttl"
     extra.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
     location = tmp_path / "server"

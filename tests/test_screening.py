@@ -32,6 +32,7 @@ from erasmus_kg.validation.screen.literals import (
 )
 from erasmus_kg.validation.shacl import default_data_files, shapes_graph
 
+from .budget import examples
 from .import_helpers import SAMPLE
 from .test_shapes import INVALID, VALID, read_expectations
 
@@ -195,7 +196,11 @@ def mutated_batches(draw: st.DrawFn) -> list[str]:
     return lines
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=examples(12, thorough=40),  # pyshacl on each, ~0.2 s: 40 in the slow run (tests/budget.py)
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(mutated_batches())
 def test_the_screen_flags_every_node_pyshacl_reports_in_a_mutated_import(lines: list[str]) -> None:
     text = "".join(lines)

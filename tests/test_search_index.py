@@ -113,8 +113,8 @@ def test_nothing_typed_is_fts_syntax(index: SearchIndex, typed: str) -> None:
     assert expression is None or all(part.startswith('"') for part in expression.split(" AND "))
 
 
-def test_the_index_follows_imports_and_removals(tmp_path: Path) -> None:
-    root = tmp_path / "store"
+def test_the_index_follows_imports_and_removals(tmp_path: Path, store_copy: Path) -> None:
+    root = store_copy
     export = tmp_path / "generated.csv"
     bench_generator().generate(export, 120, seed=5)
     import_file("prp", SAMPLE, root=root, progress=False)
@@ -151,10 +151,10 @@ def test_the_index_follows_imports_and_removals(tmp_path: Path) -> None:
         assert projects(index, "2017-1-RS01-KA101-000006") == ["2017-1-RS01-KA101-000006"]
 
 
-def test_an_index_of_another_layout_is_neither_read_nor_taken_over(tmp_path: Path) -> None:
+def test_an_index_of_another_layout_is_neither_read_nor_taken_over(tmp_path: Path, store_copy: Path) -> None:
     import sqlite3
 
-    root = tmp_path / "store"
+    root = store_copy
     import_file("prp", SAMPLE, root=root, progress=False)
     store = DefaultStore(root)
     with store.open_build() as (_, build_dir):

@@ -3,6 +3,7 @@ positions): in the language of the output, else English, else Dutch, else any, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,11 +44,11 @@ ex:described a ekg:Organisation ; rdfs:label "une organisation dÃ©crite en franÃ
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
     folder = tmp_path_factory.mktemp("shown-labels")
     data = folder / "labels.ttl"
     data.write_text(LABELS, encoding="utf-8")
-    store = folder / "store"
+    store = copy_store(folder / "store")
     load_files(store, [data])
     return store
 

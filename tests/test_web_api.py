@@ -104,8 +104,8 @@ def test_hostile_values_never_break_the_api(value: str, web_client) -> None:
         )
 
 
-def test_a_store_switched_by_an_import_is_seen_without_a_restart(tmp_path: Path) -> None:
-    store = tmp_path / "store"
+def test_a_store_switched_by_an_import_is_seen_without_a_restart(store_copy: Path) -> None:
+    store = store_copy
     cli = str(Path(sys.executable).parent / "erasmus-kg")
     env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
     with web_server(store) as server, server.client() as client:

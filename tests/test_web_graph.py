@@ -35,7 +35,7 @@ def _load(root: Path, triples: int) -> None:
 
 
 def test_requests_share_one_open_build(tmp_path: Path) -> None:
-    access = EmbeddedAccess(tmp_path / "store")
+    access = EmbeddedAccess(tmp_path / "store")  # an empty root: the first reading builds it
     try:
         with access.reading() as first, access.reading() as second:
             assert first is second
@@ -44,8 +44,8 @@ def test_requests_share_one_open_build(tmp_path: Path) -> None:
         access.close()
 
 
-def test_a_request_keeps_its_build_while_a_new_one_is_published(tmp_path: Path) -> None:
-    root = tmp_path / "store"
+def test_a_request_keeps_its_build_while_a_new_one_is_published(store_copy: Path) -> None:
+    root = store_copy
     access = EmbeddedAccess(root)
     try:
         with access.reading() as before:
@@ -62,8 +62,8 @@ def test_a_request_keeps_its_build_while_a_new_one_is_published(tmp_path: Path) 
     assert len(list((root / "builds").iterdir())) <= 2
 
 
-def test_concurrent_requests_never_fail_during_rebuilds(tmp_path: Path) -> None:
-    root = tmp_path / "store"
+def test_concurrent_requests_never_fail_during_rebuilds(store_copy: Path) -> None:
+    root = store_copy
     access = EmbeddedAccess(root)
     failures: list[str] = []
     seen: set[tuple[str | None, int]] = set()

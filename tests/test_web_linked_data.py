@@ -4,18 +4,17 @@ triples of `erasmus-kg export --resource`, 406 and 404, the ontology and the con
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
+
+from erasmus_kg.cli import cli
 
 from .test_hostile_values import IDS, VALUES
 from .web_server import WebServer
 
-CLI = str(Path(sys.executable).parent / "erasmus-kg")
 RESOURCES = {
     "project": ("/id/project/goal", "https://w3id.org/erasmus-kg/id/project/goal"),
     "organisation": ("/id/organisation/de-stap", "https://w3id.org/erasmus-kg/id/organisation/de-stap"),
@@ -31,11 +30,14 @@ MEDIA = {
 
 
 def _exported(store: Path, iri: str) -> set[ox.Triple]:
-    env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
-    done = subprocess.run(
-        [CLI, "export", "--format", "ntriples", "--resource", iri], env=env, capture_output=True, check=True
+    """What `erasmus-kg export --resource IRI` writes (through CliRunner, in-process)."""
+    done = CliRunner().invoke(
+        cli,
+        ["--store", str(store), "export", "--format", "ntriples", "--resource", iri],
+        catch_exceptions=False,
     )
-    return set(ox.parse(done.stdout, format=ox.RdfFormat.N_TRIPLES))
+    assert done.exit_code == 0, done.output
+    return set(ox.parse(done.stdout_bytes, format=ox.RdfFormat.N_TRIPLES))
 
 
 @pytest.mark.parametrize("kind", sorted(RESOURCES))

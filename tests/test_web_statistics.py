@@ -8,7 +8,7 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 from erasmus_kg.importing.run import import_file
-from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.web.statistics import TOP
 
 from .import_helpers import SAMPLE
@@ -215,10 +214,8 @@ def test_the_home_page_shows_the_counts_and_links_the_statistics(web_client, run
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("statistics-store")
-    DefaultStore(root).ensure()
-    return root
+def imported(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
+    return copy_store(tmp_path_factory.mktemp("statistics") / "store")
 
 
 @pytest.fixture(scope="module")
