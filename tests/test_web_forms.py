@@ -82,11 +82,23 @@ def test_concept_fields_suggest_their_schemes_values(web_client, lang: str, name
         page.split('<datalist id="choices-country">')[1].split("</datalist>")[0],
     )
     assert (name, "LT") in options and len(options) > 200
-    assert [value for value, _ in options] == sorted(
-        (value for value, _ in options), key=str.casefold
-    ) or True
     answered = web_client.get("/queries/projects-by-country", params={"lang": lang, "country": name})
     assert answered.status_code == 200 and "/id/project/goal" in answered.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect: the suggestions are in code-point order ('Georgië' before 'gebieden ...', "
+    "'Argentina' before 'areas ...'), not in the case-insensitive order a reader expects",
+)
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_concept_suggestions_are_in_reading_order(web_client, lang: str) -> None:
+    page = web_client.get("/queries/projects-by-country", params={"lang": lang}).text
+    values = re.findall(
+        r'<option value="([^"]+)"',
+        page.split('<datalist id="choices-country">')[1].split("</datalist>")[0],
+    )
+    assert values == sorted(values, key=str.casefold)
 
 
 def test_fields_without_a_scheme_suggest_nothing(web_client) -> None:
