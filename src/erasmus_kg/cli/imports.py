@@ -63,35 +63,33 @@ def _import(
     click.echo(result.summary())
 
 
-@import_group.command(name="prp", context_settings=CONTEXT)
-@_import_options
-@click.pass_context
-def import_prp(
-    ctx: click.Context,
-    /,
-    file: Path,
-    on_error: str,
-    output: Path | None,
-    force: bool,
-    changes_file: Path | None,
-) -> None:
-    """Import an Erasmus+ Project Results Platform export (CSV as downloaded, or XLSX): projects, their
-    actions, call years, topics, grants, coordinators and partners with their countries."""
-    _import(ctx, "prp", file, on_error, output, force=force, changes_file=changes_file)
+def _import_command(kind: str, help_text: str) -> click.Command:
+    """`erasmus-kg import KIND FILE ...`, the same options for every kind."""
+
+    @import_group.command(name=kind, context_settings=CONTEXT, help=help_text)
+    @_import_options
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        /,
+        file: Path,
+        on_error: str,
+        output: Path | None,
+        force: bool,
+        changes_file: Path | None,
+    ) -> None:
+        _import(ctx, kind, file, on_error, output, force=force, changes_file=changes_file)
+
+    return command
 
 
-@import_group.command(name="eche", context_settings=CONTEXT)
-@_import_options
-@click.pass_context
-def import_eche(
-    ctx: click.Context,
-    /,
-    file: Path,
-    on_error: str,
-    output: Path | None,
-    force: bool,
-    changes_file: Path | None,
-) -> None:
-    """Import the list of higher-education institutions holding an Erasmus Charter (ECHE): Erasmus code,
-    PIC, OID, legal name, address, country, website and charter validity."""
-    _import(ctx, "eche", file, on_error, output, force=force, changes_file=changes_file)
+import_prp = _import_command(
+    "prp",
+    "Import an Erasmus+ Project Results Platform export (CSV as downloaded, or XLSX): projects, their "
+    "actions, call years, topics, grants, coordinators and partners with their countries.",
+)
+import_eche = _import_command(
+    "eche",
+    "Import the list of higher-education institutions holding an Erasmus Charter (ECHE): Erasmus code, "
+    "PIC, OID, legal name, address, country, website and charter validity.",
+)

@@ -157,7 +157,6 @@ class _Reading:
     sources: dict[str, Source] = field(default_factory=dict)
     graph_metadata: dict[str, dict[str, object]] = field(default_factory=dict)
     ledger: RowLedger = field(default_factory=RowLedger)
-    columns: tuple[str, ...] = ()
 
 
 def import_file(
@@ -325,7 +324,7 @@ def _read_file(
     started = time.monotonic()
     reading = _Reading(result, ledger=ledger or RowLedger())
     output = store is None
-    data_file = workdir / (f"{len(list(workdir.iterdir()))}-" + name + (".nq" if output else ".nt"))
+    data_file = _fresh(workdir, name + (".nq" if output else ".nt"))
     derived_file = data_file.with_suffix(".derived.nt")
     derivation: StreamingDerivation | None = None
     with (
@@ -354,7 +353,6 @@ def _read_file(
             sink.close()
             result.triples = sink.triples
             result.rows_superseded = sum(1 for key in reading.ledger.row_keys() if key in superseded)
-            reading.columns = tuple(importer.column_names())
             if derivation is not None:
                 result.derived_triples = derivation.triples
         result.timings["rows"] = time.monotonic() - started
@@ -481,7 +479,7 @@ class _ListsInStore:
     def _link(self, path: Path, graph: str) -> Path:
         """A hard link (else a copy) of a build's file in the working directory, so that the file outlives
         the build if another writer switches the store while this import reads it."""
-        target = self.workdir / f"kept-{len(list(self.workdir.iterdir()))}-{path.name}"
+        target = _fresh(self.workdir, f"kept-{path.name}")
         try:
             try:
                 os.link(path, target)
@@ -570,12 +568,21 @@ def _read_again(
     )  # fmt: skip
     metadata["superseded"] = result.rows_superseded
     reading.graph_metadata[graph] = metadata
-    rows = workdir / f"rows-again-{len(list(workdir.iterdir()))}.tsv"
+    rows = _fresh(workdir, "rows-again.tsv")
     write_rows(rows, reading.ledger.rows.values())
     reading.sources[graph] = dataclasses.replace(
         reading.sources[graph], files=((imported_name(Path(name)), kept), (ROWS, rows))
     )
     return reading
+
+
+def _fresh(workdir: Path, name: str) -> Path:
+    """A path in the import's working directory that no other file of this import has (several lists may be
+    read in one import, and their files share names)."""
+    return workdir / f"{next(_FILE_NUMBERS)}-{name}"
+
+
+_FILE_NUMBERS = itertools.count(1)
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:

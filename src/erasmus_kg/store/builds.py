@@ -179,11 +179,7 @@ class EmbeddedStore:
         store, such as the name index)."""
         fd, build_dir = self._lock_current_for_reading()
         try:
-            db = build_dir / "db"
-            try:
-                store = ox.Store.read_only(str(db))
-            except (OSError, RuntimeError) as e:
-                raise StoreError(f"{db}: cannot open the store read-only ({one_line(e)})") from None
+            store = _open_read_only(build_dir / "db")
             try:
                 yield store, build_dir
             finally:
@@ -697,11 +693,7 @@ def hold_build(build_dir: Path) -> Iterator[ox.Store]:
         raise StoreError(f"{lock}: cannot open the reader lock ({one_line(e)})") from None
     try:
         locks.shared(fd)
-        db = build_dir / "db"
-        try:
-            store = ox.Store.read_only(str(db))
-        except (OSError, RuntimeError) as e:
-            raise StoreError(f"{db}: cannot open the store read-only ({one_line(e)})") from None
+        store = _open_read_only(build_dir / "db")
         try:
             yield store
         finally:
@@ -746,6 +738,13 @@ def _place_graph_files(
                 import shutil  # off the start-up path (it imports the compression modules)
 
                 shutil.copyfile(origin, target / name)
+
+
+def _open_read_only(db: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(db))
+    except (OSError, RuntimeError) as e:
+        raise StoreError(f"{db}: cannot open the store read-only ({one_line(e)})") from None
 
 
 def _open_rw(db: Path) -> ox.Store:
