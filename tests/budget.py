@@ -1,4 +1,5 @@
-"""How many examples a costly property test tries: a few in the default run, its full count in the slow run.
+"""How much a costly test tries (a property test's examples, a crash test's kills, a generated file's size): a
+little in the default run, the full amount in the slow run.
 
 `pytest -m slow` (a mark expression that selects `slow`) runs the scale tests and every property test with
 its full count: conftest sets THOROUGH and marks the property tests `slow` for that run.

@@ -1,7 +1,7 @@
 """`erasmus-kg query` processes run in a loop while another process imports the ECHE list and rebuilds the
 store again and again: no errors, no lock messages, always the complete answer.
 
-The default run has 3 readers and 3 rebuilds, each rebuild with queries finishing while it runs; the slow run
+The default run has 2 readers and 2 rebuilds, each rebuild with queries finishing while it runs; the slow run
 (`pytest -m slow`) has 8 readers and 6 rebuilds, which on a 2-core machine costs minutes (the readers take
 most of the processor, so the writer's import and rebuilds run several times slower)."""
 
@@ -21,7 +21,7 @@ QUERY = [SCRIPT, "query", "projects-by-country", "-p", "country=Lithuania", "--f
 
 @pytest.mark.parametrize(
     ("readers", "rebuilds"),
-    [pytest.param(3, 3, id="3-readers"), pytest.param(8, 6, id="8-readers", marks=pytest.mark.slow)],
+    [pytest.param(2, 2, id="2-readers"), pytest.param(8, 6, id="8-readers", marks=pytest.mark.slow)],
 )
 def test_readers_never_see_an_error_or_a_partial_store(
     tmp_path: Path, store_copy: Path, readers: int, rebuilds: int

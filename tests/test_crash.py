@@ -1,7 +1,8 @@
 """`erasmus-kg load` killed (SIGKILL) at random moments: the store holds the old or the new complete content,
 queries work right after, and the next run recovers by itself (no stale temporary builds or locks).
 
-The default run kills 8 times; ERASMUS_KG_CRASH_KILLS=20 (or more) runs the full count.
+The default run kills 5 times and imports a generated export of 1,000 projects; the slow run (`pytest -m
+slow`, tests/budget.py) kills 20 times and imports 3,000; ERASMUS_KG_CRASH_KILLS=N sets the count of kills.
 
 What is killed, and the run after the kills that must recover, are real `erasmus-kg` processes; the checks in
 between (the graph's size, removing an import) run the same commands in-process through click's CliRunner,
@@ -23,10 +24,11 @@ from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 
+from .budget import examples
 from .import_helpers import ECHE, bench_generator
 
 SCRIPT = str(Path(sys.executable).parent / "erasmus-kg")
-KILLS = int(os.environ.get("ERASMUS_KG_CRASH_KILLS", "8"))
+KILLS = int(os.environ.get("ERASMUS_KG_CRASH_KILLS", str(examples(5, 20))))
 GRAPH = "https://w3id.org/erasmus-kg/graph/file/data.ttl"
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 
@@ -130,7 +132,8 @@ main(["load", {str(data)!r}])
     assert [p.name for p in (store / "builds").iterdir() if p.name.endswith((".tmp", ".del"))] == []
 
 
-IMPORT_KILLS = KILLS if "ERASMUS_KG_CRASH_KILLS" in os.environ else 4
+IMPORT_KILLS = KILLS if "ERASMUS_KG_CRASH_KILLS" in os.environ else examples(4, 8)
+IMPORT_PROJECTS = examples(1_000, 3_000)
 
 
 def generated_export(path: Path, projects: int) -> Path:
@@ -157,7 +160,7 @@ def test_killed_imports_leave_no_half_import(tmp_path: Path, store_copy: Path, k
     """`erasmus-kg import` killed at random moments (reading, validating in worker processes, loading): the
     import's graph is absent or complete, no worker outlives the import, and the next import succeeds."""
     store = store_copy
-    source = ECHE if kind == "eche" else generated_export(tmp_path / "generated.csv", 3_000)
+    source = ECHE if kind == "eche" else generated_export(tmp_path / "generated.csv", IMPORT_PROJECTS)
     imported = f"https://w3id.org/erasmus-kg/graph/import/{source.name}"
     in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{imported}> {{ ?s ?p ?o }} }}"
     start = time.monotonic()
