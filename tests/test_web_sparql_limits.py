@@ -180,3 +180,26 @@ def test_a_query_that_finds_every_worker_busy_is_not_started(store_root: Path) -
     assert 0.3 <= took < 2.0
     with pytest.raises(RuntimeError, match="the query worker ended while it evaluated the query"):
         slow.result(10)
+
+
+@pytest.mark.parametrize("route", ["/api/queries/projects-by-country", "/queries/projects-by-country"])
+def test_a_stored_query_over_the_time_limit_is_stopped(
+    route: str, store_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored query from the API or a form runs within the time limit as /sparql's do (503 past it, its
+    worker killed): here its prepared text is one that runs for hours, in place of the query's own."""
+    from erasmus_kg.query import running
+
+    monkeypatch.setattr(running, "page", lambda *args, **kwargs: (SLOW, 1))
+    monkeypatch.setattr("erasmus_kg.web.query_api.page", running.page)
+    app = create_app(ServeConfig(store=store_root, query_seconds=0.5, query_workers=1))
+    with TestClient(app) as client:
+        started = time.monotonic()
+        answer = client.get(route, params={"country": "Lithuania", "lang": "en"})
+        took = time.monotonic() - started
+        monkeypatch.undo()  # the query's own text again, on the worker that replaced the killed one
+        normal = client.get("/api/queries/action-types", params={"format": "csv", "limit": "1"})
+    assert answer.status_code == 503 and took < 5.0
+    assert "the query ran for more than 0.5 s, the time limit of this endpoint" in answer.text
+    assert normal.status_code == 200
+    assert normal.text.splitlines()[0] == "action,tree,code,labelNl,labelEn,depth,broader"

@@ -6,15 +6,14 @@ JSON, text or a page); the rows are those of the CLI's `--format csv|tsv|json`, 
 as SPARQL JSON (the default), CSV or TSV, by `Accept` or `format=json|csv|tsv`. `limit` is at most the
 server's row limit (its default); the number of rows of the whole answer is in `X-Total-Count` when the
 query marks its page (`binding.count_query`), and `Link` (RFC 8288) gives the `first`, `prev`, `next` and
-`last` pages. `GET /api/queries` lists the queries.
+`last` pages. Every query of a request (the lookups, the count, the page) runs within the server's time
+limit (`sparql_runner.TimedTarget`: 503 past it). `GET /api/queries` lists the queries.
 """
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,13 +24,10 @@ from erasmus_kg.errors import UsageError
 from erasmus_kg.query.catalogue import get_query, load_catalogue, query_names
 from erasmus_kg.query.running import page
 from erasmus_kg.web.negotiation import best_media_type, request_language
+from erasmus_kg.web.sparql_runner import TimedTarget
 
-_FORMATS = {
-    "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
-    "csv": ("text/csv", ox.QueryResultsFormat.CSV),
-    "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
-}
-_BY_MEDIA = {media: name for name, (media, _) in _FORMATS.items()} | {"application/json": "json"}
+_FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
+_BY_MEDIA = {media: name for name, media in _FORMATS.items()} | {"application/json": "json"}
 _CONTROLS = ("limit", "offset", "format", "lang")
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Link, X-Total-Count"}
 
@@ -90,19 +86,16 @@ async def run_query(request: Request) -> Response:
 
     def run() -> tuple[bytes, int | None]:
         with request.app.state.access.reading() as reading:
-            text, total = page(name, raw, lang, reading.target, limit, offset)
-            results = reading.target.query(text)
-            out = io.BytesIO()
-            assert isinstance(results, ox.QuerySolutions)
-            results.serialize(out, _FORMATS[fmt][1])
-            return out.getvalue(), total
+            target = TimedTarget(reading, request.app.state.query_workers, request.app.state.config)
+            text, total = page(name, raw, lang, target, limit, offset)
+            return target.written(text, _FORMATS[fmt]).body, total
 
     body, total = await run_in_threadpool(run)
     headers = {**_CORS, "Vary": "Accept"}
     if total is not None:
         headers["X-Total-Count"] = str(total)
         headers["Link"] = _links(request, limit, offset, total)
-    media = chosen if asked is None and chosen == "application/json" else _FORMATS[fmt][0]
+    media = chosen if asked is None and chosen == "application/json" else _FORMATS[fmt]
     return Response(body, media_type=media, headers=headers)
 
 

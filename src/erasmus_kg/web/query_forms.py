@@ -32,6 +32,7 @@ from erasmus_kg.web import links
 from erasmus_kg.web.negotiation import request_language
 from erasmus_kg.web.pages import page
 from erasmus_kg.web.per_build import KEPT
+from erasmus_kg.web.sparql_runner import TimedTarget
 
 ROWS = 50
 MAX_CHOICES = 2000
@@ -114,13 +115,14 @@ async def form_page(request: Request) -> Response:
             offered = choices(reading.target, query, lang, reading.build_id)
             if not asked:
                 return [], [], None, None, offered
+            target = TimedTarget(reading, request.app.state.query_workers, request.app.state.config)
             try:
-                text, total = running.page(name, given, lang, reading.target, ROWS, (number - 1) * ROWS)
+                text, total = running.page(name, given, lang, target, ROWS, (number - 1) * ROWS)
             except ParameterError as exc:
                 return [], [], None, str(exc), offered
             if total is None:  # a query without a page subquery: every row on one page
-                text = running.prepare(name, given, lang, reading.target)
-            results = reading.target.query(text)
+                text = running.prepare(name, given, lang, target)
+            results = target.query(text)
             assert isinstance(results, ox.QuerySolutions)
             variables = [v.value for v in results.variables]
             rows = [[_cell(row[v], lang) for v in variables] for row in results]
