@@ -197,3 +197,224 @@ def cutting_proxy(
         stop.set()
         listener.close()
         thread.join(5)
+
+
+# Stub servers for credentials, time limits and row limits (issue 15, parts 3 and 4).
+
+
+class DigestServer:
+    """What `digest_server` records: each request as (method, path with query, how it was authorised: "none",
+    "basic", "digest", "bad"), the bodies of the PUTs it accepted by graph, and the bytes of every body it
+    read (a PUT sent twice shows twice)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.requests: list[tuple[str, str, str]] = []
+        self.graphs: dict[str, bytes] = {}
+        self.read: list[int] = []
+
+
+@contextlib.contextmanager
+def digest_server(
+    user: str,
+    password: str,
+    *,
+    basic_trap: bool = False,
+    answer_early: bool = False,
+    anonymous_head: bool = False,
+    realm: str = "erasmus-kg test",
+) -> Iterator[DigestServer]:
+    """A Graph Store Protocol and SPARQL endpoint on 127.0.0.1 that takes only HTTP Digest (MD5, qop=auth):
+    a 401 with its challenge and a text reason (`SQ110: Permission denied`, as Virtuoso says) for anything
+    else. `basic_trap`: a Basic header gets a 401 with no challenge at all (Virtuoso 7.2.5's
+    /sparql-graph-crud-auth). `answer_early`: a refused request is answered before its body is read and the
+    connection closed, as a server does that will not read an upload it refuses. `anonymous_head`: HEAD needs
+    no credentials (so an upload meets the challenge itself). An authorised PUT stores its body (204), an
+    authorised POST answers an empty SELECT, a HEAD 200."""
+    import hashlib
+    import json
+    import secrets as random
+    import urllib.parse as parse
+
+    nonce = random.token_hex(16)
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    def verdict(request: http.server.BaseHTTPRequestHandler) -> str:
+        header = request.headers.get("Authorization") or ""
+        if not header:
+            return "none"
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() == "basic":
+            return "basic"
+        if scheme.lower() != "digest":
+            return "bad"
+        fields = dict(urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest)))
+        expected = md5(
+            ":".join(
+                [
+                    md5(f"{user}:{realm}:{password}"),
+                    fields.get("nonce", ""),
+                    fields.get("nc", ""),
+                    fields.get("cnonce", ""),
+                    fields.get("qop", ""),
+                    md5(f"{request.command}:{fields.get('uri', '')}"),
+                ]
+            )
+        )
+        good = fields.get("username") == user and fields.get("nonce") == nonce
+        return "digest" if good and fields.get("response") == expected else "bad"
+
+    def handle(request: http.server.BaseHTTPRequestHandler) -> None:
+        how = verdict(request)
+        recorded.requests.append((request.command, request.path, how))
+        length = int(request.headers.get("Content-Length") or 0)
+        if how != "digest" and not (anonymous_head and request.command == "HEAD"):
+            if not answer_early and length:
+                recorded.read.append(len(request.rfile.read(length)))
+            body = b"SQ110: Permission denied for the SPARQL user (<b>nobody</b>)\n"
+            request.send_response(401)
+            if not (basic_trap and how == "basic"):
+                request.send_header(
+                    "WWW-Authenticate", f'Digest realm="{realm}", nonce="{nonce}", qop="auth", algorithm=MD5'
+                )
+            request.send_header("Content-Type", "text/plain")
+            request.send_header("Content-Length", str(len(body)))
+            if answer_early:
+                request.send_header("Connection", "close")
+            request.end_headers()
+            if request.command != "HEAD":
+                request.wfile.write(body)
+            if answer_early:
+                request.close_connection = True
+            return
+        data = request.rfile.read(length) if length else b""
+        if length:
+            recorded.read.append(len(data))
+        if request.command == "PUT":
+            graph = parse.parse_qs(parse.urlsplit(request.path).query).get("graph", [""])[0]
+            recorded.graphs[graph] = data
+            request.send_response(204)
+            request.end_headers()
+            return
+        answer_body = b""
+        if request.command == "POST":
+            answer_body = json.dumps({"head": {"vars": ["graph"]}, "results": {"bindings": []}}).encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/sparql-results+json")
+        request.send_header("Content-Length", str(len(answer_body)))
+        request.end_headers()
+        if request.command != "HEAD":
+            request.wfile.write(answer_body)
+
+    with _handled(handle) as base:
+        recorded = DigestServer(base)
+        yield recorded
+
+
+@contextlib.contextmanager
+def _handled(handle: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """`stub_server`, with HEAD requests handled too."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: the answer of a challenge reuses it
+
+        def do_GET(self) -> None:
+            handle(self)
+
+        do_POST = do_PUT = do_HEAD = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = _QuietServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def slow_server(*, read_rate: int = 0, trickle: float = 0.0, stall: float = 0.0) -> Iterator[str]:
+    """A server that takes its time: `read_rate` > 0 reads a request body at about that many bytes a second
+    (an upload to a server that reads slowly); `trickle` > 0 answers 200 with SPARQL results one byte every
+    `trickle` seconds; `stall` answers nothing for that long. Each stops at its client's going away."""
+
+    def handle(request: http.server.BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        if read_rate:
+            piece = max(read_rate // 20, 1)
+            while length > 0:
+                data = request.rfile.read(min(piece, length))
+                if not data:
+                    return
+                length -= len(data)
+                time.sleep(0.05)
+        elif length:
+            request.rfile.read(length)
+        if stall:
+            time.sleep(stall)
+        body = b'{"head": {"vars": []}, "boolean": true}'
+        request.send_response(200 if request.command != "PUT" else 204)
+        request.send_header("Content-Type", "application/sparql-results+json")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        if trickle:
+            for byte in body:
+                request.wfile.write(bytes([byte]))
+                request.wfile.flush()
+                time.sleep(trickle)
+        else:
+            request.wfile.write(body)
+
+    with stub_server(handle) as base:
+        yield base
+
+
+class RowLimitProxy:
+    """What `row_limit_proxy` records: the text of each query it passed on."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.queries: list[str] = []
+
+
+@contextlib.contextmanager
+def row_limit_proxy(target: str, max_rows: int) -> Iterator[RowLimitProxy]:
+    """A SPARQL endpoint in front of `target` (a real query endpoint, e.g. oxigraph serve's /query) that cuts
+    every SELECT answer at `max_rows` rows and says so only in an `X-SPARQL-MaxRows` header, as Virtuoso does
+    at its ResultSetMaxRows; LIMIT and OFFSET are evaluated by the real server behind it."""
+    import json
+    import urllib.parse as parse
+
+    def handle(request: http.server.BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        recorded.queries.append(parse.parse_qs(body.decode()).get("query", [""])[0])
+        forwarded = urllib.request.Request(
+            target,
+            data=body,
+            headers={
+                "Content-Type": request.headers.get("Content-Type", "application/x-www-form-urlencoded"),
+                "Accept": "application/sparql-results+json",
+            },
+        )
+        with urllib.request.urlopen(forwarded, timeout=30) as response:
+            document = json.loads(response.read())
+        if "results" in document:
+            document["results"]["bindings"] = document["results"]["bindings"][:max_rows]
+        answer_body = json.dumps(document).encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/sparql-results+json")
+        request.send_header("Content-Length", str(len(answer_body)))
+        request.send_header("X-SPARQL-MaxRows", str(max_rows))
+        request.end_headers()
+        request.wfile.write(answer_body)
+
+    with stub_server(handle) as base:
+        recorded = RowLimitProxy(base)
+        yield recorded

@@ -92,14 +92,14 @@ def test_show_query_cuts_the_page_in_the_page_subquery(runner: CliRunner, store_
     organisation = ["-p", "organisation=https://w3id.org/erasmus-kg/id/organisation/centrum-tea-adema"]
     args = ["--show-query", "--limit", "4", "--offset", "3"]
     shown = run(runner, "query", "projects-by-organisation", *organisation, *args).output
-    assert "    ORDER BY ?position ?name ?role LIMIT 4 OFFSET 3\n  }\n" in shown
+    assert "    ORDER BY ?position ?name ?role ?project ?roleConcept LIMIT 4 OFFSET 3\n  }\n" in shown
     # a list the search index pages (page_index): the page's projects bound, nothing cut
     indexed = run(runner, "query", "projects", *args).output
     page = indexed.split("# page:")[1].split("ORDER BY ?position")[0]
     assert page.count("<https://w3id.org/erasmus-kg/id/project/") == 4 and "LIMIT" not in indexed
     assert indexed.endswith("GROUP BY ?project ?position ?title\nORDER BY ?position\n")
     offset_only = run(runner, "query", "projects", "--show-query", "--offset", "3").output
-    assert "    ORDER BY ?position OFFSET 3\n  }\n" in offset_only
+    assert "    ORDER BY ?position ?project OFFSET 3\n  }\n" in offset_only
     plain = run(runner, "query", "projects", "--show-query", "--limit", "0").output
     assert "LIMIT" not in plain and "OFFSET" not in plain
     # a query without a page subquery takes the slice at its end

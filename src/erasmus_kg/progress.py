@@ -71,6 +71,13 @@ class Meter:
             assert self._task is not None
             self._progress.advance(self._task, amount)
 
+    def restart(self) -> None:
+        """Start counting again from 0 (an upload sent again from its start)."""
+        self.count = 0
+        if self._progress is not None:
+            assert self._task is not None
+            self._progress.reset(self._task)
+
     def track(self, items: Iterable[_Item]) -> Iterator[_Item]:
         """The items, counting one row for each as it is taken."""
         for item in items:

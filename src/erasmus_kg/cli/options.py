@@ -1,18 +1,22 @@
 """What several commands share: click's context settings, the --format and --lang options of query
-output, the language those default to, the paging and --timeout options of queries, and --store (one
-definition, accepted before and after the subcommand)."""
+output, the language those default to, the paging and --timeout options of queries, the credentials options
+of commands that take --endpoint, and --store (one definition, accepted before and after the subcommand)."""
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
 
 from erasmus_kg.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.remote.http import Credentials
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,7 +109,7 @@ def _row_count(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return number
 
 
-def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+def seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
     """A number of seconds greater than 0 (finite). A bad value is one error line (exit 2)."""
     if value is None:
         return None
@@ -127,10 +131,10 @@ def paging_options(command: F) -> F:
     command = click.option(
         "--timeout",
         metavar="SECONDS",
-        callback=_seconds,
+        callback=seconds,
         default=None,
         help="Stop with exit 2 when the query takes longer than SECONDS (default: no limit on the embedded "
-        "store; with --endpoint the HTTP timeout, default 30).",
+        "store; with --endpoint, each request to it, its answer read in full, default 30).",
     )(command)
     command = click.option(
         "--page-size",
@@ -155,6 +159,47 @@ def paging_options(command: F) -> F:
         help="Return at most N rows (a LIMIT after the query's ORDER BY); 0: every row. "
         f"Without it, the table on a terminal shows the first {PAGE_SIZE} and the total.",
     )(command)
+
+
+AUTH_SCHEMES = ("auto", "basic", "digest")
+"""--auth: `remote.http.AUTH_SCHEMES` (not imported here: a query on the embedded store never imports it)."""
+
+
+def endpoint_options(command: F) -> F:
+    """--user, --auth and --allow-insecure-auth, for commands that take --endpoint."""
+    command = click.option(
+        "--allow-insecure-auth",
+        is_flag=True,
+        help="Send a password by Basic authentication, or a token, over plain http to a host other than this "
+        "machine, in clear (refused without it; Digest is allowed: it sends no password).",
+    )(command)
+    command = click.option(
+        "--auth",
+        type=click.Choice(AUTH_SCHEMES),
+        default="auto",
+        show_default=True,
+        help="How the user and password go to the endpoint: auto answers the server's challenge (Digest, "
+        "else Basic), digest only a Digest one (Virtuoso's /sparql-graph-crud-auth), basic sends Basic up "
+        "front.",
+    )(command)
+    return click.option(
+        "--user",
+        metavar="NAME",
+        help="User for the endpoint (default: ERASMUS_KG_USER; password: ERASMUS_KG_PASSWORD, else a prompt "
+        "on a terminal). ERASMUS_KG_TOKEN sends a bearer token instead.",
+    )(command)
+
+
+def endpoint_credentials(user: str | None) -> Credentials:
+    """The credentials for an endpoint: `user` (--user) or the environment's, with a password prompt on a
+    terminal when the environment gives none."""
+    from erasmus_kg.remote.http import Credentials
+
+    return Credentials.from_environment(user, prompt=_ask_password if sys.stdin.isatty() else None)
+
+
+def _ask_password(question: str) -> str:
+    return str(click.prompt(question, hide_input=True, err=True))
 
 
 def rows_per_page(fmt: str, chosen: int | None, limit: int | None, terminal: bool) -> int | None:

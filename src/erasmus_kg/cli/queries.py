@@ -22,6 +22,8 @@ import click
 from erasmus_kg.cli.options import (
     CONTEXT,
     default_language,
+    endpoint_credentials,
+    endpoint_options,
     output_options,
     paging_options,
     rows_per_page,
@@ -66,7 +68,8 @@ def query() -> None:
     """Run a stored query: erasmus-kg query NAME -p NAME=VALUE ... (see: erasmus-kg queries).
 
     Each stored query takes -p NAME=VALUE parameters, --format, --lang, --limit, --offset, --page-size,
-    --timeout, --show-query and --endpoint; erasmus-kg query NAME --help describes one.
+    --timeout, --show-query and --endpoint (with --user, --auth and --allow-insecure-auth); erasmus-kg query
+    NAME --help describes one.
     """
 
 
@@ -94,6 +97,7 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
     @click.option(
         "--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store."
     )
+    @endpoint_options
     @store_option
     @click.pass_context
     def command(
@@ -107,10 +111,14 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
         timeout: float | None,
         show_query: bool,
         endpoint: str | None,
+        user: str | None,
+        auth: str,
+        allow_insecure_auth: bool,
     ) -> None:
         raw = _parse_params(params)
         paging = _Paging(limit, offset, page_size, timeout)
-        _run(ctx, query.name, raw, fmt, lang, paging, show_query, endpoint)
+        remote = _Remote(endpoint, user, auth, allow_insecure_auth) if endpoint else None
+        _run(ctx, query.name, raw, fmt, lang, paging, show_query, remote)
 
     return command
 
@@ -128,6 +136,15 @@ class _Paging(NamedTuple):
     def query_limit(self) -> int | None:
         """The LIMIT of the query: None for every row (no --limit, or --limit 0)."""
         return self.limit or None
+
+
+class _Remote(NamedTuple):
+    """--endpoint with --user, --auth and --allow-insecure-auth, as given."""
+
+    url: str
+    user: str | None
+    auth: str
+    allow_insecure_auth: bool
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -150,7 +167,7 @@ def _run(
     lang: str | None,
     paging: _Paging,
     show_query: bool,
-    endpoint: str | None,
+    remote: _Remote | None,
 ) -> None:
     from erasmus_kg.query.catalogue import get_query
     from erasmus_kg.query.running import page, prepare
@@ -158,7 +175,7 @@ def _run(
     language = lang or default_language()
     layout = None if show_query else _layout(fmt, paging)
     headings = get_query(name).headings(language)
-    with _target(ctx, endpoint, paging.timeout) as target, _deadline(paging.timeout, endpoint) as deadline:
+    with _target(ctx, remote, paging.timeout) as target, _deadline(paging.timeout, remote) as deadline:
         if layout is not None and layout[0] == "table" and layout[1] is not None and not paging.query_limit:
             text, total = page(name, raw, language, target, layout[1], paging.offset)
             if total is not None:
@@ -176,15 +193,30 @@ def _run(
 
 
 def _target(
-    ctx: click.Context, endpoint: str | None, timeout: float | None = None
+    ctx: click.Context, remote: _Remote | None, timeout: float | None = None
 ) -> AbstractContextManager[Target]:
-    if endpoint:
+    if remote is not None:
+        from erasmus_kg.remote.http import DEFAULT_TIMEOUT
         from erasmus_kg.remote.sparql import open_endpoint
 
-        return open_endpoint(endpoint) if timeout is None else open_endpoint(endpoint, timeout=timeout)
+        return open_endpoint(
+            remote.url,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            credentials=endpoint_credentials(remote.user),
+            auth=remote.auth,
+            allow_insecure_auth=remote.allow_insecure_auth,
+            warn=_warn,
+        )
     from erasmus_kg.query.targets import open_target
 
     return open_target(store_root(ctx))
+
+
+def _warn(message: str) -> None:
+    """A warning of the query (an answer a server cut): one line on stderr, beside the results."""
+    from erasmus_kg.errors import one_line
+
+    click.echo(f"erasmus-kg: warning: {one_line(message)}", err=True)
 
 
 def _layout(fmt: str | None, paging: _Paging) -> tuple[str, int | None]:
@@ -238,9 +270,9 @@ def _write(
     out.flush()
 
 
-def _deadline(seconds: float | None, endpoint: str | None) -> AbstractContextManager[_Deadline | None]:
-    """The --timeout of a query on the embedded store (with --endpoint it is the HTTP timeout instead)."""
-    return nullcontext() if seconds is None or endpoint else _Deadline(seconds)
+def _deadline(seconds: float | None, remote: object | None) -> AbstractContextManager[_Deadline | None]:
+    """The --timeout of a query on the embedded store (with --endpoint it bounds each request instead)."""
+    return nullcontext() if seconds is None or remote else _Deadline(seconds)
 
 
 class _Deadline:
@@ -318,6 +350,7 @@ def queries(fmt: str) -> None:
 @output_options
 @paging_options
 @click.option("--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
+@endpoint_options
 @store_option
 @click.pass_context
 def sparql(
@@ -330,6 +363,9 @@ def sparql(
     page_size: int | None,
     timeout: float | None,
     endpoint: str | None,
+    user: str | None,
+    auth: str,
+    allow_insecure_auth: bool,
 ) -> None:
     """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs.
 
@@ -345,7 +381,8 @@ def sparql(
     paging = _Paging(limit, offset, page_size, timeout)
     layout = _layout(fmt, paging)
     text = with_slice(text, paging.query_limit, offset)
-    with _target(ctx, endpoint, timeout) as target, _deadline(timeout, endpoint) as deadline:
+    remote = _Remote(endpoint, user, auth, allow_insecure_auth) if endpoint else None
+    with _target(ctx, remote, timeout) as target, _deadline(timeout, remote) as deadline:
         _write(target, text, layout, lang or default_language(), offset, deadline)
 
 

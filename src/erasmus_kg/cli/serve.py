@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_option, store_root
+from erasmus_kg.cli.options import CONTEXT, endpoint_credentials, endpoint_options, store_option, store_root
 from erasmus_kg.web.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -25,6 +25,7 @@ from erasmus_kg.web.config import (
     help="Serve the graph of this SPARQL query endpoint (loaded with `erasmus-kg load --endpoint`) "
     "instead of the embedded store.",
 )
+@endpoint_options
 @click.option(
     "--base",
     metavar="URL",
@@ -62,6 +63,9 @@ def serve(
     host: str,
     port: int,
     endpoint: str | None,
+    user: str | None,
+    auth: str,
+    allow_insecure_auth: bool,
     base: str | None,
     query_timeout: float,
     row_limit: int,
@@ -88,5 +92,8 @@ def serve(
         query_seconds=query_timeout,
         row_limit=row_limit,
         query_workers=query_workers,
+        credentials=endpoint_credentials(user) if endpoint else None,
+        auth=auth,
+        allow_insecure_auth=allow_insecure_auth,
     )
     run(config)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, store_option, store_root
+from erasmus_kg.cli.options import (
+    CONTEXT,
+    endpoint_credentials,
+    endpoint_options,
+    seconds,
+    store_option,
+    store_root,
+)
 
 
 @click.command(context_settings=CONTEXT)
@@ -20,11 +26,14 @@ from erasmus_kg.cli.options import CONTEXT, store_option, store_root
     metavar="URL",
     help="Also send the whole graph to this SPARQL 1.1 Graph Store Protocol endpoint (see the README).",
 )
+@endpoint_options
 @click.option(
-    "--user", metavar="NAME", help="User for basic auth (password: ERASMUS_KG_PASSWORD or a prompt)."
-)
-@click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the endpoint."
+    "--timeout",
+    metavar="SECONDS",
+    callback=seconds,
+    default=None,
+    help="Give up a request to the endpoint, an upload included, that is not done within SECONDS "
+    "(default: 30, and for an upload 30 plus one per MB sent).",
 )
 @click.option(
     "--validate/--no-validate",
@@ -40,7 +49,9 @@ def load(
     graph: str | None,
     endpoint: str | None,
     user: str | None,
-    timeout: float,
+    auth: str,
+    allow_insecure_auth: bool,
+    timeout: float | None,
     validate: bool,
 ) -> None:
     """(Re)build the embedded store from the packaged data, loading FILES into named graphs; with
@@ -52,31 +63,36 @@ def load(
     is printed, nothing is loaded and the exit code is 1. On an endpoint each graph
     is replaced as a whole (one PUT per graph), so loading twice gives the same content as loading once;
     --graph puts everything into that one graph instead. Credentials: ERASMUS_KG_USER and
-    ERASMUS_KG_PASSWORD (or --user and a prompt), or ERASMUS_KG_TOKEN for a bearer token.
+    ERASMUS_KG_PASSWORD (or --user and a prompt), sent as the server's challenge asks (--auth), or
+    ERASMUS_KG_TOKEN for a bearer token; a password by Basic or a token never goes over plain http to
+    another machine without --allow-insecure-auth.
     """
     from erasmus_kg.validation.loads import load_validated
 
+    credentials = None
+    if endpoint:  # the credentials, and whether they may be sent, before the store is rebuilt
+        from erasmus_kg.remote.http import Endpoint
+
+        credentials = endpoint_credentials(user)
+        Endpoint(endpoint, credentials, auth=auth, allow_insecure_auth=allow_insecure_auth)
     build = load_validated(store_root(ctx), list(files), None if endpoint else graph, validate=validate)
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:
         from erasmus_kg.remote.graph_store import publish
-        from erasmus_kg.remote.http import Credentials, safe_url
+        from erasmus_kg.remote.http import safe_url
 
-        credentials = Credentials.from_environment(user, prompt=_ask_password if sys.stdin.isatty() else None)
         published = publish(
             store_root(ctx),
             endpoint,
             graph=graph,
             credentials=credentials,
             timeout=timeout,
+            auth=auth,
+            allow_insecure_auth=allow_insecure_auth,
         )
         total = sum(p.triples for p in published)
         click.echo(f"Sent {total} triples in {len(published)} graph(s) to {safe_url(endpoint)}.")
-
-
-def _ask_password(question: str) -> str:
-    return str(click.prompt(question, hide_input=True, err=True))
 
 
 @click.command(context_settings=CONTEXT)

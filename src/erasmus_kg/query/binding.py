@@ -172,10 +172,10 @@ def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
     """The query restricted to `limit` rows (None: all) after the first `offset`, as its solution modifiers.
 
     The stored queries end with ORDER BY, so the slice is of ordered rows and the same on every run. When the
-    query already ends with LIMIT and/or OFFSET (an internal query, an ad hoc one), the two slices are merged
-    into one: the rows `offset`.. of the query's own rows, never beyond its own LIMIT. The text is checked by
-    pyoxigraph's parser; a query that cannot take a slice at its end (a trailing VALUES clause) is a
-    UsageError.
+    query already ends with LIMIT and/or OFFSET (an internal query, an ad hoc one, a page already cut: at the
+    end of its page subquery when it has one), the two slices are merged into one: the rows `offset`.. of the
+    query's own rows, never beyond its own LIMIT. The text is checked by pyoxigraph's parser; a query that
+    cannot take a slice at its end (a trailing VALUES clause) is a UsageError.
     """
     for name, value in (("limit", limit), ("offset", offset)):
         if value is not None and (
@@ -185,14 +185,12 @@ def with_slice(query: str, limit: int | None = None, offset: int = 0) -> str:
     if limit is None and offset == 0:
         return query
     if (page := page_subquery(query)) is not None:
-        return _checked(query, _slice_page(query, page[2], limit, offset))
+        close = page[2]
+        cut, own_limit, own_offset = _trailing_slice(query[:close])
+        limit, offset = _merged(limit, offset, own_limit, own_offset)
+        return _checked(query, _slice_page(query, cut, close, limit, offset))
     cut, own_limit, own_offset = _trailing_slice(query)
-    if own_limit is not None:
-        remaining = max(own_limit - offset, 0)
-        limit = remaining if limit is None else min(limit, remaining)
-    offset += own_offset
-    if offset > MAX_SLICE:
-        raise UsageError(f"the offset {offset} is larger than {MAX_SLICE}")
+    limit, offset = _merged(limit, offset, own_limit, own_offset)
     modifiers = (f"LIMIT {limit}" if limit is not None else "") + (
         f"{' ' if limit is not None else ''}OFFSET {offset}" if offset else ""
     )
@@ -213,12 +211,25 @@ def count_query(query: str) -> str | None:
     return f"{query[:select]}SELECT (COUNT(*) AS ?rows) WHERE {{\n  {query[opened : close + 1]}\n}}\n"
 
 
-def _slice_page(query: str, close: int, limit: int | None, offset: int) -> str:
-    """The query with LIMIT/OFFSET at the end of its page subquery (whose `}` is at `close`)."""
+def _merged(limit: int | None, offset: int, own_limit: int | None, own_offset: int) -> tuple[int | None, int]:
+    """The slice `limit`/`offset` of the rows a level's own LIMIT `own_limit` / OFFSET `own_offset` gives, as
+    one LIMIT and OFFSET of that level's rows."""
+    if own_limit is not None:
+        remaining = max(own_limit - offset, 0)
+        limit = remaining if limit is None else min(limit, remaining)
+    offset += own_offset
+    if offset > MAX_SLICE:
+        raise UsageError(f"the offset {offset} is larger than {MAX_SLICE}")
+    return limit, offset
+
+
+def _slice_page(query: str, cut: int, close: int, limit: int | None, offset: int) -> str:
+    """The query with LIMIT/OFFSET at the end of its page subquery (whose `}` is at `close`), in place of the
+    slice it had from `cut` on."""
     modifiers = " ".join(
         ([f"LIMIT {limit}"] if limit is not None else []) + ([f"OFFSET {offset}"] if offset else [])
     )
-    head = query[:close].rstrip()
+    head = query[:cut].rstrip()
     return f"{head} {modifiers}\n  {query[close:]}"
 
 

@@ -6,18 +6,26 @@ terms, see `erasmus_kg.query.binding`) is sent as is. The query's default graph 
 passed as `default-graph-uri` parameters, so no server configuration (union default graph) is needed.
 Without a manifest the server's own default graph is used. An answer that is not SPARQL results is one
 `EndpointError` line, like every HTTP failure (see `erasmus_kg.remote.http`).
+
+An answer the server cut at its own row limit (Virtuoso says so only in an `X-SPARQL-MaxRows` header, and
+cuts at 10,000 rows by default) is never taken for the whole answer: it is asked for again in pages of that
+many rows (`binding.with_slice`, the same LIMIT/OFFSET as --limit and --offset) when the query's order makes
+the pages fit together (`query.ordering`); otherwise it is an error, or a warning with the rows returned when
+the query asked for a page (its own LIMIT) that the server cut.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from erasmus_kg.errors import EndpointError
+from erasmus_kg.errors import EndpointError, EndpointTimeoutError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.remote.http import DEFAULT_TIMEOUT, Credentials, Endpoint
 
@@ -37,16 +45,53 @@ _RESULT_TYPES = {
 
 
 class EndpointTarget:
-    """A query target on a SPARQL 1.1 Protocol query endpoint."""
+    """A query target on a SPARQL 1.1 Protocol query endpoint. `warn` is given the warnings of a query (an
+    answer the server cut, where a page was asked; default: Python's `warnings`)."""
 
-    def __init__(self, endpoint: Endpoint, default_graphs: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        default_graphs: list[str] | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self.default_graphs = default_graphs or []
         self.names: NameIndex | None = None  # no name index remotely: values are resolved by SPARQL
+        self.warn = warn or _warn
 
     def query(self, sparql: str, *, within: float | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
         """The results of `sparql`; `within` (seconds) bounds the whole exchange, an EndpointTimeoutError past
-        it (see `Endpoint.request`)."""
+        it (see `Endpoint.request`). An answer the server cut at its row limit is fetched again in pages of
+        that many rows when the query's order allows it (`query.ordering`), and is otherwise an EndpointError,
+        or a warning when the query asked for a page (a LIMIT) larger than the server's limit."""
+        started = time.monotonic()
+        answer = self._ask(sparql, within)
+        limit = _row_limit(answer.headers)
+        if limit is None or answer.rows < limit:
+            return answer.results()
+        asked = _query_limit(sparql)
+        if asked is not None and asked <= limit:
+            return answer.results()
+        from erasmus_kg.query.ordering import unordered
+
+        why_not = unordered(sparql)
+        if why_not is None:
+            return self._pages(sparql, limit, asked, within, started)
+        cut = f"the server cut the answer at its row limit of {limit:,} rows (X-SPARQL-MaxRows)"
+        if asked is not None:
+            self.warn(
+                f"{self.endpoint.url}: {cut}: it returned {answer.rows:,} of the {asked:,} rows asked for, "
+                f"and the rest cannot be fetched in pages since {why_not}; ask for pages of at most "
+                f"{limit:,} rows (--limit, --offset)"
+            )
+            return answer.results()
+        raise EndpointError(
+            f"{self.endpoint.url}: {cut}, and the query asks for more, which cannot be fetched in pages "
+            f"since {why_not}; ask for pages of at most {limit:,} rows (--limit, --offset) or raise the "
+            "server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
+        )
+
+    def _ask(self, sparql: str, within: float | None) -> _Answer:
         params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
         content_type, body, answered = self.endpoint.request(
             "POST",
@@ -63,42 +108,92 @@ class EndpointTarget:
                 f"{self.endpoint.url}: answered {content_type or 'no content type'}, not SPARQL results "
                 "(is it the query endpoint, e.g. /query, /<dataset>/sparql or /repositories/<id>?)"
             )
-        _check_row_limit(self.endpoint.url, sparql, answered, body, result_format)
-        try:
-            results = ox.parse_query_results(body, format=result_format)
-        except (SyntaxError, ValueError) as exc:
-            raise EndpointError(f"{self.endpoint.url}: the SPARQL results cannot be read ({exc})") from None
-        if not isinstance(results, ox.QuerySolutions | ox.QueryBoolean):  # pragma: no cover - defensive
-            raise EndpointError(f"{self.endpoint.url}: only SELECT and ASK queries run remotely")
+        return _Answer(self.endpoint.url, body, result_format, answered)
+
+    def _pages(
+        self, sparql: str, size: int, asked: int | None, within: float | None, started: float
+    ) -> ox.QuerySolutions:
+        """The whole answer of `sparql`, asked for in pages of `size` rows (LIMIT/OFFSET by
+        `binding.with_slice`, at most `asked` rows in all), each within the time left of `within`."""
+        from erasmus_kg.query.binding import with_slice
+
+        head: list[str] = []
+        rows: list[object] = []
+        previous: object = None
+        offset = 0
+        while asked is None or offset < asked:
+            left = None if within is None else within - (time.monotonic() - started)
+            if left is not None and left <= 0:
+                raise EndpointTimeoutError(f"{self.endpoint.url}: no answer within {within:g} s")
+            page = self._ask(with_slice(sparql, size, offset), left)
+            head, bindings = page.bindings()
+            if len(bindings) > size or (offset and bindings and bindings[0] == previous):
+                raise EndpointError(
+                    f"{self.endpoint.url}: the server cut the answer at its row limit of {size:,} rows "
+                    "(X-SPARQL-MaxRows), and does not honour LIMIT and OFFSET, so it cannot be fetched in "
+                    "pages either; raise the server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
+                )
+            rows += bindings
+            if len(bindings) < size:
+                break
+            previous = bindings[0]
+            offset += size
+        document = {"head": {"vars": head}, "results": {"bindings": rows}}
+        results = ox.parse_query_results(
+            json.dumps(document).encode("utf-8"), format=ox.QueryResultsFormat.JSON
+        )
+        assert isinstance(results, ox.QuerySolutions)
         return results
 
 
-def _check_row_limit(
-    url: str, sparql: str, answered: Mapping[str, str], body: bytes, result_format: ox.QueryResultsFormat
-) -> None:
-    """EndpointError when the server cut the results at its own row limit (Virtuoso says so only in an
-    `X-SPARQL-MaxRows` header): as many rows as the limit, where the query asked for more (no LIMIT of its
-    own, or a greater one). An answer cut without a word would be taken for the whole answer."""
+class _Answer:
+    """One answer of the endpoint: SPARQL results in `result_format`, parsed once, on demand."""
+
+    def __init__(
+        self, url: str, body: bytes, result_format: ox.QueryResultsFormat, headers: Mapping[str, str]
+    ) -> None:
+        self.url = url
+        self.body = body
+        self.format = result_format
+        self.headers = headers
+        self._rows: int | None = None
+
+    def results(self) -> ox.QuerySolutions | ox.QueryBoolean:
+        try:
+            results = ox.parse_query_results(self.body, format=self.format)
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(f"{self.url}: the SPARQL results cannot be read ({exc})") from None
+        if not isinstance(results, ox.QuerySolutions | ox.QueryBoolean):  # pragma: no cover - defensive
+            raise EndpointError(f"{self.url}: only SELECT and ASK queries run remotely")
+        return results
+
+    @property
+    def rows(self) -> int:
+        """How many solutions the answer holds (0 for a boolean answer)."""
+        if self._rows is None:
+            results = self.results()
+            self._rows = sum(1 for _ in results) if isinstance(results, ox.QuerySolutions) else 0
+        return self._rows
+
+    def bindings(self) -> tuple[list[str], list[object]]:
+        """The answer's variables and rows as SPARQL 1.1 Results JSON (the rows to put pages together)."""
+        results = self.results()
+        if not isinstance(results, ox.QuerySolutions):
+            raise EndpointError(f"{self.url}: answered a boolean where rows were asked for")
+        document = json.loads(results.serialize(format=ox.QueryResultsFormat.JSON) or b"{}")
+        return list(document["head"]["vars"]), list(document["results"]["bindings"])
+
+
+def _row_limit(answered: Mapping[str, str]) -> int | None:
+    """The row limit the server says it applied (Virtuoso: `X-SPARQL-MaxRows`), None when it says none."""
     written = answered.get("x-sparql-maxrows", "").strip()
-    if not written.isdigit():
-        return
-    limit = int(written)
-    if _rows_in(body, result_format) < limit:
-        return
-    asked = _query_limit(sparql)
-    if asked is not None and asked <= limit:
-        return
-    raise EndpointError(
-        f"{url}: the server cut the answer at its row limit of {limit} rows (X-SPARQL-MaxRows), and the "
-        f"query asks for more; ask for pages of at most {limit} rows (--limit, --offset) or raise the "
-        "server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
-    )
+    return int(written) if written.isascii() and written.isdigit() and int(written) > 0 else None
 
 
-def _rows_in(body: bytes, result_format: ox.QueryResultsFormat) -> int:
-    """How many solutions a SPARQL results document holds (0 for a boolean answer)."""
-    results = ox.parse_query_results(body, format=result_format)
-    return sum(1 for _ in results) if isinstance(results, ox.QuerySolutions) else 0
+def _warn(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, stacklevel=3)
 
 
 def _query_limit(sparql: str) -> int | None:
@@ -125,8 +220,24 @@ def loaded_graphs(target: EndpointTarget) -> list[str]:
 
 
 @contextlib.contextmanager
-def open_endpoint(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[EndpointTarget]:
-    """A query target on `url`, with credentials from the environment and the loaded graphs as default."""
-    endpoint = Endpoint(url, Credentials.from_environment(), timeout=timeout)
-    probe = EndpointTarget(endpoint)
-    yield EndpointTarget(endpoint, loaded_graphs(probe))
+def open_endpoint(
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    credentials: Credentials | None = None,
+    auth: str = "auto",
+    allow_insecure_auth: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> Iterator[EndpointTarget]:
+    """A query target on `url`, with `credentials` (default: from the environment) sent as `auth` says
+    (`remote.http`), the loaded graphs as default, and `warn` for warnings (see `EndpointTarget`)."""
+    endpoint = Endpoint(
+        url,
+        credentials if credentials is not None else Credentials.from_environment(),
+        timeout=timeout,
+        auth=auth,
+        allow_insecure_auth=allow_insecure_auth,
+    )
+    with contextlib.closing(endpoint):
+        probe = EndpointTarget(endpoint, warn=warn)
+        yield EndpointTarget(endpoint, loaded_graphs(probe), warn=warn)

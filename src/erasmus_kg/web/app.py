@@ -93,7 +93,17 @@ def create_app(config: ServeConfig, access: GraphAccess | None = None) -> Starle
         },
     )
     app.state.config = config
-    app.state.access = access if access is not None else open_access(config.store, config.endpoint)
+    app.state.access = (
+        access
+        if access is not None
+        else open_access(
+            config.store,
+            config.endpoint,
+            credentials=config.credentials,
+            auth=config.auth,
+            allow_insecure_auth=config.allow_insecure_auth,
+        )
+    )
     app.state.query_workers = QueryWorkers(config.query_workers)  # no process starts before a query
     return app
 

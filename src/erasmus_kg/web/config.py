@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.remote.http import Credentials
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -32,3 +36,7 @@ class ServeConfig:
     row_limit: int = DEFAULT_ROW_LIMIT
     query_workers: int = DEFAULT_QUERY_WORKERS
     page_rows: int = DEFAULT_PAGE_ROWS
+    credentials: Credentials | None = None
+    """For `endpoint` (None: from the environment), sent as `auth` says (`remote.http`)."""
+    auth: str = "auto"
+    allow_insecure_auth: bool = False

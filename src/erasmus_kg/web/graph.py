@@ -15,13 +15,16 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from erasmus_kg.derived.names import NameIndex
 from erasmus_kg.derived.search_index import SearchIndex
 from erasmus_kg.query.targets import StoreTarget, Target
 from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.store.manifest import GraphInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.remote.http import Credentials
 
 
 @dataclass
@@ -127,11 +130,21 @@ class EndpointAccess:
     """A remote SPARQL endpoint (`erasmus-kg load --endpoint` put the graph there): every request queries
     it; values are resolved by SPARQL, as `erasmus-kg query --endpoint` does."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        credentials: Credentials | None = None,
+        auth: str = "auto",
+        allow_insecure_auth: bool = False,
+    ) -> None:
         from erasmus_kg.remote.sparql import open_endpoint
 
         self._stack = contextlib.ExitStack()
-        self._reading = Reading(self._stack.enter_context(open_endpoint(url)))
+        opened = open_endpoint(
+            url, credentials=credentials, auth=auth, allow_insecure_auth=allow_insecure_auth
+        )
+        self._reading = Reading(self._stack.enter_context(opened))
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Reading]:
@@ -144,8 +157,18 @@ class EndpointAccess:
         self._stack.close()
 
 
-def open_access(root: Path | None, endpoint: str | None) -> GraphAccess:
-    """The endpoint at `endpoint` when given, else the embedded store at `root`."""
+def open_access(
+    root: Path | None,
+    endpoint: str | None,
+    *,
+    credentials: Credentials | None = None,
+    auth: str = "auto",
+    allow_insecure_auth: bool = False,
+) -> GraphAccess:
+    """The endpoint at `endpoint` when given (with `credentials`, sent as `auth` says: `remote.http`), else
+    the embedded store at `root`."""
     if endpoint is not None:
-        return EndpointAccess(endpoint)
+        return EndpointAccess(
+            endpoint, credentials=credentials, auth=auth, allow_insecure_auth=allow_insecure_auth
+        )
     return EmbeddedAccess(root)
