@@ -72,6 +72,21 @@ def test_unknown_path_answers_404_in_the_asked_form(web_client) -> None:
     assert (plain.status_code, plain.text) == (404, "Not Found\n")
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/api/queries/projects-by-country", {"country": "Atlantis"}, 400),
+        ("/api/queries/no-such-query", {}, 404),
+        ("/sparql", {"query": "SELEKT nothing"}, 400),
+        ("/api/queries/projects", {"limit": "ten"}, 400),
+    ],
+)
+def test_errors_can_be_read_by_a_script_on_another_site(web_client, path: str, params, status: int) -> None:
+    answer = web_client.get(path, params=params, headers={"Origin": "https://example.org"})
+    assert answer.status_code == status
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
 def test_the_stylesheet_is_served(web_client) -> None:
     response = web_client.get("/static/erasmus-kg.css")
     assert response.status_code == 200

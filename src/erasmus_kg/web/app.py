@@ -130,7 +130,10 @@ def error_response(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     """An error answer in the form the request asks for: an HTML page, JSON (`{"error": ...}`) or plain
-    text (for CSV, TSV, RDF and anything else)."""
+    text (for CSV, TSV, RDF and anything else). Every error carries `Access-Control-Allow-Origin: *`, as the
+    answers of the API, /sparql and the linked data do, so that a script on another site reads why its request
+    failed instead of a CORS failure."""
+    headers = {**(headers or {}), "Access-Control-Allow-Origin": "*"}
     kind = best_media_type(request.headers.get("accept"), ["text/plain", "application/json", "text/html"])
     if kind == "text/html":
         lang = request_language(request)
