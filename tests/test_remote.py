@@ -86,6 +86,44 @@ def test_cli_query_on_the_endpoint(loaded: OxigraphServer, store_root: Path) -> 
     assert remote.output == local.output
 
 
+CONSTRUCT_ACTIONS = """PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
+CONSTRUCT { ?project ekg:action ?action } WHERE { ?project a ekg:Project ; ekg:action ?action }"""
+
+
+def test_a_construct_on_the_endpoint_gives_the_embedded_triples(
+    loaded: OxigraphServer, store_root: Path, tmp_path: Path
+) -> None:
+    query = tmp_path / "actions.rq"
+    query.write_text(CONSTRUCT_ACTIONS, encoding="utf-8")
+    remote = invoke("sparql", str(query), "--endpoint", f"{loaded.base}/query")
+    local = invoke("--store", str(store_root), "sparql", str(query))
+    assert remote.exit_code == local.exit_code == 0, remote.output
+    lines = sorted(local.output.splitlines())
+    action = " <https://w3id.org/erasmus-kg/ontology#action> "
+    assert len(lines) >= 3 and all(action in line for line in lines)
+    assert sorted(remote.output.splitlines()) == lines
+
+
+def test_a_construct_through_serve_on_the_endpoint(loaded: OxigraphServer, store_root: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from erasmus_kg.web.app import create_app
+    from erasmus_kg.web.config import ServeConfig
+
+    def triples(config: ServeConfig) -> set[str]:
+        with TestClient(create_app(config)) as client:
+            answer = client.get(
+                "/sparql", params={"query": CONSTRUCT_ACTIONS}, headers={"Accept": "application/n-triples"}
+            )
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("application/n-triples")
+        return set(answer.text.splitlines())
+
+    local = triples(ServeConfig(store=store_root))
+    assert len(local) >= 3
+    assert triples(ServeConfig(endpoint=f"{loaded.base}/query")) == local
+
+
 def test_a_cut_upload_leaves_the_previous_graph(tmp_path: Path, store_copy: Path) -> None:
     store = store_copy
     extra = tmp_path / "extra.ttl"

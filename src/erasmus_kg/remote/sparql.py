@@ -42,6 +42,13 @@ _RESULT_TYPES = {
     "text/csv": ox.QueryResultsFormat.CSV,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
+_GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples as older servers label it
+}
+_GRAPH_ACCEPT = (("application/n-triples", 1.0), ("text/turtle", 0.9), ("application/rdf+xml", 0.5))
 
 
 class EndpointTarget:
@@ -59,11 +66,18 @@ class EndpointTarget:
         self.names: NameIndex | None = None  # no name index remotely: values are resolved by SPARQL
         self.warn = warn or _warn
 
-    def query(self, sparql: str, *, within: float | None = None) -> ox.QuerySolutions | ox.QueryBoolean:
+    def query(
+        self, sparql: str, *, within: float | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """The results of `sparql`; `within` (seconds) bounds the whole exchange, an EndpointTimeoutError past
         it (see `Endpoint.request`). An answer the server cut at its row limit is fetched again in pages of
         that many rows when the query's order allows it (`query.ordering`), and is otherwise an EndpointError,
-        or a warning when the query asked for a page (a LIMIT) larger than the server's limit."""
+        or a warning when the query asked for a page (a LIMIT) larger than the server's limit. A CONSTRUCT or
+        a DESCRIBE answers its triples (`_graph`)."""
+        from erasmus_kg.query.adhoc import query_form
+
+        if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph(sparql, within)
         started = time.monotonic()
         answer = self._ask(sparql, within)
         limit = _row_limit(answer.headers)
@@ -109,6 +123,45 @@ class EndpointTarget:
                 "(is it the query endpoint, e.g. /query, /<dataset>/sparql or /repositories/<id>?)"
             )
         return _Answer(self.endpoint.url, body, result_format, answered)
+
+    def _graph(self, sparql: str, within: float | None) -> ox.QueryTriples:
+        """The triples a CONSTRUCT or DESCRIBE answers, as pyoxigraph's own results of one (the server's graph
+        read into an in-memory store and asked for every triple: the same type as the embedded store's, so
+        every caller writes them alike). A graph the server cut at its row limit is an EndpointError: a graph
+        has no order to fetch it in pages by."""
+        params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
+        content_type, body, answered = self.endpoint.request(
+            "POST",
+            body=urllib.parse.urlencode(params).encode("utf-8"),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": ", ".join(f"{media};q={q}" if q < 1 else media for media, q in _GRAPH_ACCEPT),
+            },
+            within=within,
+        )
+        rdf_format = _GRAPH_TYPES.get(content_type)
+        if rdf_format is None:
+            raise EndpointError(
+                f"{self.endpoint.url}: answered {content_type or 'no content type'} to a CONSTRUCT or "
+                "DESCRIBE, not RDF (N-Triples, Turtle or RDF/XML)"
+            )
+        graph = ox.Store()
+        try:
+            graph.load(body, format=rdf_format)
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(
+                f"{self.endpoint.url}: the graph it answered cannot be read ({exc})"
+            ) from None
+        limit = _row_limit(answered)
+        if limit is not None and len(graph) >= limit:
+            raise EndpointError(
+                f"{self.endpoint.url}: the server cut the graph at its row limit of {limit:,} triples "
+                "(X-SPARQL-MaxRows); a narrower CONSTRUCT, or the server's limit raised (Virtuoso: "
+                "ResultSetMaxRows in virtuoso.ini), gives it whole"
+            )
+        triples = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert isinstance(triples, ox.QueryTriples)
+        return triples
 
     def _pages(
         self, sparql: str, size: int, asked: int | None, within: float | None, started: float
