@@ -32,6 +32,7 @@ from .servers import stub_server
 from .web_server import SLOW
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 HOSTILE = [
     ox.Literal('line\nbreak\ttab\r"quoted" \\ back'),
     ox.Literal("bonjour", language="fr"),
@@ -203,3 +204,47 @@ def test_a_stored_query_over_the_time_limit_is_stopped(
     assert "the query ran for more than 0.5 s, the time limit of this endpoint" in answer.text
     assert normal.status_code == 200
     assert normal.text.splitlines()[0] == "action,tree,code,labelNl,labelEn,depth,broader"
+
+
+HUNGRY = (
+    "SELECT (GROUP_CONCAT(?text) AS ?all) WHERE { "
+    "{ SELECT ?text WHERE { ?a ?b ?c . BIND(STR(?c) AS ?text) FILTER(STRLEN(?text) > 300) } } ?d ?e ?f }"
+)
+"""A query that needs gigabytes: each long literal of the packaged data once per triple, in one string."""
+
+
+def test_a_query_over_the_memory_limit_is_stopped(store_root: Path) -> None:
+    config = ServeConfig(store=store_root, query_workers=1, query_memory_mb=300)
+    with TestClient(create_app(config)) as client:
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        (first,) = client.app.state.query_workers.pids()  # type: ignore[attr-defined]
+        hungry = client.get("/sparql", params={"query": HUNGRY}, headers={"Accept": "text/csv"})
+        after = client.get("/sparql", params={"query": COUNT_ALL}, headers={"Accept": "text/csv"})
+        (second,) = client.app.state.query_workers.pids()  # type: ignore[attr-defined]
+    assert hungry.status_code == 503
+    assert hungry.text == (
+        "the query needed more than 300 MB, the memory a query may use on this endpoint, and was stopped; a "
+        "narrower query (a bound value, a LIMIT, fewer rows to sort or group) may fit\n"
+    )
+    assert after.status_code == 200 and int(after.text.split()[1]) > 20_000
+    assert second != first and not Path(f"/proc/{first}").exists()
+
+
+def test_without_a_memory_limit_the_workers_have_none(store_root: Path) -> None:
+    with TestClient(create_app(ServeConfig(store=store_root, query_workers=1, query_memory_mb=0))) as client:
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        (pid,) = client.app.state.query_workers.pids()  # type: ignore[attr-defined]
+        limits = Path(f"/proc/{pid}/limits").read_text(encoding="utf-8")
+    (data,) = [line for line in limits.splitlines() if line.startswith("Max data size")]
+    assert data.split()[3:5] == ["unlimited", "unlimited"]
+
+
+def test_a_worker_has_the_memory_limit_it_was_given(store_root: Path) -> None:
+    with TestClient(
+        create_app(ServeConfig(store=store_root, query_workers=1, query_memory_mb=3000))
+    ) as client:
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        (pid,) = client.app.state.query_workers.pids()  # type: ignore[attr-defined]
+        limits = Path(f"/proc/{pid}/limits").read_text(encoding="utf-8")
+    (data,) = [line for line in limits.splitlines() if line.startswith("Max data size")]
+    assert data.split()[3:5] == [str(3000 * 1024 * 1024)] * 2

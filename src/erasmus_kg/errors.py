@@ -57,6 +57,11 @@ class TimeLimitError(ErasmusKGError):
     became free within that limit. The web server answers it with 503 Service Unavailable."""
 
 
+class MemoryLimitError(TimeLimitError):
+    """A query was stopped because it needed more memory than a query may use (`serve --query-memory`);
+    answered 503 like a query over its time limit."""
+
+
 class NotConformingError(ErasmusKGError):
     """Data does not conform to the shapes."""
 

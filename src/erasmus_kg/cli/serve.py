@@ -8,6 +8,7 @@ from erasmus_kg.cli.options import CONTEXT, endpoint_credentials, endpoint_optio
 from erasmus_kg.web.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    DEFAULT_QUERY_MEMORY_MB,
     DEFAULT_QUERY_SECONDS,
     DEFAULT_QUERY_WORKERS,
     DEFAULT_ROW_LIMIT,
@@ -56,6 +57,16 @@ from erasmus_kg.web.config import (
     show_default=True,
     help="Processes that evaluate /sparql queries on the embedded store, one query each at a time.",
 )
+@click.option(
+    "--query-memory",
+    "query_memory",
+    metavar="MB",
+    type=click.IntRange(min=0),
+    default=DEFAULT_QUERY_MEMORY_MB,
+    show_default=True,
+    help="Memory (MB) a query on the embedded store may use in its worker; past it the query is stopped "
+    "and answered 503. 0: no limit.",
+)
 @store_option
 @click.pass_context
 def serve(
@@ -70,6 +81,7 @@ def serve(
     query_timeout: float,
     row_limit: int,
     query_workers: int,
+    query_memory: int,
 ) -> None:
     """Serve the graph on the web: pages in Dutch and English, every IRI dereferenceable, the stored
     queries as an API, a read-only SPARQL endpoint. Listens on 127.0.0.1 unless --host says otherwise.
@@ -92,6 +104,7 @@ def serve(
         query_seconds=query_timeout,
         row_limit=row_limit,
         query_workers=query_workers,
+        query_memory_mb=query_memory,
         credentials=endpoint_credentials(user) if endpoint else None,
         auth=auth,
         allow_insecure_auth=allow_insecure_auth,

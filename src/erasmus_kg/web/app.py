@@ -104,7 +104,9 @@ def create_app(config: ServeConfig, access: GraphAccess | None = None) -> Starle
             allow_insecure_auth=config.allow_insecure_auth,
         )
     )
-    app.state.query_workers = QueryWorkers(config.query_workers)  # no process starts before a query
+    app.state.query_workers = QueryWorkers(
+        config.query_workers, memory_mb=config.query_memory_mb
+    )  # no process starts before a query
     return app
 
 

@@ -17,6 +17,9 @@ DEFAULT_ROW_LIMIT = 10_000
 """How many rows `/sparql` and the query API return at most for one request."""
 DEFAULT_QUERY_WORKERS = 2
 """How many processes evaluate `/sparql` queries on the embedded store at once (`web.query_workers`)."""
+DEFAULT_QUERY_MEMORY_MB = 4096
+"""How much memory (MB of heap: the data segment and private anonymous mappings, `RLIMIT_DATA`) one worker
+may use for its query; 0: no limit. A query of the 327,000-project store's lists takes a few hundred MB."""
 DEFAULT_PAGE_ROWS = 50
 """How many rows a list on a page shows at a time."""
 
@@ -35,6 +38,7 @@ class ServeConfig:
     query_seconds: float = DEFAULT_QUERY_SECONDS
     row_limit: int = DEFAULT_ROW_LIMIT
     query_workers: int = DEFAULT_QUERY_WORKERS
+    query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB
     page_rows: int = DEFAULT_PAGE_ROWS
     credentials: Credentials | None = None
     """For `endpoint` (None: from the environment), sent as `auth` says (`remote.http`)."""

@@ -37,6 +37,7 @@ import logging
 import os
 import pickle
 import select
+import signal
 import socket
 import struct
 import subprocess
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from erasmus_kg.errors import TimeLimitError, UsageError, one_line
+from erasmus_kg.errors import MemoryLimitError, TimeLimitError, UsageError, one_line
 from erasmus_kg.web.sparql_results import Written
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,7 +63,9 @@ _START_SECONDS = 60.0
 _ORPHAN_CHECK = 1.0
 """How often a worker looks whether its server is still there."""
 _READY = "ready"
-_ENTRY = "import sys; from erasmus_kg.web.query_workers import serve; serve(int(sys.argv[1]))"
+_ENTRY = (
+    "import sys; from erasmus_kg.web.query_workers import serve; serve(int(sys.argv[1]), int(sys.argv[2]))"
+)
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,12 @@ class Job:
 class QueryWorkers:
     """At most `size` worker processes, started when first needed, shared by the requests of one server."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memory_mb: int = 0) -> None:
         if size < 1:
             raise ValueError(f"at least one query worker is needed, not {size}")
         self.size = size
+        self.memory_mb = memory_mb
+        """The memory each worker may use (its `RLIMIT_DATA`, in MB); 0: no limit."""
         self._changed = threading.Condition()
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
@@ -110,6 +115,8 @@ class QueryWorkers:
                 reply = self._ask(worker, job, deadline, seconds)
                 break
             except _WorkerGone as gone:
+                if worker.process.returncode == -signal.SIGABRT and self.memory_mb:
+                    raise self._over_memory() from None  # the allocator's abort: a Rust allocation failed
                 if reused and time.monotonic() < deadline:
                     continue
                 raise RuntimeError(f"the query worker ended while it evaluated the query ({gone})") from None
@@ -120,6 +127,8 @@ class QueryWorkers:
             return value
         if kind == "usage":
             raise UsageError(str(value))
+        if kind == "memory":
+            raise self._over_memory()
         raise RuntimeError(f"the query failed in its worker: {value}")
 
     def _ask(self, worker: _Worker, job: Job, deadline: float, seconds: float) -> object:
@@ -144,6 +153,12 @@ class QueryWorkers:
             else:
                 self._replace(worker)
         return reply
+
+    def _over_memory(self) -> MemoryLimitError:
+        return MemoryLimitError(
+            f"the query needed more than {self.memory_mb:,} MB, the memory a query may use on this endpoint, "
+            "and was stopped; a narrower query (a bound value, a LIMIT, fewer rows to sort or group) may fit"
+        )
 
     def pids(self) -> list[int]:
         """The process ids of the workers now running (for `erasmus-kg serve`'s tests and for people)."""
@@ -198,7 +213,7 @@ class QueryWorkers:
         try:
             with self._changed:
                 if not self._closed:
-                    worker = _Worker()
+                    worker = _Worker(self.memory_mb)
                     self._launched.add(worker)
             if worker is not None:
                 worker.wait_ready()
@@ -296,14 +311,16 @@ class _Channel:
 
 
 class _Worker:
-    """One worker process (started when constructed) and this end of its channel."""
+    """One worker process (started when constructed, with at most `memory_mb` of memory; 0: no limit) and
+    this end of its channel."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory_mb: int = 0) -> None:
         ours, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _ENTRY, str(theirs.fileno())],
+                [sys.executable, "-c", _ENTRY, str(theirs.fileno()), str(memory_mb)],
                 pass_fds=(theirs.fileno(),),
+                env={**os.environ, "RUST_BACKTRACE": "0"},  # a failed allocation: one line, not a backtrace
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 start_new_session=True,
@@ -334,11 +351,22 @@ class _Worker:
         self.channel.close()
 
 
-def serve(fd: int) -> None:
-    """A worker's life (`_ENTRY`): say it is ready on the socket `fd`, then answer jobs until it closes."""
+def serve(fd: int, memory_mb: int = 0) -> None:
+    """A worker's life (`_ENTRY`): limit its memory to `memory_mb` (0: no limit), say it is ready on the
+    socket `fd`, then answer jobs until it closes.
+
+    The limit is `RLIMIT_DATA` (the heap and private anonymous mappings, not the store's files that RocksDB
+    maps), set once the imports are done. Past it, an allocation of pyoxigraph's fails and aborts the
+    process (SIGABRT: Rust's handler of a failed allocation), which the server reads as a query over its
+    memory; one of Python's raises MemoryError, answered the same."""
     from erasmus_kg.store.builds import hold_build  # the worker's own imports, done before it is ready
     from erasmus_kg.web.sparql_results import write
 
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     _exit_when_orphaned()
     channel = _Channel(socket.socket(fileno=fd))
     try:
@@ -372,6 +400,8 @@ def serve(fd: int) -> None:
                 reply = ("usage", f"the SPARQL query is not valid: {one_line(exc.msg)}")
             except UsageError as exc:
                 reply = ("usage", str(exc))
+            except MemoryError:
+                reply = ("memory", "")
             except Exception as exc:
                 reply = ("failed", f"{type(exc).__name__}: {one_line(exc)}")
             try:
