@@ -173,3 +173,28 @@ def test_labels_in_other_languages_are_folded(web_client) -> None:
     shown, folded = row.split('<details class="other-languages">')
     assert '<span lang="nl">België</span>' in shown and 'lang="fr"' not in shown
     assert '<span lang="fr">Belgique</span>' in folded
+
+
+def test_an_organisation_without_a_kind_or_a_role_has_none_on_the_projects_page() -> None:
+    """The labels of an organisation's kind, role and country are looked up from the organisation: one that
+    has none of them shows none, not any label of the store (one row, empty cells)."""
+    from erasmus_kg.namespaces import EKG
+    from erasmus_kg.query.targets import StoreTarget
+    from erasmus_kg.web.resource_lists import _project_organisations
+
+    store = ox.Store()
+    n = ox.NamedNode
+    project, participation, organisation = (n(f"https://example.org/{x}") for x in ("p", "part", "o"))
+    graph = n("https://example.org/g")
+    facts = [
+        (project, n(EKG + "participation"), participation),
+        (participation, n(EKG + "organisation"), organisation),
+        (organisation, n(EKG + "shownLabelEn"), ox.Literal("Kindless school")),
+        *[
+            (n(f"https://example.org/other{i}"), n(EKG + "shownLabelEn"), ox.Literal(f"other {i}"))
+            for i in range(5)
+        ],
+    ]
+    store.extend(ox.Quad(s, p, o, graph) for s, p, o in facts)
+    made = _project_organisations(StoreTarget(store), project.value, "en")
+    assert [[cell.text for cell in row] for row in made.rows] == [["Kindless school", "", "", ""]]
