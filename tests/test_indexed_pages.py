@@ -19,9 +19,10 @@ from erasmus_kg.query.catalogue import load_catalogue
 from erasmus_kg.query.running import count_rows, page, prepare
 from erasmus_kg.query.targets import StoreTarget, open_target
 
-from .import_helpers import SAMPLE, bench_generator
+from .import_helpers import DATA, SAMPLE, bench_generator
 
 TESTS = Path(__file__).resolve().parent
+LIFELONG_LEARNING = DATA / "layouts" / "LifeLongLearning_Projects_Overview.csv"
 INDEXED = sorted(q.name for q in load_catalogue() if q.page_index)
 EXTRA = {  # values that make long lists on the imported export
     "projects": [{}],
@@ -32,6 +33,7 @@ EXTRA = {  # values that make long lists on the imported export
     "projects-by-sector": [{"sector": s} for s in ("adult education", "education and training", "youth")],
     "projects-by-theme": [{"theme": "keuzebegeleiding"}, {"theme": "soft skills"}],
     "projects-active-in": [{"year": y} for y in ("2014", "2016", "2019", "2021")],
+    "projects-by-programme": [{"programme": p} for p in ("Erasmus+", "Lifelong Learning Programme", "LLP")],
 }
 SLICES = [(1, 0), (3, 0), (3, 2), (5, 7), (50, 0), (2, 10_000)]
 
@@ -54,6 +56,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Pat
     bench_generator().generate(export, 400, seed=21)
     import_file("prp", SAMPLE, root=root, progress=False)
     import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
+    import_file("prp", LIFELONG_LEARNING, root=root, progress=False)  # a predecessor programme's projects
     return root
 
 
@@ -79,6 +82,7 @@ def test_every_list_of_projects_declares_its_index() -> None:
         "projects-active-in",
         "projects-by-country",
         "projects-by-key-action",
+        "projects-by-programme",
         "projects-by-sector",
         "projects-by-theme",
     ]

@@ -9,7 +9,7 @@ from functools import cache
 from erasmus_kg import resources
 from erasmus_kg.digests import blake2b
 
-VERSION = "5"  # 5: the positions graph holds the shown labels (ekg:shownLabelNl/En)
+VERSION = "6"  # 6: search index 5 (the programme lists); 5: the positions graph holds the shown labels
 """The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
 
 

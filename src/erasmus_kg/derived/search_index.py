@@ -39,7 +39,7 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 4
+VERSION = 5
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
 read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
@@ -58,11 +58,13 @@ ANY_ACTION = "action-or-broader"
 ANY_SECTOR = "sector-or-broader"
 ANY_THEME = "theme-or-broader"
 ACTIVE_YEAR = "active-in-year"
-LISTS = (ORGANISATION, ANY_ACTION, ANY_SECTOR, ANY_THEME, ACTIVE_YEAR)
+PROGRAMME = "programme"
+LISTS = (ORGANISATION, ANY_ACTION, ANY_SECTOR, ANY_THEME, ACTIVE_YEAR, PROGRAMME)
 """Kinds the index lists projects by (`members`) but a search does not count: a project's organisations (a
 word such as "hochschule" matches 14,000 projects with 45,000 organisations, whose counting would take half
 a second), every action, sector and theme it has or falls under (`skos:broader*`, as the stored queries
-ask), and the years it is active in (`ekg:activeInYear`)."""
+ask), the years it is active in (`ekg:activeInYear`) and its programmes (its `ekg:fundingProgramme`, and the
+`ekg:programme` of any action it has or falls under, as `projects-by-programme` asks)."""
 
 FACET_SAMPLE = 2_000
 """Beyond this many matches (in one file), facets are counted in an even sample of about this many and scaled
@@ -87,6 +89,8 @@ _ACTION = _N(EKG + "action")
 _CALL_YEAR = _N(EKG + "callYear")
 _GRANT = _N(EKG + "euGrant")
 _THEME = _N(EKG + "theme")
+_FUNDING_PROGRAMME = _N(EKG + "fundingProgramme")
+_PROGRAMME = _N(EKG + "programme")
 _BROADER = _N(SKOS + "broader")
 _ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
 _DERIVED_FACETS = {
@@ -236,6 +240,14 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
         if facet == SECTOR:
             subject.facets.update((ANY_SECTOR, sector) for sector in broader.closure(value))
         subject.facets.add((facet, value))
+    for doc, value in values(_FUNDING_PROGRAMME):
+        if isinstance(value, ox.NamedNode):
+            doc.facets.add((PROGRAMME, value.value))
+    for doc in docs.values():
+        actions = [value for facet, value in doc.facets if facet == ANY_ACTION]
+        doc.facets.update(
+            (PROGRAMME, programme) for action in actions for programme in broader.programmes(action)
+        )
     yield from sorted(docs.values(), key=lambda doc: doc.sort_key)
 
 
@@ -260,12 +272,13 @@ def _pairs(
 
 
 class _Broader:
-    """`skos:broader` over the whole store, each concept's read once."""
+    """`skos:broader` over the whole store, each concept's read once (and each action's programmes)."""
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
         self._parents: dict[str, list[str]] = {}
         self._closures: dict[str, frozenset[str]] = {}
+        self._programmes: dict[str, list[str]] = {}
 
     def parents(self, concept: str) -> list[str]:
         found = self._parents.get(concept)
@@ -274,6 +287,19 @@ class _Broader:
                 {
                     q.object.value
                     for q in self._store.quads_for_pattern(_N(concept), _BROADER, None)
+                    if isinstance(q.object, ox.NamedNode)
+                }
+            )
+        return found
+
+    def programmes(self, action: str) -> list[str]:
+        """The programmes an action names (`ekg:programme`: a key action names its programme)."""
+        found = self._programmes.get(action)
+        if found is None:
+            found = self._programmes[action] = sorted(
+                {
+                    q.object.value
+                    for q in self._store.quads_for_pattern(_N(action), _PROGRAMME, None)
                     if isinstance(q.object, ox.NamedNode)
                 }
             )
