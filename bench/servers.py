@@ -13,6 +13,9 @@ own launchers (tests/servers.py, tests/virtuoso_server.py, tests/jena_launcher.p
 `--workdir`: the store sent by one timed `erasmus-kg --store DIR load --endpoint URL` process (every graph's
 triples then counted on the server against the store), the same questions through `erasmus-kg query ...
 --endpoint URL --timeout T`, and the server stopped before the next starts, so that only one runs at a time.
+A load that fails, or takes more than `--load-timeout` s and is killed, is tried again on a fresh server and
+database (up to `--load-attempts`; Virtuoso 7.2.5 deadlocks or hangs on large PUTs, and a hung load keeps
+its locks in the server), and each failure is reported.
 Every answer is compared with the embedded store's, its GROUP_CONCAT parts as sets. A run that fails (a
 timeout, an HTTP error) is reported with its message, and that question is not repeated on that server.
 
@@ -87,7 +90,7 @@ class Outcome:
     same: bool | None = None
     error: str | None = None
     failures: list[str] = field(default_factory=list)
-    """Loads only: the failed attempts before the one timed (or before giving up)."""
+    """Loads only: the failed attempts before the one timed (before the last, `error`, when none was)."""
 
     @property
     def median(self) -> float | None:
@@ -204,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     log("embedded store")
     for q in QUESTIONS:
         outcome, out = time_runs(
-            lambda q=q: pin.run(lambda _b: [cli, "--store", root, *question_args(q)])[0],  # type: ignore[misc]
+            lambda q=q: pin.run(lambda _b: [cli, "--store", root, *question_args(q)])[0],
             args.repeat,
             args.warmup,
             None,
@@ -218,44 +221,42 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="erasmus-kg-servers-", dir=args.workdir) as work:
         for name in servers:
             loads_at[name] = load_average()
-            log(f"{name}: starting (load average {loads_at[name]})")
-            with started(name, Path(work)) as (store_url, query_url):
-                load = Outcome()
-                failures: list[str] = []
-                for _attempt in range(args.load_attempts):
+            load = loads[name] = Outcome()
+            for attempt in range(1, args.load_attempts + 1):
+                # a fresh server and database for each attempt: a load that hung holds its locks in the server
+                log(f"{name}: starting, attempt {attempt} (load average {load_average()})")
+                with started(name, Path(work) / f"{name}-{attempt}") as (store_url, query_url):
                     try:
                         timed, _ = pin.run(
-                            lambda _b: [cli, "--store", root, "load", "--endpoint", store_url],
+                            lambda _b, url=store_url: [cli, "--store", root, "load", "--endpoint", url],
                             timeout=args.load_timeout,
                         )
                     except RuntimeError as exc:
-                        failures.append(str(exc).strip().splitlines()[-1][-300:])
-                        log(f"  {name}: load failed: {failures[-1]}")
+                        load.failures.append(str(exc).strip().splitlines()[-1][-300:])
+                        log(f"  {name}: load failed: {load.failures[-1]}")
                         continue
                     load.times.append(timed.wall)
                     target = EndpointTarget(Endpoint(query_url, timeout=args.timeout))
                     load.rows = triples
                     load.same = graph_counts(target.query, graphs) == embedded_counts
                     log(f"  {name}: load {timed.wall:.1f} s, same triples per graph: {load.same}")
-                    break
-                else:
-                    load.error = failures[-1]
-                load.failures = failures
-                loads[name] = load
-                if load.error:
-                    continue
-                remote = ["--endpoint", query_url, "--timeout", f"{args.timeout:g}"]
-                for q in QUESTIONS:
-                    command = [cli, *question_args(q), *remote]
-                    outcome, _ = time_runs(
-                        lambda command=command: benchlib.run_timed(command),  # type: ignore[misc]
-                        args.repeat,
-                        args.warmup,
-                        references[q.label],
-                        f"{name} {q.label}",
-                    )
-                    results[q.label][name] = outcome
-            log(f"{name}: stopped")
+                    remote = ["--endpoint", query_url, "--timeout", f"{args.timeout:g}"]
+                    for q in QUESTIONS:
+                        command = [cli, *question_args(q), *remote]
+                        outcome, _ = time_runs(
+                            lambda command=command: benchlib.run_timed(command),
+                            args.repeat,
+                            args.warmup,
+                            references[q.label],
+                            f"{name} {q.label}",
+                        )
+                        results[q.label][name] = outcome
+                log(f"{name}: stopped")
+                break
+            else:
+                load.error = load.failures[-1]
+                load.failures = load.failures[:-1]
+                log(f"{name}: stopped, no load succeeded")
 
     info = benchlib.machine()
     elapsed = time.monotonic() - started_at

@@ -4,15 +4,17 @@ Fuseki is not packaged), each started on 127.0.0.1 with a database of its own in
 loaded once with `erasmus-kg load --endpoint`. On each: every case of the expected-results suite gives the
 embedded store's rows, every graph of the store (the derived graphs and the statistics cube among them) has
 the embedded store's triples there, and a second load leaves the same triples. On Virtuoso, an answer above
-its row limit is reported. Without Virtuoso or Jena installed, their tests are skipped and say why.
+its row limit is reported; on Virtuoso and Jena, an upload cut midway leaves the graph as it was. Without
+Virtuoso or Jena installed, their tests are skipped and say why.
 
 One server runs at a time (the fixture is module-scoped and parametrised, so pytest groups the tests by
-server). tests/test_remote.py keeps what needs only one server: uploads cut or killed midway, and HTTP
-failures from stub servers.
+server). tests/test_remote.py keeps what needs only one server: uploads cut or killed midway on Oxigraph
+server, and HTTP failures from stub servers.
 """
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from erasmus_kg.remote.sparql import MANIFEST_GRAPH, EndpointTarget, loaded_grap
 
 from . import jena_launcher, virtuoso_server
 from .jena_launcher import JenaServer
+from .servers import cutting_proxy
 from .virtuoso_server import ROW_LIMIT, VirtuosoServer
 
 pytestmark = pytest.mark.server
@@ -203,3 +206,34 @@ def test_an_answer_above_virtuosos_row_limit_is_reported(
         )
         assert page.exit_code == 0, page.stderr
         assert len(page.stdout.splitlines()) == limit + 1  # the header and the page
+
+
+@pytest.mark.parametrize("live", ["virtuoso", "jena"], indirect=True)
+def test_a_cut_upload_leaves_the_previous_graph(
+    live: Live, store_copy: Path, store_root: Path, tmp_path: Path
+) -> None:
+    """An upload that breaks off midway (a proxy closes both sides after 3.5 MB of the request) is an error,
+    and the graph keeps what it held (as tests/test_remote.py checks on Oxigraph server)."""
+    graph = "https://w3id.org/erasmus-kg/graph/file/cut.ttl"
+    extra = tmp_path / "cut.ttl"
+    extra.write_text(
+        "".join(f"<https://example.org/old{n}> <https://example.org/p> {n} .\n" for n in range(100)), "utf-8"
+    )
+    server = EndpointTarget(Endpoint(live.query_url))
+    try:
+        loaded = invoke("--store", str(store_copy), "load", str(extra), "--endpoint", live.store_url)
+        assert loaded.exit_code == 0, loaded.output
+        assert _counts(server, [graph]) == {graph: 100}
+        extra.write_text(
+            "".join(f"<https://example.org/new{n}> <https://example.org/p> {n} .\n" for n in range(60_000)),
+            "utf-8",
+        )
+        address = urllib.parse.urlsplit(live.store_url)
+        assert address.port is not None
+        with cutting_proxy(address.port, cut_after=3_500_000) as port:
+            url = address._replace(netloc=f"127.0.0.1:{port}").geturl()
+            cut = invoke("--store", str(store_copy), "load", str(extra), "--endpoint", url)
+        assert cut.exit_code == 2
+        assert _counts(server, [graph]) == {graph: 100}
+    finally:
+        load(store_root, live.store_url)  # the session store's manifest again, for the other tests
