@@ -141,6 +141,7 @@ def time_runs(
 def started(name: str, folder: Path) -> Iterator[tuple[str, str]]:
     """The server `name` running on a fresh database in `folder`: its Graph Store and query URLs."""
     server: OxigraphServer | VirtuosoServer | JenaServer
+    folder.mkdir(parents=True)  # oxigraph serve makes only the last folder of its --location
     if name == "oxigraph":
         server = OxigraphServer(folder / "oxigraph").start()
         urls = (f"{server.base}/store", f"{server.base}/query")
