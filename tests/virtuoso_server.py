@@ -154,7 +154,12 @@ class VirtuosoServer:
         ini = self.folder / "virtuoso.ini"
         ini.write_text(
             config(
-                self.folder, self.sql_port, self.http_port, buffers=self.buffers, time_limit=self.time_limit
+                self.folder,
+                self.sql_port,
+                self.http_port,
+                buffers=self.buffers,
+                time_limit=self.time_limit,
+                row_limit=self.row_limit,
             ),
             "utf-8",
         )
