@@ -190,11 +190,15 @@ class Timed(NamedTuple):
     """Seconds of CPU (user + system) it used: less sensitive than `wall` to other processes on the cores."""
 
 
-def run_timed(cmd: Sequence[str]) -> Timed:
-    """Run a command to completion and time it (CPU from getrusage(RUSAGE_CHILDREN) before and after)."""
+def run_timed(cmd: Sequence[str], timeout: float | None = None) -> Timed:
+    """Run a command to completion and time it (CPU from getrusage(RUSAGE_CHILDREN) before and after); a
+    RuntimeError when it fails, or when it runs longer than `timeout` seconds (it is then killed)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(list(cmd), capture_output=True, check=False)
+    try:
+        proc = subprocess.run(list(cmd), capture_output=True, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{' '.join(cmd)} was killed after {timeout:g} s") from None
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

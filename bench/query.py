@@ -146,11 +146,14 @@ class Pin:
                     return
         raise RuntimeError("the store keeps changing: cannot hold a build")
 
-    def run(self, command: Callable[[BuildInfo], list[str]]) -> tuple[Timed, str]:
-        """Run `command(build)` on a held, up-to-date build: its timing and the build id."""
+    def run(
+        self, command: Callable[[BuildInfo], list[str]], timeout: float | None = None
+    ) -> tuple[Timed, str]:
+        """Run `command(build)` on a held, up-to-date build: its timing and the build id (`timeout`: see
+        `benchlib.run_timed`)."""
         for _ in range(3):
             with self.held() as build:
-                timed = benchlib.run_timed(command(build))
+                timed = benchlib.run_timed(command(build), timeout)
                 if self.current_id() == build.id:
                     return timed, build.id
             self.discarded += 1

@@ -1,5 +1,7 @@
-"""Jena ARQ from Debian's `libapache-jena-java` (4.5, bookworm) for the tests: its class path, and the check
-of query files by `tests/jena/CheckQueries.java`, in one JVM for every file.
+"""Jena from Debian's `libapache-jena-java` (4.5, bookworm) for the tests: its class path, the check of query
+files by `tests/jena/CheckQueries.java` (ARQ's parser, in one JVM for every file), and `JenaServer`, Jena's
+SPARQL evaluation over TDB2 behind the smallest HTTP launcher (`tests/jena/SparqlServer.java`: Fuseki is not
+packaged by Debian).
 
 Debian's jena-core moved the xerces classes it bundles from `org.apache.jena.ext.xerces` to `xerces` but left
 their `.properties` files behind, and Jena then fails at start-up (`ExceptionInInitializerError` in
@@ -10,8 +12,11 @@ says why the tests that need them are skipped.
 
 from __future__ import annotations
 
+import select
 import shutil
+import signal
 import subprocess
+import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +28,15 @@ PARSER_JARS = (
 )
 """What ARQ's parser and algebra load (dependencies of the package, so all installed with it); slf4j-nop
 keeps it quiet."""
+SERVER_JARS = (
+    *PARSER_JARS,
+    *("jena-tdb2", "jena-dboe-base", "jena-dboe-index", "jena-dboe-storage", "jena-dboe-transaction"),
+    "jena-dboe-trans-data",
+)
+"""What SparqlServer.java loads besides: TDB2 and the storage and transaction layers under it."""
 CHECKER = Path(__file__).resolve().parent / "jena" / "CheckQueries.java"
+SERVER = Path(__file__).resolve().parent / "jena" / "SparqlServer.java"
+START_TIMEOUT = 60.0
 _MOVED = "org/apache/jena/ext/"
 
 
@@ -71,3 +84,82 @@ def check_queries(files: Sequence[Path], folder: Path) -> dict[Path, list[str]]:
         name, _, message = line.partition(": ")
         problems[by_name[name]].append(message)
     return problems
+
+
+class JenaServer:
+    """SparqlServer.java on a free port of 127.0.0.1 with a TDB2 database in `folder`/tdb2 (its class path and
+    its error output, server.log, in `folder` too): Fuseki's URLs for one dataset, /ds/sparql for queries and
+    /ds/data for the Graph Store Protocol. The JVM's heap is at most `heap`."""
+
+    def __init__(self, folder: Path, *, heap: str = "1g") -> None:
+        self.folder = folder
+        self.heap = heap
+        self.port: int | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/ds"
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/sparql"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base}/data"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "server.log"
+
+    def start(self) -> JenaServer:
+        java = shutil.which("java")
+        assert java is not None, missing(SERVER_JARS)
+        (self.folder / "tdb2").mkdir(parents=True, exist_ok=True)
+        command = [java, f"-Xmx{self.heap}", "-cp", classpath(self.folder, SERVER_JARS), str(SERVER)]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [*command, str(self.folder / "tdb2"), "0"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
+        try:
+            self.port = self._port()
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+    def _port(self) -> int:
+        """The port from the line the server prints once it listens (it compiles the launcher first)."""
+        assert self.process is not None and self.process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                line = self.process.stdout.readline().decode()
+                if line.startswith("listening on http://127.0.0.1:"):
+                    return int(line.rsplit(":", 1)[1].split("/")[0])
+                if not line:
+                    break
+            elif self.process.poll() is not None:
+                break
+        error = " | ".join(self.log.read_text("utf-8", "replace").splitlines()[-5:])
+        raise RuntimeError(f"SparqlServer.java did not start within {START_TIMEOUT:g} s: {error}")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()

@@ -1,20 +1,18 @@
-"""Loading into a real `oxigraph serve` and running the stored queries there; endpoint failures."""
+"""A real `oxigraph serve`: the CLI on it, uploads cut or killed midway; endpoint failures from stub servers.
+
+Loading the store into Oxigraph server, Virtuoso and Jena, every stored-query case and reloading are in
+tests/test_live_servers.py."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 from erasmus_kg.errors import EndpointError
-from erasmus_kg.query.running import prepare
-from erasmus_kg.query.targets import StoreTarget
-from erasmus_kg.remote.sparql import MANIFEST_GRAPH, open_endpoint
 
 from .servers import (
     OxigraphServer,
@@ -29,52 +27,9 @@ from .servers import (
 
 pytestmark = pytest.mark.server
 
-CASES = yaml.safe_load((Path(__file__).parent / "query_cases.yaml").read_text(encoding="utf-8"))
-
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
-
-
-def test_load_twice_gives_the_same_triples(loaded: OxigraphServer, store_root: Path) -> None:
-    from erasmus_kg.store.builds import EmbeddedStore
-
-    build = EmbeddedStore(store_root).current_build()
-    assert build is not None
-    graphs = len(build.graphs)
-    once = loaded.count()
-    result = invoke("--store", str(store_root), "load", "--endpoint", f"{loaded.base}/store")
-    assert result.exit_code == 0
-    assert result.output.endswith(
-        f"Sent {build.triples} triples in {graphs} graph(s) to {loaded.base}/store.\n"
-    )
-    assert loaded.count() == once == build.triples + graphs  # the data and the manifest's hasPart triples
-    assert loaded.count(MANIFEST_GRAPH) == graphs
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['query']}-{'-'.join(c['params'].values())}")
-def test_every_stored_query_gives_the_embedded_rows(
-    loaded: OxigraphServer, target: StoreTarget, case: dict
-) -> None:
-    lang = case.get("lang", "en")
-    local = target.query(prepare(case["query"], case["params"], lang, target))
-    with open_endpoint(f"{loaded.base}/query") as remote:
-        text = prepare(case["query"], case["params"], lang, remote)
-        assert text == prepare(case["query"], case["params"], lang, target)
-        answer_ = remote.query(text)
-    assert isinstance(local, ox.QuerySolutions) and isinstance(answer_, ox.QuerySolutions)
-    assert [v.value for v in answer_.variables] == [v.value for v in local.variables]
-    assert [tuple(map(_canonical, row)) for row in answer_] == [tuple(map(_canonical, row)) for row in local]
-
-
-def _canonical(term: object) -> str:
-    """A cell as text; GROUP_CONCAT lists are compared as sets (engines may concatenate in any order)."""
-    if term is None:
-        return ""
-    text = str(term)
-    if isinstance(term, ox.Literal) and "; " in term.value:
-        return "; ".join(sorted(term.value.split("; ")))
-    return text
 
 
 def test_cli_query_on_the_endpoint(loaded: OxigraphServer, store_root: Path) -> None:

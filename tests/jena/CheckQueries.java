@@ -11,6 +11,8 @@
 //   (Virtuoso: "SP031 ... ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED" when the predicate comes from a
 //   subquery, or from a VALUES block joined with another one, as the parameters' is);
 // - CONCAT over a value that may be unbound (Virtuoso takes it for "" where the others give no value);
+// - GROUP_CONCAT over a value that may be unbound (over a group without one Virtuoso gives "" where the others
+//   give no value);
 // - BOUND() in the expression of a BIND or of SELECT (Virtuoso answered BOUND(?address) true for an unbound
 //   ?address in project-details; in a FILTER it answers right).
 // Not checked here (queries/README.md lists them): ORDER BY a string from the store without STR(), a path to
@@ -58,6 +60,9 @@ import org.apache.jena.sparql.expr.aggregate.AggCount;
 import org.apache.jena.sparql.expr.aggregate.AggCountDistinct;
 import org.apache.jena.sparql.expr.aggregate.AggCountVar;
 import org.apache.jena.sparql.expr.aggregate.AggCountVarDistinct;
+import org.apache.jena.sparql.expr.aggregate.AggGroupConcat;
+import org.apache.jena.sparql.expr.aggregate.AggGroupConcatDistinct;
+import org.apache.jena.sparql.expr.aggregate.Aggregator;
 import org.apache.jena.sparql.syntax.Element;
 import org.apache.jena.sparql.syntax.ElementData;
 import org.apache.jena.sparql.syntax.ElementGroup;
@@ -242,7 +247,24 @@ public class CheckQueries {
                     ? List.of(((OpJoin) op).getLeft(), ((OpJoin) op).getRight())
                     : ((OpSequence) op).getElements();
             parts.forEach(part -> checkConcat(part, required, problems));
-        } else if (op instanceof Op1) {  // a subquery's projection, a group, an order...: a new scope
+        } else if (op instanceof OpGroup) {  // a new scope, whose GROUP_CONCATs must have a value in each row
+            OpGroup group = (OpGroup) op;
+            Set<Var> bound = bound(group.getSubOp());
+            for (ExprAggregator aggregate : group.getAggregators()) {
+                Aggregator aggregator = aggregate.getAggregator();
+                if (aggregator instanceof AggGroupConcat || aggregator instanceof AggGroupConcatDistinct) {
+                    for (Expr arg : aggregator.getExprList()) {
+                        Var unbound = mayBeUnbound(arg, bound);
+                        if (unbound != null) {
+                            problems.add("GROUP_CONCAT over ?" + unbound.getVarName() + ", which may be unbound, in "
+                                    + aggregator + " (give it a value: GROUP_CONCAT(COALESCE(?x, \"\")); over no "
+                                    + "value Virtuoso gives \"\" where Oxigraph and Jena give none)");
+                        }
+                    }
+                }
+            }
+            checkConcat(group.getSubOp(), Set.of(), problems);
+        } else if (op instanceof Op1) {  // a subquery's projection, an order...: a new scope
             checkConcat(((Op1) op).getSubOp(), Set.of(), problems);
         } else if (op instanceof Op2) {  // a UNION, a MINUS
             checkConcat(((Op2) op).getLeft(), Set.of(), problems);
@@ -258,10 +280,19 @@ public class CheckQueries {
      * a subquery that projects them, and a COUNT (another aggregate over no values may give none).
      */
     static Set<Var> bound(Op op) {
+        return bound(op, Set.of());
+    }
+
+    /**
+     * `bound(op)` for the rows that pass the FILTER(BOUND(...)) above `op` in its group: `assumed` holds the
+     * variables such a FILTER requires (SPARQL applies a group's FILTER to the whole group, after its BINDs,
+     * but only rows that have them reach what is above it, a GROUP BY for one).
+     */
+    static Set<Var> bound(Op op, Set<Var> assumed) {
         if (op instanceof OpExtend) {
             OpExtend extend = (OpExtend) op;
-            Set<Var> bound = bound(extend.getSubOp());
-            Set<Var> below = new HashSet<>(bound);
+            Set<Var> bound = bound(extend.getSubOp(), assumed);
+            Set<Var> below = union(bound, assumed);
             extend.getVarExprList().forEachExpr((var, expr) -> {
                 if (mayBeUnbound(expr, below) == null) {
                     bound.add(var);
@@ -270,19 +301,21 @@ public class CheckQueries {
             return bound;
         }
         if (op instanceof OpFilter) {
-            Set<Var> bound = bound(((OpFilter) op).getSubOp());
+            Set<Var> tested = new HashSet<>(assumed);
+            ((OpFilter) op).getExprs().forEach(expr -> boundTested(expr, tested));
+            Set<Var> bound = bound(((OpFilter) op).getSubOp(), tested);
             ((OpFilter) op).getExprs().forEach(expr -> boundTested(expr, bound));
             return bound;
         }
         if (op instanceof OpLeftJoin || op instanceof OpMinus) {
-            return bound(((Op2) op).getLeft());
+            return bound(((Op2) op).getLeft(), assumed);
         }
         if (op instanceof OpJoin) {
-            return union(bound(((OpJoin) op).getLeft()), bound(((OpJoin) op).getRight()));
+            return union(bound(((OpJoin) op).getLeft(), assumed), bound(((OpJoin) op).getRight(), assumed));
         }
         if (op instanceof OpSequence) {
             Set<Var> bound = new HashSet<>();
-            ((OpSequence) op).getElements().forEach(part -> bound.addAll(bound(part)));
+            ((OpSequence) op).getElements().forEach(part -> bound.addAll(bound(part, assumed)));
             return bound;
         }
         if (op instanceof OpUnion) {
@@ -310,7 +343,7 @@ public class CheckQueries {
             return bound;
         }
         if (op instanceof Op1 && !(op instanceof OpGraph)) {  // ORDER BY, DISTINCT, a slice
-            return bound(((Op1) op).getSubOp());
+            return bound(((Op1) op).getSubOp(), assumed);
         }
         return new HashSet<>(OpVars.fixedVars(op));  // patterns, paths, VALUES
     }

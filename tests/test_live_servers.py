@@ -1,0 +1,239 @@
+"""The servers our users run, for real: Oxigraph server, Virtuoso 7.2.5 (Debian's `virtuoso-opensource`) and
+Jena's SPARQL evaluation over TDB2 (Debian's `libapache-jena-java` behind tests/jena/SparqlServer.java, since
+Fuseki is not packaged), each started on 127.0.0.1 with a database of its own in a temporary folder and
+loaded once with `erasmus-kg load --endpoint`. On each: every case of the expected-results suite gives the
+embedded store's rows, every graph of the store (the derived graphs and the statistics cube among them) has
+the embedded store's triples there, and a second load leaves the same triples. On Virtuoso, an answer above
+its row limit is reported; on Virtuoso and Jena, an upload cut midway leaves the graph as it was. Without
+Virtuoso or Jena installed, their tests are skipped and say why.
+
+One server runs at a time (the fixture is module-scoped and parametrised, so pytest groups the tests by
+server). tests/test_remote.py keeps what needs only one server: uploads cut or killed midway on Oxigraph
+server, and HTTP failures from stub servers.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from erasmus_kg.cli import cli
+from erasmus_kg.query.running import prepare
+from erasmus_kg.query.targets import StoreTarget
+from erasmus_kg.remote.http import Endpoint
+from erasmus_kg.remote.sparql import MANIFEST_GRAPH, EndpointTarget, loaded_graphs, open_endpoint
+
+from . import jena_launcher, virtuoso_server
+from .jena_launcher import JenaServer
+from .servers import cutting_proxy
+from .virtuoso_server import ROW_LIMIT, VirtuosoServer
+
+pytestmark = pytest.mark.server
+
+CASES = yaml.safe_load((Path(__file__).parent / "query_cases.yaml").read_text(encoding="utf-8"))
+SERVERS = ("oxigraph", "virtuoso", "jena")
+KNOWN: dict[tuple[str, str], str] = {
+    ("virtuoso", "project-details-manage your future-en"): (
+        "Virtuoso 7.2.5 keeps an xsd:duration as a number of seconds: P14D comes back as "
+        '"1.2096e+06"^^xsd:duration (queries/README.md, not worked around: the value is lost at load)'
+    ),
+}
+"""Cases a server answers wrongly because of its own bug, which no portable query avoids: each an xfail that
+must fail (strict), with the bug named."""
+
+
+def case_id(case: dict) -> str:
+    return f"{case['query']}-{'-'.join(case['params'].values())}-{case.get('lang', 'en')}"
+
+
+@dataclass(frozen=True)
+class Live:
+    """A running server, loaded with the session store: where to query it and where its Graph Store is."""
+
+    name: str
+    query_url: str
+    store_url: str
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def load(store_root: Path, url: str) -> str:
+    result = invoke("--store", str(store_root), "load", "--endpoint", url)
+    assert result.exit_code == 0, result.output
+    return str(result.output)
+
+
+@pytest.fixture(scope="module")
+def live(
+    request: pytest.FixtureRequest, store_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Live]:
+    """The server named by the test's parameter, started once for this module and loaded once."""
+    name = request.param
+    if name == "oxigraph":
+        oxigraph = request.getfixturevalue("loaded")  # the session's server (conftest.py), loaded once
+        yield Live(name, f"{oxigraph.base}/query", f"{oxigraph.base}/store")
+        return
+    reason = (
+        virtuoso_server.missing() if name == "virtuoso" else jena_launcher.missing(jena_launcher.SERVER_JARS)
+    )
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp(name)
+    server = VirtuosoServer(folder) if name == "virtuoso" else JenaServer(folder)
+    server.start()
+    try:
+        load(store_root, server.store_url)
+        yield Live(name, server.query_url, server.store_url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def known_bug(request: pytest.FixtureRequest, live: Live) -> None:
+    """Marks the test an xfail that must fail (strict) when `KNOWN` names its server and case. (A mark of the
+    parameter itself would pair the server with each case in one parametrisation, and pytest would then start
+    the server anew for every case.)"""
+    reason = KNOWN.get((live.name, case_id(request.getfixturevalue("case"))))
+    if reason:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+@pytest.mark.parametrize("live", SERVERS, indirect=True)
+@pytest.mark.usefixtures("known_bug")
+def test_every_stored_query_gives_the_embedded_rows(live: Live, target: StoreTarget, case: dict) -> None:
+    lang = case.get("lang", "en")
+    local = target.query(prepare(case["query"], case["params"], lang, target))
+    with open_endpoint(live.query_url) as remote:
+        text = prepare(case["query"], case["params"], lang, remote)
+        assert text == prepare(case["query"], case["params"], lang, target)
+        answer = remote.query(text)
+    assert isinstance(local, ox.QuerySolutions) and isinstance(answer, ox.QuerySolutions)
+    assert [v.value for v in answer.variables] == [v.value for v in local.variables]
+    assert [tuple(map(_canonical, row)) for row in answer] == [tuple(map(_canonical, row)) for row in local]
+
+
+def _canonical(term: object) -> str:
+    """A cell as text; GROUP_CONCAT lists are compared as sets (engines may concatenate in any order)."""
+    if term is None:
+        return ""
+    text = str(term)
+    if isinstance(term, ox.Literal) and "; " in term.value:
+        return "; ".join(sorted(term.value.split("; ")))
+    return text
+
+
+def _counts(target: StoreTarget | EndpointTarget, graphs: list[str]) -> dict[str, int]:
+    """The triples of each of `graphs` (none where a graph is absent)."""
+    values = " ".join(f"<{graph}>" for graph in graphs)
+    results = target.query(
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    return {row["g"].value: int(row["n"].value) for row in results}  # type: ignore[union-attr]
+
+
+def _store_graphs(target: StoreTarget) -> list[str]:
+    results = target.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    assert isinstance(results, ox.QuerySolutions)
+    return sorted(row["g"].value for row in results)  # type: ignore[union-attr]
+
+
+def _check_graphs(live: Live, target: StoreTarget) -> None:
+    graphs = _store_graphs(target)
+    derived = [g for g in graphs if g.startswith("https://w3id.org/erasmus-kg/graph/derived/")]
+    assert derived and "https://w3id.org/erasmus-kg/graph/statistics" in graphs
+    server = EndpointTarget(Endpoint(live.query_url))
+    expected = _counts(target, graphs)
+    assert all(expected[g] > 0 for g in [*derived, "https://w3id.org/erasmus-kg/graph/statistics"])
+    assert _counts(server, graphs) == expected
+    assert loaded_graphs(server) == graphs
+    assert _counts(server, [MANIFEST_GRAPH]) == {MANIFEST_GRAPH: len(graphs)}
+
+
+@pytest.mark.parametrize("live", SERVERS, indirect=True)
+def test_every_graph_has_the_embedded_triples(live: Live, target: StoreTarget) -> None:
+    """Each graph of the store, the derived graphs and the statistics cube among them, has on the server
+    exactly the triples it has in the embedded store; the manifest lists them all."""
+    _check_graphs(live, target)
+
+
+@pytest.mark.parametrize("live", SERVERS, indirect=True)
+def test_a_second_load_leaves_the_same_triples(live: Live, target: StoreTarget, store_root: Path) -> None:
+    from erasmus_kg.store.builds import EmbeddedStore
+
+    build = EmbeddedStore(store_root).current_build()
+    assert build is not None
+    output = load(store_root, live.store_url)
+    assert output.endswith(
+        f"Sent {build.triples} triples in {len(build.graphs)} graph(s) to {live.store_url}.\n"
+    )
+    _check_graphs(live, target)
+
+
+@pytest.mark.parametrize("live", ["virtuoso"], indirect=True)
+def test_an_answer_above_virtuosos_row_limit_is_reported(
+    live: Live, target: StoreTarget, tmp_path: Path
+) -> None:
+    """Virtuoso cuts every answer at ResultSetMaxRows (10,000 here, its default) and says so only in an
+    `X-SPARQL-MaxRows` header: a query for every triple (more than the limit) is an error that says what to
+    do, a page within the limit is answered."""
+    everything = target.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(everything, ox.QuerySolutions)
+    triples = int(next(everything)["n"].value)  # type: ignore[union-attr]
+    assert triples > ROW_LIMIT
+    query = tmp_path / "everything.rq"
+    query.write_text("SELECT ?s ?p ?o WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    cut = invoke("sparql", str(query), "--endpoint", live.query_url, "--format", "csv")
+    assert cut.exit_code == 2
+    assert cut.stderr == (
+        f"erasmus-kg: error: {live.query_url}: the server cut the answer at its row limit of {ROW_LIMIT} "
+        "rows (X-SPARQL-MaxRows), and the query asks for more; ask for pages of at most 10000 rows (--limit, "
+        "--offset) or raise the server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)\n"
+    )
+    for limit in (ROW_LIMIT, 25):
+        page = invoke(
+            "sparql", str(query), "--endpoint", live.query_url, "--format", "csv", "--limit", str(limit)
+        )
+        assert page.exit_code == 0, page.stderr
+        assert len(page.stdout.splitlines()) == limit + 1  # the header and the page
+
+
+@pytest.mark.parametrize("live", ["virtuoso", "jena"], indirect=True)
+def test_a_cut_upload_leaves_the_previous_graph(
+    live: Live, store_copy: Path, store_root: Path, tmp_path: Path
+) -> None:
+    """An upload that breaks off midway (a proxy closes both sides after 3.5 MB of the request) is an error,
+    and the graph keeps what it held (as tests/test_remote.py checks on Oxigraph server)."""
+    graph = "https://w3id.org/erasmus-kg/graph/file/cut.ttl"
+    extra = tmp_path / "cut.ttl"
+    extra.write_text(
+        "".join(f"<https://example.org/old{n}> <https://example.org/p> {n} .\n" for n in range(100)), "utf-8"
+    )
+    server = EndpointTarget(Endpoint(live.query_url))
+    try:
+        loaded = invoke("--store", str(store_copy), "load", str(extra), "--endpoint", live.store_url)
+        assert loaded.exit_code == 0, loaded.output
+        assert _counts(server, [graph]) == {graph: 100}
+        extra.write_text(
+            "".join(f"<https://example.org/new{n}> <https://example.org/p> {n} .\n" for n in range(60_000)),
+            "utf-8",
+        )
+        address = urllib.parse.urlsplit(live.store_url)
+        assert address.port is not None
+        with cutting_proxy(address.port, cut_after=3_500_000) as port:
+            url = address._replace(netloc=f"127.0.0.1:{port}").geturl()
+            cut = invoke("--store", str(store_copy), "load", str(extra), "--endpoint", url)
+        assert cut.exit_code == 2
+        assert _counts(server, [graph]) == {graph: 100}
+    finally:
+        load(store_root, live.store_url)  # the session store's manifest again, for the other tests
