@@ -196,9 +196,10 @@ def test_an_answer_above_virtuosos_row_limit_is_reported(
     cut = invoke("sparql", str(query), "--endpoint", live.query_url, "--format", "csv")
     assert cut.exit_code == 2
     assert cut.stderr == (
-        f"erasmus-kg: error: {live.query_url}: the server cut the answer at its row limit of {ROW_LIMIT} "
-        "rows (X-SPARQL-MaxRows), and the query asks for more; ask for pages of at most 10000 rows (--limit, "
-        "--offset) or raise the server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)\n"
+        f"erasmus-kg: error: {live.query_url}: the server cut the answer at its row limit of {ROW_LIMIT:,} "
+        "rows (X-SPARQL-MaxRows), and the query asks for more, which cannot be fetched in pages since it has "
+        "no ORDER BY; ask for pages of at most 10,000 rows (--limit, --offset) or raise the server's limit "
+        "(Virtuoso: ResultSetMaxRows in virtuoso.ini)\n"
     )
     for limit in (ROW_LIMIT, 25):
         page = invoke(
@@ -206,6 +207,26 @@ def test_an_answer_above_virtuosos_row_limit_is_reported(
         )
         assert page.exit_code == 0, page.stderr
         assert len(page.stdout.splitlines()) == limit + 1  # the header and the page
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: Virtuoso 7.2.5 refuses the second page (OFFSET 10000 LIMIT 10000 of a sorted answer: "
+    "'SR353: Sorted TOP clause specifies more then 20000 rows to sort. Only 10000 are allowed'), so an "
+    "answer it cut cannot be fetched in pages by LIMIT/OFFSET; the client gives that one-line error instead",
+)
+@pytest.mark.parametrize("live", ["virtuoso"], indirect=True)
+def test_an_answer_virtuoso_cut_is_fetched_in_pages_when_its_order_is_total(
+    live: Live, target: StoreTarget, tmp_path: Path
+) -> None:
+    everything = target.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(everything, ox.QuerySolutions)
+    triples = int(next(everything)["n"].value)  # type: ignore[union-attr]
+    ordered = tmp_path / "ordered.rq"
+    ordered.write_text("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o\n", encoding="utf-8")
+    whole = invoke("sparql", str(ordered), "--endpoint", live.query_url, "--format", "csv")
+    assert whole.exit_code == 0, whole.stderr
+    assert len(whole.stdout.splitlines()) == triples + 1
 
 
 @pytest.mark.parametrize("live", ["virtuoso", "jena"], indirect=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from erasmus_kg.cli import cli
 from erasmus_kg.errors import EndpointError
+from erasmus_kg.remote.sparql import MANIFEST_GRAPH
 
 from .servers import (
     OxigraphServer,
