@@ -283,27 +283,25 @@ class _Broader:
     def parents(self, concept: str) -> list[str]:
         found = self._parents.get(concept)
         if found is None:
-            found = self._parents[concept] = sorted(
-                {
-                    q.object.value
-                    for q in self._store.quads_for_pattern(_N(concept), _BROADER, None)
-                    if isinstance(q.object, ox.NamedNode)
-                }
-            )
+            found = self._parents[concept] = self._objects(concept, _BROADER)
         return found
 
     def programmes(self, action: str) -> list[str]:
         """The programmes an action names (`ekg:programme`: a key action names its programme)."""
         found = self._programmes.get(action)
         if found is None:
-            found = self._programmes[action] = sorted(
-                {
-                    q.object.value
-                    for q in self._store.quads_for_pattern(_N(action), _PROGRAMME, None)
-                    if isinstance(q.object, ox.NamedNode)
-                }
-            )
+            found = self._programmes[action] = self._objects(action, _PROGRAMME)
         return found
+
+    def _objects(self, subject: str, predicate: ox.NamedNode) -> list[str]:
+        """The IRIs `subject` has for `predicate`, in any graph, sorted."""
+        return sorted(
+            {
+                q.object.value
+                for q in self._store.quads_for_pattern(_N(subject), predicate, None)
+                if isinstance(q.object, ox.NamedNode)
+            }
+        )
 
     def is_top(self, concept: str) -> bool:
         return not self.parents(concept)

@@ -106,15 +106,8 @@ class EndpointTarget:
         )
 
     def _ask(self, sparql: str, within: float | None) -> _Answer:
-        params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
-        content_type, body, answered = self.endpoint.request(
-            "POST",
-            body=urllib.parse.urlencode(params).encode("utf-8"),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-            },
-            within=within,
+        content_type, body, answered = self._post(
+            sparql, "application/sparql-results+json, application/sparql-results+xml;q=0.9", within
         )
         result_format = _RESULT_TYPES.get(content_type)
         if result_format is None:
@@ -124,21 +117,24 @@ class EndpointTarget:
             )
         return _Answer(self.endpoint.url, body, result_format, answered)
 
+    def _post(self, sparql: str, accept: str, within: float | None) -> tuple[str, bytes, Mapping[str, str]]:
+        """One query by POST (SPARQL 1.1 Protocol, form-encoded, the loaded graphs as default graphs):
+        the answer's content type, body and headers."""
+        params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
+        return self.endpoint.request(
+            "POST",
+            body=urllib.parse.urlencode(params).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+            within=within,
+        )
+
     def _graph(self, sparql: str, within: float | None) -> ox.QueryTriples:
         """The triples a CONSTRUCT or DESCRIBE answers, as pyoxigraph's own results of one (the server's graph
         read into an in-memory store and asked for every triple: the same type as the embedded store's, so
         every caller writes them alike). A graph the server cut at its row limit is an EndpointError: a graph
         has no order to fetch it in pages by."""
-        params = [("query", sparql), *(("default-graph-uri", g) for g in self.default_graphs)]
-        content_type, body, answered = self.endpoint.request(
-            "POST",
-            body=urllib.parse.urlencode(params).encode("utf-8"),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": ", ".join(f"{media};q={q}" if q < 1 else media for media, q in _GRAPH_ACCEPT),
-            },
-            within=within,
-        )
+        accept = ", ".join(f"{media};q={q}" if q < 1 else media for media, q in _GRAPH_ACCEPT)
+        content_type, body, answered = self._post(sparql, accept, within)
         rdf_format = _GRAPH_TYPES.get(content_type)
         if rdf_format is None:
             raise EndpointError(
