@@ -14,6 +14,10 @@ The configuration (`config`, written to FOLDER/virtuoso.ini; started as `virtuos
 - [Parameters] ServerPort: the SQL listener (isql-vt) on a free port of 127.0.0.1; DisableUnixSocket.
   NumberOfBuffers / MaxDirtyBuffers: the page cache, 8 KB pages (`buffers`: 20,000, 160 MB, for the tests;
   the template uses 10,000 and suggests 170,000 per 2 GB of free memory); ThreadsPerQuery 2 (our 2 cores).
+  MaxSortedTopRows = `sorted_rows` (10,000 by default, Virtuoso's own): the most rows an ORDER BY with a
+  LIMIT may sort, OFFSET included; past it the query is refused ("SR353: Sorted TOP clause specifies more
+  then 20000 rows to sort"), so a sorted answer cut at ResultSetMaxRows can be fetched in pages only when
+  this is raised to the rows of the whole answer.
 - [HTTPServer] ServerPort: /sparql, /sparql-graph-crud and /sparql-graph-crud-auth on another free port of
   127.0.0.1; ServerRoot a folder of its own (no start page, no VAD packages: the Conductor is not installed).
 - [SPARQL] ResultSetMaxRows = `row_limit` (`ROW_LIMIT`, 10,000, Virtuoso's own default and what users meet;
@@ -32,6 +36,9 @@ Grants, set with `isql-vt HOST:PORT dba dba` once the server answers (`GRANTS`):
   user SPARQL, which may only read; with this grant anyone who reaches the port may write, which is what a
   test server on the loopback interface can allow. (`/sparql-graph-crud-auth` asks for HTTP Digest instead:
   `curl --digest -u dba:dba` may PUT there, the same with `--basic` is 401.)
+- A user `LOADER` with its password `LOADER_PASSWORD`, granted SPARQL_UPDATE: who may write through
+  `/sparql-graph-crud-auth` (HTTP Digest), as a site would let its loader write, with a password that is not
+  the user's name (the tests check that it appears in no output).
 """
 
 from __future__ import annotations
@@ -51,7 +58,13 @@ VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
 ROW_LIMIT = 10_000
 """ResultSetMaxRows: Virtuoso's default, kept so that every test runs under the limit users meet."""
-GRANTS = ('GRANT SPARQL_UPDATE TO "SPARQL";',)
+LOADER = "loader"
+LOADER_PASSWORD = "Wachtwoord-7"
+GRANTS = (
+    'GRANT SPARQL_UPDATE TO "SPARQL";',
+    f"DB.DBA.USER_CREATE('{LOADER}', '{LOADER_PASSWORD}');",
+    f'GRANT SPARQL_UPDATE TO "{LOADER}";',
+)
 START_TIMEOUT = 60.0
 
 
@@ -71,6 +84,7 @@ def config(
     buffers: int = 20_000,
     time_limit: int = 60,
     row_limit: int = ROW_LIMIT,
+    sorted_rows: int = ROW_LIMIT,
 ) -> str:
     """virtuoso.ini for a server whose every file is in `folder` (see the module's docstring)."""
     return f"""\
@@ -102,6 +116,7 @@ DirsAllowed        = .
 NumberOfBuffers    = {buffers}
 MaxDirtyBuffers    = {buffers * 3 // 4}
 ThreadsPerQuery    = 2
+MaxSortedTopRows   = {sorted_rows}
 
 [HTTPServer]
 ServerPort           = 127.0.0.1:{http_port}
@@ -121,12 +136,19 @@ class VirtuosoServer:
     """`virtuoso-t` on free ports of 127.0.0.1, with its database in `folder` (see the module's docstring)."""
 
     def __init__(
-        self, folder: Path, *, buffers: int = 20_000, time_limit: int = 60, row_limit: int = ROW_LIMIT
+        self,
+        folder: Path,
+        *,
+        buffers: int = 20_000,
+        time_limit: int = 60,
+        row_limit: int = ROW_LIMIT,
+        sorted_rows: int = ROW_LIMIT,
     ) -> None:
         self.folder = folder
         self.buffers = buffers
         self.time_limit = time_limit
         self.row_limit = row_limit
+        self.sorted_rows = sorted_rows
         self.sql_port = free_port()
         self.http_port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -145,6 +167,11 @@ class VirtuosoServer:
         return f"{self.base}/sparql-graph-crud"
 
     @property
+    def auth_store_url(self) -> str:
+        """The Graph Store Protocol endpoint that asks for HTTP Digest (`LOADER` may write there)."""
+        return f"{self.base}/sparql-graph-crud-auth"
+
+    @property
     def log(self) -> Path:
         return self.folder / "virtuoso.log"
 
@@ -160,6 +187,7 @@ class VirtuosoServer:
                 buffers=self.buffers,
                 time_limit=self.time_limit,
                 row_limit=self.row_limit,
+                sorted_rows=self.sorted_rows,
             ),
             "utf-8",
         )

@@ -61,9 +61,11 @@ NOTATION_TYPES = tuple(
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 _SUGGEST_LIMIT = 200
+"""Values longer than this get no suggestions (comparing them would be slow and useless)."""
 _EXACT_LIMIT = 1000
 """Values longer than this are not tried as exact names (each try is a literal in the query)."""
-"""Values longer than this get no suggestions (comparing them would be slow and useless)."""
+_LABEL_SEPARATOR = "\x1f"
+"""Between the texts of one row of internal/concept-labels.rq (its SEPARATOR, U+001F, the unit separator)."""
 
 
 def resolve_all(
@@ -134,15 +136,27 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
     exact: dict[str, list[Term]] = {"scheme": [scheme], "text": [*texts]}
     matches = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
     if not matches:
-        labels = list(select(bind(internal_query("concept-labels"), {"scheme": [scheme]})))
+        labels = _concept_labels(select, scheme)
         wanted = normal(text)
-        matches = [row for row in labels if normal(_value(row, "text")) == wanted]
-        if not matches:
-            raise _unknown(param, text, [_value(row, "text") for row in labels])
+        found = [(concept, rank) for concept, rank, label in labels if normal(label) == wanted]
+        if not found:
+            raise _unknown(param, text, [label for _, _, label in labels])
+        best = min(rank for _, rank in found)
+        return sorted({concept for concept, rank in found if rank == best}, key=lambda c: c.value)
     best = min(int(_value(row, "rank")) for row in matches)
     return sorted(
         {_term(row, "concept") for row in matches if int(_value(row, "rank")) == best}, key=lambda c: c.value
     )
+
+
+def _concept_labels(select: Select, scheme: ox.NamedNode) -> list[tuple[Term, int, str]]:
+    """Every notation and label of the concepts of `scheme`, with its concept and the rank of its property
+    (internal/concept-labels.rq joins the texts of each concept and rank by a unit separator)."""
+    return [
+        (_term(row, "concept"), int(_value(row, "rank")), label)
+        for row in select(bind(internal_query("concept-labels"), {"scheme": [scheme]}))
+        for label in _value(row, "texts").split(_LABEL_SEPARATOR)
+    ]
 
 
 def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Term]:

@@ -11,7 +11,9 @@ An answer the server cut at its own row limit (Virtuoso says so only in an `X-SP
 cuts at 10,000 rows by default) is never taken for the whole answer: it is asked for again in pages of that
 many rows (`binding.with_slice`, the same LIMIT/OFFSET as --limit and --offset) when the query's order makes
 the pages fit together (`query.ordering`); otherwise it is an error, or a warning with the rows returned when
-the query asked for a page (its own LIMIT) that the server cut.
+the query asked for a page (its own LIMIT) that the server cut. Virtuoso sorts at most MaxSortedTopRows rows
+for a page (OFFSET + LIMIT; 10,000 by default, as its row limit): past it, the one-line error names both
+settings.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ _GRAPH_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples as older servers label it
 }
+_SORT_LIMIT = "SR353"
+"""Virtuoso's error for a sort past its MaxSortedTopRows (OFFSET + LIMIT of a sorted query, 10,000 by
+default): "SR353: Sorted TOP clause specifies more then 20000 rows to sort"."""
 _GRAPH_ACCEPT = (("application/n-triples", 1.0), ("text/turtle", 0.9), ("application/rdf+xml", 0.5))
 
 
@@ -174,7 +179,19 @@ class EndpointTarget:
             left = None if within is None else within - (time.monotonic() - started)
             if left is not None and left <= 0:
                 raise EndpointTimeoutError(f"{self.endpoint.url}: no answer within {within:g} s")
-            page = self._ask(with_slice(sparql, size, offset), left)
+            try:
+                page = self._ask(with_slice(sparql, size, offset), left)
+            except EndpointError as exc:
+                if offset and _SORT_LIMIT in str(exc):
+                    raise EndpointError(
+                        f"{self.endpoint.url}: the server cut the answer at its row limit of {size:,} rows "
+                        f"(X-SPARQL-MaxRows), and refuses to sort more than {size:,} rows for the next page "
+                        f"({_SORT_LIMIT}); raise its sort limit above the rows of the whole answer "
+                        "(Virtuoso: MaxSortedTopRows in the [Parameters] section of virtuoso.ini) or its "
+                        "row limit (ResultSetMaxRows in [SPARQL]), or ask for at most the first "
+                        f"{size:,} rows (--limit)"
+                    ) from None
+                raise
             head, bindings = page.bindings()
             if len(bindings) > size or (offset and bindings and bindings[0] == previous):
                 raise EndpointError(
