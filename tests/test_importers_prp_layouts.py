@@ -369,6 +369,44 @@ def test_projects_by_programme_finds_each_by_its_english_and_dutch_name(
         assert [row["project"] for row in found] == [ID + "project/" + project], (lang, name)
 
 
+def test_every_predecessor_action_has_a_dutch_label_of_its_own(store: Path, tmp_path: Path) -> None:
+    """The actions the predecessor files name (their Programme Funding paths, Creative Europe's Sub-programme
+    and Action) have Dutch labels from `prp_terms.PREDECESSOR_ACTIONS`, none the English text marked
+    untranslated."""
+    actions = tmp_path / "actions.rq"
+    actions.write_text(
+        "SELECT DISTINCT ?en ?nl ?note WHERE { ?project ekg:fundingProgramme ?programme ; ekg:action ?leaf . "
+        "FILTER(?programme != <https://w3id.org/erasmus-kg/id/programme/erasmus-plus>) "
+        "?leaf skos:broader* ?action . ?action skos:prefLabel ?en, ?nl . "
+        'FILTER(lang(?en) = "en" && lang(?nl) = "nl") OPTIONAL { ?action skos:editorialNote ?note } }\n',
+        encoding="utf-8",
+    )
+    result = run(CliRunner(), "--store", str(store), "sparql", str(actions), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    found = {(row["en"], row["nl"], row["note"]) for row in rows(result.output)}
+    assert {
+        ("COMENIUS", "Comenius", ""),
+        ("Accompanying measures", "Begeleidende maatregelen", ""),
+        ("European Voluntary Service", "Europees Vrijwilligerswerk", ""),
+        (
+            "Tempus Joint Project - Curricular Reform",
+            "Tempus gezamenlijk project - hervorming van leerplannen",
+            "",
+        ),
+        ("Joint Programmes: Master Course", "Gezamenlijke programma's: masteropleiding", ""),
+        (
+            "Co-operation with other industrialised countries",
+            "Samenwerking met andere geïndustrialiseerde landen",
+            "",
+        ),
+        ("Multi-annual Cooperation Projects", "Meerjarige samenwerkingsprojecten", ""),
+        ("Culture", "Cultuur", ""),
+        ("Cooperation projects", "Samenwerkingsprojecten", ""),
+        ("Preparatory actions 2013", "Voorbereidende acties 2013", ""),
+    } <= found
+    assert [(en, note) for en, nl, note in found if note or nl == en] == []
+
+
 def test_projects_by_programme_by_abbreviation_and_erasmus_plus_keeps_the_brochure(store: Path) -> None:
     assert [r["project"] for r in query(store, "en", "projects-by-programme", "programme=yia")] == [
         ID + "project/HR-2-01-2009-R2"

@@ -20,9 +20,12 @@
 // default graph, not the union of the named graphs: as with `oxigraph serve` (without
 // --union-default-graph), a query sees the named graphs as its default graph only when it names them with
 // default-graph-uri, which `erasmus-kg query --endpoint` does from the manifest `load --endpoint` writes.
+// With --union-default-graph (TDB2's unionDefaultGraph, as Fuseki's `tdb2:unionDefaultGraph true` sets it) a
+// query without default-graph-uri reads the union of the named graphs, for `erasmus-kg query
+// --union-default-graph`.
 // No SPARQL Update, no authentication, no limits: a test server on the loopback interface.
 //
-// Run as `java -cp CLASSPATH SparqlServer.java DATABASE_FOLDER [PORT]` (tests/jena_launcher.py builds the
+// Run as `java -cp CLASSPATH SparqlServer.java DATABASE_FOLDER [PORT] [--union-default-graph]` (tests/jena_launcher.py builds the
 // class path from Debian's libapache-jena-java, with the fix for its xerces messages); PORT 0 or none takes a
 // free port. Prints one line, `listening on http://127.0.0.1:PORT/ds`, once it accepts requests. Written for
 // Jena 4.5 (Debian bookworm) and Java 17.
@@ -68,6 +71,7 @@ import org.apache.jena.sparql.core.DynamicDatasets;
 import org.apache.jena.sparql.core.Quad;
 import org.apache.jena.system.Txn;
 import org.apache.jena.tdb2.DatabaseMgr;
+import org.apache.jena.tdb2.TDB2;
 
 public class SparqlServer {
     static final List<Lang> RESULTS =
@@ -95,12 +99,18 @@ public class SparqlServer {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: SparqlServer DATABASE_FOLDER [PORT]");
+        List<String> given = new ArrayList<>(List.of(args));
+        boolean union = given.remove("--union-default-graph");
+        if (given.size() < 1 || given.size() > 2) {
+            System.err.println("usage: SparqlServer DATABASE_FOLDER [PORT] [--union-default-graph]");
             System.exit(2);
         }
-        SparqlServer server = new SparqlServer(DatabaseMgr.connectDatasetGraph(args[0]));
-        int port = args.length == 2 ? Integer.parseInt(args[1]) : 0;
+        DatasetGraph dataset = DatabaseMgr.connectDatasetGraph(given.get(0));
+        if (union) {
+            dataset.getContext().set(TDB2.symUnionDefaultGraph, true);
+        }
+        SparqlServer server = new SparqlServer(dataset);
+        int port = given.size() == 2 ? Integer.parseInt(given.get(1)) : 0;
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         http.createContext("/ds/sparql", exchange -> server.answer(exchange, server::query));
         http.createContext("/ds/query", exchange -> server.answer(exchange, server::query));

@@ -190,6 +190,18 @@ def endpoint_options(command: F) -> F:
     )(command)
 
 
+def union_default_graph_option(command: F) -> F:
+    """--union-default-graph, for commands that query an --endpoint."""
+    return click.option(
+        "--union-default-graph",
+        is_flag=True,
+        help="The endpoint's default graph is already the union of its named graphs (Fuseki's "
+        "tdb2:unionDefaultGraph, `oxigraph serve --union-default-graph`): queries name no "
+        "default-graph-uri, which Jena answers up to 17 times faster. Without it the graphs that "
+        "`erasmus-kg load` listed on the server are named in every query.",
+    )(command)
+
+
 def endpoint_credentials(user: str | None) -> Credentials:
     """The credentials for an endpoint: `user` (--user) or the environment's, with a password prompt on a
     terminal when the environment gives none."""

@@ -29,6 +29,7 @@ from erasmus_kg.cli.options import (
     rows_per_page,
     store_option,
     store_root,
+    union_default_graph_option,
 )
 from erasmus_kg.errors import ErasmusKGError, InputFileError
 
@@ -98,6 +99,7 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
         "--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store."
     )
     @endpoint_options
+    @union_default_graph_option
     @store_option
     @click.pass_context
     def command(
@@ -114,10 +116,11 @@ def _stored_query_command(query: StoredQuery) -> click.Command:
         user: str | None,
         auth: str,
         allow_insecure_auth: bool,
+        union_default_graph: bool,
     ) -> None:
         raw = _parse_params(params)
         paging = _Paging(limit, offset, page_size, timeout)
-        remote = _Remote(endpoint, user, auth, allow_insecure_auth) if endpoint else None
+        remote = _Remote(endpoint, user, auth, allow_insecure_auth, union_default_graph) if endpoint else None
         _run(ctx, query.name, raw, fmt, lang, paging, show_query, remote)
 
     return command
@@ -139,12 +142,13 @@ class _Paging(NamedTuple):
 
 
 class _Remote(NamedTuple):
-    """--endpoint with --user, --auth and --allow-insecure-auth, as given."""
+    """--endpoint with --user, --auth, --allow-insecure-auth and --union-default-graph, as given."""
 
     url: str
     user: str | None
     auth: str
     allow_insecure_auth: bool
+    union_default_graph: bool
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -205,6 +209,7 @@ def _target(
             credentials=endpoint_credentials(remote.user),
             auth=remote.auth,
             allow_insecure_auth=remote.allow_insecure_auth,
+            union_default_graph=remote.union_default_graph,
             warn=_warn,
         )
     from erasmus_kg.query.targets import open_target
@@ -351,6 +356,7 @@ def queries(fmt: str) -> None:
 @paging_options
 @click.option("--endpoint", metavar="URL", help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
 @endpoint_options
+@union_default_graph_option
 @store_option
 @click.pass_context
 def sparql(
@@ -366,6 +372,7 @@ def sparql(
     user: str | None,
     auth: str,
     allow_insecure_auth: bool,
+    union_default_graph: bool,
 ) -> None:
     """Run an ad hoc SPARQL query from QUERY_FILE (- for standard input) on the union of all graphs.
 
@@ -381,7 +388,7 @@ def sparql(
     paging = _Paging(limit, offset, page_size, timeout)
     layout = _layout(fmt, paging)
     text = with_slice(text, paging.query_limit, offset)
-    remote = _Remote(endpoint, user, auth, allow_insecure_auth) if endpoint else None
+    remote = _Remote(endpoint, user, auth, allow_insecure_auth, union_default_graph) if endpoint else None
     with _target(ctx, remote, timeout) as target, _deadline(timeout, remote) as deadline:
         _write(target, text, layout, lang or default_language(), offset, deadline)
 

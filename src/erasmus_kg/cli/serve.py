@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from erasmus_kg.cli.options import CONTEXT, endpoint_credentials, endpoint_options, store_option, store_root
+from erasmus_kg.cli.options import (
+    CONTEXT,
+    endpoint_credentials,
+    endpoint_options,
+    store_option,
+    store_root,
+    union_default_graph_option,
+)
 from erasmus_kg.web.config import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -27,6 +34,7 @@ from erasmus_kg.web.config import (
     "instead of the embedded store.",
 )
 @endpoint_options
+@union_default_graph_option
 @click.option(
     "--base",
     metavar="URL",
@@ -77,6 +85,7 @@ def serve(
     user: str | None,
     auth: str,
     allow_insecure_auth: bool,
+    union_default_graph: bool,
     base: str | None,
     query_timeout: float,
     row_limit: int,
@@ -108,5 +117,6 @@ def serve(
         credentials=endpoint_credentials(user) if endpoint else None,
         auth=auth,
         allow_insecure_auth=allow_insecure_auth,
+        union_default_graph=union_default_graph,
     )
     run(config)

@@ -76,6 +76,7 @@ _KEY_ACTION_TERMS = _index(prp_terms.KEY_ACTIONS)
 _ACTION_TYPE_TERMS = _index(prp_terms.ACTION_TYPES)
 _TOPICS = {normalise_name(en): nl for en, nl in prp_terms.TOPICS}
 _ORGANISATION_TYPES = {normalise_name(en): nl for en, nl in prp_terms.ORGANISATION_TYPES}
+_PREDECESSOR_ACTIONS_NL = {normalise_name(en): nl for en, nl in prp_terms.PREDECESSOR_ACTIONS.items()}
 _PROGRAMME_TERMS = {
     normalise_name(name): term for term in prp_terms.PROGRAMME_TERMS for name in (term.en, *term.names)
 }
@@ -231,7 +232,7 @@ class Concepts:
         """The last of a chain of actions of a predecessor programme (serialised IRI; None for no names):
         the first is a top concept of the action scheme, each next one an ekg:ActionType narrower than the
         one before. IRIs vocab/action/<programme>-<slug of each name>; labels the export's (English) text,
-        untranslated in Dutch."""
+        and in Dutch `prp_terms.PREDECESSOR_ACTIONS` (else the English text, marked untranslated)."""
         local = programme[1:-1].rsplit("/", 1)[-1]
         broader: str | None = None
         key = local
@@ -247,7 +248,7 @@ class Concepts:
                     self._sink.describe(node, T.action_type_class)
                     self._scheme_member(node, ACTION_SCHEME, top=False)
                     self._sink.add(node, T.broader, broader)
-                self._labels(node, name, None)
+                self._labels(node, name, _PREDECESSOR_ACTIONS_NL.get(normalise_name(name)))
             broader = node
         return broader
 

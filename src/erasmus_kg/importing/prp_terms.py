@@ -417,3 +417,112 @@ PROGRAMME_TERMS: tuple[ProgrammeTerm, ...] = (
     ),
 )
 """The predecessor programmes of the Project Results Platform (the samples of every export layout)."""
+
+
+PREDECESSOR_ACTIONS: dict[str, str] = {
+    # Lifelong Learning Programme (2007-2013): its sub-programmes and their actions
+    "COMENIUS": "Comenius",
+    "ERASMUS": "Erasmus",
+    "LEONARDO DA VINCI": "Leonardo da Vinci",
+    "GRUNDTVIG": "Grundtvig",
+    "Transversal programme": "Transversaal programma",
+    "Jean Monnet programme": "Jean Monnet-programma",
+    "Accompanying measures": "Begeleidende maatregelen",
+    "Multilateral projects": "Multilaterale projecten",
+    "Multilateral networks": "Multilaterale netwerken",
+    "Networks": "Netwerken",
+    "Partnerships": "Partnerschappen",
+    "Multilateral partnerships": "Multilaterale partnerschappen",
+    "Bilateral partnerships": "Bilaterale partnerschappen",
+    "Comenius Regio Partnerships": "Comenius Regio-partnerschappen",
+    "Learning Partnerships": "Leerpartnerschappen",
+    "Transfer of Innovation": "Overdracht van innovatie",
+    "Development of Innovation": "Ontwikkeling van innovatie",
+    "Mobility": "Mobiliteit",
+    "Preparatory visits": "Voorbereidende bezoeken",
+    "In-Service Training": "Nascholing",
+    "Senior volunteering projects": "Vrijwilligersprojecten voor senioren",
+    "Workshops": "Workshops",
+    "Study visits": "Studiebezoeken",
+    "Intensive Programmes": "Intensieve programma's",
+    "Academic Networks": "Academische netwerken",
+    "Structural Networks": "Structurele netwerken",
+    "Virtual campus": "Virtuele campus",
+    "Key Activity 1 - Policy Cooperation and Innovation": (
+        "Kernactiviteit 1 - Beleidssamenwerking en innovatie"
+    ),
+    "Key Activity 2 - Languages": "Kernactiviteit 2 - Talen",
+    "Key Activity 3 - ICT": "Kernactiviteit 3 - ICT",
+    "Key Activity 4 - Dissemination and exploitation of results": (
+        "Kernactiviteit 4 - Verspreiding en benutting van resultaten"
+    ),
+    # Youth in Action (2007-2013)
+    "European Voluntary Service": "Europees Vrijwilligerswerk",
+    "Youth Exchanges": "Jongerenuitwisselingen",
+    "Youth Initiatives": "Jongereninitiatieven",
+    "Youth Democracy Projects": "Jeugddemocratieprojecten",
+    "Youth in the World": "Jongeren in de wereld",
+    "Training and Networking": "Training en netwerkvorming",
+    "Youth support systems": "Ondersteuningsstructuren voor jongeren",
+    "Support for European cooperation in the youth field": (
+        "Steun voor Europese samenwerking op het gebied van jeugd"
+    ),
+    "Cooperation with the Neighbouring Partner Countries of the European Union": (
+        "Samenwerking met de partnerlanden die buurlanden van de Europese Unie zijn"
+    ),
+    "Meetings of young people and those responsible for youth policy": (
+        "Ontmoetingen van jongeren en verantwoordelijken voor jeugdbeleid"
+    ),
+    "Support to bodies active at European level in the field of youth": (
+        "Steun voor organisaties die op Europees niveau actief zijn op het gebied van jeugd"
+    ),
+    # Tempus
+    "Tempus Joint Project - Curricular Reform": "Tempus gezamenlijk project - hervorming van leerplannen",
+    "Tempus Joint Project - Governance Reform": "Tempus gezamenlijk project - hervorming van het bestuur",
+    "Tempus Joint Project - Higher Education and Society": (
+        "Tempus gezamenlijk project - hoger onderwijs en samenleving"
+    ),
+    "Tempus Structural Measures": "Tempus structurele maatregelen",
+    # Erasmus Mundus
+    "Joint Programmes: Master Course": "Gezamenlijke programma's: masteropleiding",
+    "Joint Programmes: Joint Doctorate": "Gezamenlijke programma's: gezamenlijk doctoraat",
+    "Partnerships with Third Country higher education institutions": (
+        "Partnerschappen met instellingen voor hoger onderwijs in derde landen"
+    ),
+    "Attractiveness projects": "Projecten die het Europese hoger onderwijs aantrekkelijker maken",
+    # Co-operation with industrialised countries
+    "Co-operation with other industrialised countries": "Samenwerking met andere geïndustrialiseerde landen",
+    # Culture (2007-2013) and Creative Europe
+    "Multi-annual Cooperation Projects": "Meerjarige samenwerkingsprojecten",
+    "Cooperation Measures": "Samenwerkingsmaatregelen",
+    "Cooperation projects": "Samenwerkingsprojecten",
+    "Cooperation projects with third countries": "Samenwerkingsprojecten met derde landen",
+    "Literary Translation": "Literaire vertaling",
+    "Literary translation projects": "Literaire vertaalprojecten",
+    "Special Actions": "Bijzondere acties",
+    "European festivals": "Europese festivals",
+    "European networks": "Europese netwerken",
+    "European platforms": "Europese platforms",
+    "Support for bodies active at European level in the field of culture": (
+        "Steun voor organisaties die op Europees niveau actief zijn op het gebied van cultuur"
+    ),
+    "Culture": "Cultuur",
+    "MEDIA": "MEDIA",
+    "Cross-sectoral": "Sectoroverschrijdend",
+    # Sport: preparatory actions and special events 2009-2013
+    "Preparatory actions 2009": "Voorbereidende acties 2009",
+    "Preparatory actions 2010": "Voorbereidende acties 2010",
+    "Preparatory actions 2011": "Voorbereidende acties 2011",
+    "Preparatory actions 2012": "Voorbereidende acties 2012",
+    "Preparatory actions 2013": "Voorbereidende acties 2013",
+    "Special events": "Speciale evenementen",
+    "Area 1: Strengthening of good governance and dual careers in sport through support for the mobility of "
+    "volunteers, coaches, managers and staff of non-profit sport organisations": (
+        "Gebied 1: Versterking van goed bestuur en duale loopbanen in de sport door steun voor de mobiliteit "
+        "van vrijwilligers, coaches, managers en personeel van sportorganisaties zonder winstoogmerk"
+    ),
+}
+"""Dutch names of the actions the predecessor programmes' exports name (the segments of their `Programme
+Funding` paths, Creative Europe's Sub-programme and Action), as the programmes' Dutch documents name them;
+keys compared with `identity.normalise_name`. A name not listed keeps its English text as Dutch label, with
+`UNTRANSLATED_NOTE`."""

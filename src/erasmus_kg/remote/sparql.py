@@ -4,7 +4,9 @@ The same stored queries run remotely as on the embedded store: the bound query t
 terms, see `erasmus_kg.query.binding`) is sent as is. The query's default graph is the union of the graphs
 `erasmus-kg load` put on the server, read from the manifest graph it writes there (`MANIFEST_GRAPH`), and
 passed as `default-graph-uri` parameters, so no server configuration (union default graph) is needed.
-Without a manifest the server's own default graph is used. An answer that is not SPARQL results is one
+Without a manifest, or with `union_default_graph` (--union-default-graph: the server makes its default graph
+the union of its graphs, which Jena answers far faster than a dataset named graph by graph), the server's own
+default graph is used. An answer that is not SPARQL results is one
 `EndpointError` line, like every HTTP failure (see `erasmus_kg.remote.http`).
 
 An answer the server cut at its own row limit (Virtuoso says so only in an `X-SPARQL-MaxRows` header, and
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from erasmus_kg.errors import EndpointError, EndpointTimeoutError
+from erasmus_kg.errors import EndpointError, EndpointTimeoutError, UsageError
 from erasmus_kg.namespaces import GRAPH
 from erasmus_kg.remote.http import DEFAULT_TIMEOUT, Credentials, Endpoint
 
@@ -293,10 +295,12 @@ def open_endpoint(
     credentials: Credentials | None = None,
     auth: str = "auto",
     allow_insecure_auth: bool = False,
+    union_default_graph: bool = False,
     warn: Callable[[str], None] | None = None,
 ) -> Iterator[EndpointTarget]:
     """A query target on `url`, with `credentials` (default: from the environment) sent as `auth` says
-    (`remote.http`), the loaded graphs as default, and `warn` for warnings (see `EndpointTarget`)."""
+    (`remote.http`), the loaded graphs as default (or the server's own default graph, the union of its
+    graphs, with `union_default_graph`), and `warn` for warnings (see `EndpointTarget`)."""
     endpoint = Endpoint(
         url,
         credentials if credentials is not None else Credentials.from_environment(),
@@ -306,4 +310,24 @@ def open_endpoint(
     )
     with contextlib.closing(endpoint):
         probe = EndpointTarget(endpoint, warn=warn)
-        yield EndpointTarget(endpoint, loaded_graphs(probe), warn=warn)
+        graphs = loaded_graphs(probe)
+        if union_default_graph and graphs and not _default_graph_is_union(probe):
+            raise UsageError(
+                f"{endpoint.url}: --union-default-graph, but the server's default graph is not the union of "
+                f"its graphs (the {len(graphs)} graphs `erasmus-kg load` put there are not in it): leave the "
+                "option out, or make the server's default graph the union (Fuseki: tdb2:unionDefaultGraph "
+                "true; oxigraph serve --union-default-graph)"
+            )
+        yield EndpointTarget(endpoint, [] if union_default_graph else graphs, warn=warn)
+
+
+def _default_graph_is_union(target: EndpointTarget) -> bool:
+    """Whether the server's default graph, as a query that names none sees it, holds the manifest graph's
+    triples (the graphs `erasmus-kg load` put there are then in it: it is their union)."""
+    from erasmus_kg.query.binding import bind
+    from erasmus_kg.query.catalogue import internal_query
+
+    answer = target.query(
+        bind(internal_query("default-graph-is-union"), {"manifest": [ox.NamedNode(MANIFEST_GRAPH)]})
+    )
+    return isinstance(answer, ox.QueryBoolean) and bool(answer)

@@ -102,6 +102,7 @@ def create_app(config: ServeConfig, access: GraphAccess | None = None) -> Starle
             credentials=config.credentials,
             auth=config.auth,
             allow_insecure_auth=config.allow_insecure_auth,
+            union_default_graph=config.union_default_graph,
         )
     )
     app.state.query_workers = QueryWorkers(

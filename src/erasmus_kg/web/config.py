@@ -44,3 +44,5 @@ class ServeConfig:
     """For `endpoint` (None: from the environment), sent as `auth` says (`remote.http`)."""
     auth: str = "auto"
     allow_insecure_auth: bool = False
+    union_default_graph: bool = False
+    """For `endpoint`: its default graph is the union of its graphs (`remote.sparql.open_endpoint`)."""

@@ -137,12 +137,17 @@ class EndpointAccess:
         credentials: Credentials | None = None,
         auth: str = "auto",
         allow_insecure_auth: bool = False,
+        union_default_graph: bool = False,
     ) -> None:
         from erasmus_kg.remote.sparql import open_endpoint
 
         self._stack = contextlib.ExitStack()
         opened = open_endpoint(
-            url, credentials=credentials, auth=auth, allow_insecure_auth=allow_insecure_auth
+            url,
+            credentials=credentials,
+            auth=auth,
+            allow_insecure_auth=allow_insecure_auth,
+            union_default_graph=union_default_graph,
         )
         self._reading = Reading(self._stack.enter_context(opened))
 
@@ -164,11 +169,16 @@ def open_access(
     credentials: Credentials | None = None,
     auth: str = "auto",
     allow_insecure_auth: bool = False,
+    union_default_graph: bool = False,
 ) -> GraphAccess:
-    """The endpoint at `endpoint` when given (with `credentials`, sent as `auth` says: `remote.http`), else
-    the embedded store at `root`."""
+    """The endpoint at `endpoint` when given (with `credentials`, sent as `auth` says: `remote.http`; its
+    default graph the union of its graphs when `union_default_graph`), else the embedded store at `root`."""
     if endpoint is not None:
         return EndpointAccess(
-            endpoint, credentials=credentials, auth=auth, allow_insecure_auth=allow_insecure_auth
+            endpoint,
+            credentials=credentials,
+            auth=auth,
+            allow_insecure_auth=allow_insecure_auth,
+            union_default_graph=union_default_graph,
         )
     return EmbeddedAccess(root)
