@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import pyoxigraph as ox
 
 from erasmus_kg.derived.normal import normal
+from erasmus_kg.derived.readonly_sqlite import PerThread
 from erasmus_kg.digests import blake2b
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,7 +162,7 @@ class NameIndex:
 
     def __init__(self, build_dir: Path) -> None:
         self.folder = build_dir / FOLDER
-        self._opened: list[sqlite3.Connection] | None = None
+        self._opened = PerThread(lambda: self.files)
 
     @property
     def files(self) -> list[Path]:
@@ -169,20 +170,11 @@ class NameIndex:
 
     @property
     def _dbs(self) -> list[sqlite3.Connection]:
-        """The files, opened on the first lookup (most queries look nothing up)."""
-        if self._opened is None:
-            import sqlite3
-
-            self._opened = [
-                sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-                for path in self.files
-            ]
-        return self._opened
+        """The files, opened on the first lookup (most queries look nothing up), by each thread its own."""
+        return self._opened.connections()
 
     def close(self) -> None:
-        for db in self._opened or []:
-            db.close()
-        self._opened = None
+        self._opened.close()
 
     def __enter__(self) -> NameIndex:
         return self
@@ -207,8 +199,7 @@ class NameIndex:
         needle = normal(text)
         found: set[str] = set()
         for db in self._dbs if needle else []:
-            where, args = _containing(kind, needle)
-            found.update(iri for (iri,) in db.execute(f"SELECT iri FROM name WHERE {where}", args))
+            found.update(iri for (iri,) in db.execute(*_containing(kind, needle)))
         return sorted(found)
 
     def names(self, kind: str, limit: int = 20_000) -> list[str]:
@@ -228,14 +219,18 @@ class NameIndex:
 
 
 def _containing(kind: str, needle: str) -> tuple[str, tuple[str, ...]]:
-    """The condition (and its arguments) on the name table for the names of `kind` containing `needle` (a
-    normal form)."""
+    """The query (and its arguments) for the IRIs of the names of `kind` containing `needle` (a normal form).
+
+    The trigram match first, then each matching name by its row id, its kind tested there: CROSS JOIN makes
+    SQLite keep that order. Left to its planner, it walks every name of the kind by the (kind, normal) index
+    and tests each against the matches: 21 ms for a text that matches nothing among 206,000 organisations
+    (0.02 ms so), 36 ms for "hochschule" (0.6 ms), and 26 s written as a plain join."""
     if len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
-        # The trigram match first, then the kind: as a join, SQLite's planner would take every name of the
-        # kind and test the match row by row (26 s instead of 0.06 s for 200,000 organisations).
-        return "id IN (SELECT rowid FROM name_text WHERE name_text MATCH ?) AND kind = ?", (
-            f"normal : {phrase}",
-            kind,
+        return (
+            "SELECT name.iri FROM (SELECT rowid AS id FROM name_text WHERE name_text MATCH ?) AS matched "
+            "CROSS JOIN name ON name.id = matched.id WHERE name.kind = ?",
+            (f"normal : {phrase}", kind),
         )
-    return "kind = ? AND instr(normal, ?) > 0", (kind, needle)  # trigrams need three characters: a scan
+    # trigrams need three characters: a scan of the names of the kind
+    return "SELECT iri FROM name WHERE kind = ? AND instr(normal, ?) > 0", (kind, needle)

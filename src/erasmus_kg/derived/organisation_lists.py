@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived.readonly_sqlite import PerThread
 from erasmus_kg.namespaces import EKG
 
 FILE = "organisations.sqlite"
@@ -64,7 +65,7 @@ class OrganisationLists:
 
     def __init__(self, build_dir: Path) -> None:
         self.path = build_dir / FILE
-        self._db: sqlite3.Connection | None = None
+        self._opened = PerThread(lambda: [self.path])
 
     @property
     def available(self) -> bool:
@@ -73,16 +74,11 @@ class OrganisationLists:
         )
 
     def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = sqlite3.connect(
-                f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False
-            )
-        return self._db
+        """The file, opened on first use, by each thread its own (`readonly_sqlite`)."""
+        return self._opened.connections()[0]
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._opened.close()
 
     def count(self) -> int:
         """How many organisations the store has (with a country or not)."""

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from erasmus_kg.derived import organisation_lists
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import shown_title
+from erasmus_kg.derived.readonly_sqlite import PerThread, open_readonly
 from erasmus_kg.digests import blake2b
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 
@@ -412,9 +413,7 @@ def _table(kind: str) -> str:
 
 def file_version(path: Path) -> int:
     """The layout version of the index file at `path`."""
-    import sqlite3
-
-    connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    connection = open_readonly(path)
     try:
         return int(connection.execute("PRAGMA user_version").fetchone()[0])
     finally:
@@ -495,18 +494,12 @@ class SearchIndex:
     def __init__(self, build_dir: Path) -> None:
         self.folder = build_dir / FOLDER
         self.organisations = organisation_lists.OrganisationLists(build_dir)
-        self._opened: list[sqlite3.Connection] | None = None
+        self._opened = PerThread(lambda: sorted(self.folder.glob("*.sqlite")))
 
     @property
     def _dbs(self) -> list[sqlite3.Connection]:
-        if self._opened is None:
-            import sqlite3
-
-            self._opened = [
-                sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-                for path in sorted(self.folder.glob("*.sqlite"))
-            ]
-        return self._opened
+        """The files, opened on first use, by each thread its own (`readonly_sqlite`)."""
+        return self._opened.connections()
 
     @property
     def available(self) -> bool:
@@ -514,9 +507,7 @@ class SearchIndex:
         return self.folder.is_dir() and all(file_version(p) == VERSION for p in self.folder.glob("*.sqlite"))
 
     def close(self) -> None:
-        for db in self._opened or []:
-            db.close()
-        self._opened = None
+        self._opened.close()
         self.organisations.close()
 
     def __enter__(self) -> SearchIndex:
