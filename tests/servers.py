@@ -185,14 +185,23 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def stub_server(handle: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
-    """An HTTP server on 127.0.0.1 whose every request is answered by `handle`; yields its base URL."""
+def stub_server(
+    handle: Callable[[http.server.BaseHTTPRequestHandler], None], *, keep_alive: bool = False
+) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 whose every request is answered by `handle`; yields its base URL. With
+    `keep_alive`, it speaks HTTP/1.1 and keeps the connection open, as real servers do (the answer to a
+    challenge reuses it), and HEAD requests are handled too."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        if keep_alive:
+            protocol_version = "HTTP/1.1"
+
         def do_GET(self) -> None:
             handle(self)
 
         do_POST = do_PUT = do_GET
+        if keep_alive:
+            do_HEAD = do_GET
 
         def log_message(self, *args: object) -> None:
             pass
@@ -398,34 +407,9 @@ def digest_server(
         if request.command != "HEAD":
             request.wfile.write(answer_body)
 
-    with _handled(handle) as base:
+    with stub_server(handle, keep_alive=True) as base:
         recorded = DigestServer(base)
         yield recorded
-
-
-@contextlib.contextmanager
-def _handled(handle: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
-    """`stub_server`, with HEAD requests handled too."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: the answer of a challenge reuses it
-
-        def do_GET(self) -> None:
-            handle(self)
-
-        do_POST = do_PUT = do_HEAD = do_GET
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = _QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager
