@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import select
 import shutil
-import signal
 import subprocess
-import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from .servers import ServerProcess
 
 JAVA_DIR = Path("/usr/share/java")
 PARSER_JARS = (
@@ -86,16 +86,20 @@ def check_queries(files: Sequence[Path], folder: Path) -> dict[Path, list[str]]:
     return problems
 
 
-class JenaServer:
+class JenaServer(ServerProcess):
     """SparqlServer.java on a free port of 127.0.0.1 with a TDB2 database in `folder`/tdb2 (its class path and
     its error output, server.log, in `folder` too): Fuseki's URLs for one dataset, /ds/sparql for queries and
     /ds/data for the Graph Store Protocol. The JVM's heap is at most `heap`."""
 
+    name = "SparqlServer.java"
+    start_timeout = START_TIMEOUT
+    stop_timeout = 20.0
+
     def __init__(self, folder: Path, *, heap: str = "1g") -> None:
+        super().__init__()
         self.folder = folder
         self.heap = heap
         self.port: int | None = None
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def base(self) -> str:
@@ -113,53 +117,28 @@ class JenaServer:
     def log(self) -> Path:
         return self.folder / "server.log"
 
-    def start(self) -> JenaServer:
+    def launch(self) -> subprocess.Popen[bytes]:
         java = shutil.which("java")
         assert java is not None, missing(SERVER_JARS)
         (self.folder / "tdb2").mkdir(parents=True, exist_ok=True)
         command = [java, f"-Xmx{self.heap}", "-cp", classpath(self.folder, SERVER_JARS), str(SERVER)]
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
+            return subprocess.Popen(
                 [*command, str(self.folder / "tdb2"), "0"],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=log,
             )
-        try:
-            self.port = self._port()
-        except BaseException:
-            self.kill()
-            raise
-        return self
 
-    def _port(self) -> int:
-        """The port from the line the server prints once it listens (it compiles the launcher first)."""
+    def answers(self) -> bool:
+        """Whether the server has printed the line it prints once it listens (it compiles the launcher
+        first), which names the port it chose: then `port` is that port."""
         assert self.process is not None and self.process.stdout is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
-            if ready:
-                line = self.process.stdout.readline().decode()
-                if line.startswith("listening on http://127.0.0.1:"):
-                    return int(line.rsplit(":", 1)[1].split("/")[0])
-                if not line:
-                    break
-            elif self.process.poll() is not None:
-                break
-        error = " | ".join(self.log.read_text("utf-8", "replace").splitlines()[-5:])
-        raise RuntimeError(f"SparqlServer.java did not start within {START_TIMEOUT:g} s: {error}")
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self.process and self.process.stdout:
-            self.process.stdout.close()
+        ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+        if not ready:
+            return False
+        line = self.process.stdout.readline().decode()
+        if not line.startswith("listening on http://127.0.0.1:"):
+            return False
+        self.port = int(line.rsplit(":", 1)[1].split("/")[0])
+        return True

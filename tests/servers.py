@@ -1,5 +1,7 @@
 """Servers for tests, all on 127.0.0.1: a real `oxigraph serve`, stub endpoints, and a proxy that cuts
-uploads. Each starts itself on a free port and stops when its test is done."""
+uploads. Each starts itself on a free port and stops when its test is done. `ServerProcess` starts, waits for
+and stops every server the tests run as a process (this `oxigraph serve`, and Virtuoso, Jena and
+`erasmus-kg serve` in their own modules)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 
@@ -22,48 +25,139 @@ OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
-class OxigraphServer:
-    def __init__(self, location: Path, port: int | None = None) -> None:
-        self.location = location
-        self.port = port or free_port()
+_Server = TypeVar("_Server", bound="ServerProcess")
+
+
+class ServerProcess:
+    """A server the tests run as a process of its own: `start` launches it and waits until it answers (within
+    `start_timeout` seconds), `stop` ends it (SIGTERM, then SIGKILL when it has not ended within
+    `stop_timeout` seconds), and `with` does both (a server not yet started is started on entering). A
+    subclass says what to launch (`launch`) and where it answers (`probe_url`, or `answers` when it is asked
+    otherwise), and may do more once it answers (`ready`). A start that fails kills the process and says
+    why, with the last lines of the server's `log` where it keeps one."""
+
+    name = "server"
+    """How errors name the server ("oxigraph serve")."""
+    start_timeout = 20.0
+    stop_timeout = 10.0
+
+    def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def probe_url(self) -> str:
+        """A URL that answers 200 once the server is up."""
+        raise NotImplementedError
 
-    def start(self) -> OxigraphServer:
-        self.process = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
+    @property
+    def log(self) -> Path | None:
+        """The file the server writes its errors to (None: it keeps none)."""
+        return None
+
+    def launch(self) -> subprocess.Popen[bytes]:
+        """The server's process, just launched."""
+        raise NotImplementedError
+
+    def answers(self) -> bool:
+        """Whether the server answers now: a GET of `probe_url` that succeeds."""
+        try:
+            urllib.request.urlopen(self.probe_url, timeout=2).read()
+        except (urllib.error.URLError, OSError):
+            return False
+        return True
+
+    def ready(self) -> None:
+        """What to do once the server answers, before `start` returns (nothing here)."""
+
+    def start(self: _Server) -> _Server:
+        self.process = self.launch()
+        try:
+            self._wait(self.process)
+            self.ready()
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+    def _wait(self, process: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.base}/query?query=ASK%7B%7D", timeout=1).read()
-                return self
-            except (urllib.error.URLError, OSError):
-                if self.process.poll() is not None:
-                    raise RuntimeError("oxigraph serve exited at start") from None
-                time.sleep(0.1)
-        raise RuntimeError("oxigraph serve did not answer within 20 s")
+            if self.answers():
+                return
+            if process.poll() is not None:
+                raise RuntimeError(self._why(f"{self.name} exited at start"))
+            time.sleep(0.1)
+        raise RuntimeError(self._why(f"{self.name} did not answer within {self.start_timeout:g} s"))
+
+    def _why(self, message: str) -> str:
+        tail = self.log_tail()
+        return message if tail is None else f"{message}: {tail}"
+
+    def log_tail(self) -> str | None:
+        """The last lines of `log` on one line, for the error of a failed start (None: the server keeps no
+        log)."""
+        if self.log is None:
+            return None
+        try:
+            return " | ".join(self.log.read_text("utf-8", "replace").splitlines()[-5:])
+        except OSError:
+            return "(no log)"
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
+        self._close_pipes()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(10)
+                self.process.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        if self.process:
+            for pipe in (self.process.stdout, self.process.stderr):
+                if pipe:
+                    pipe.close()
+
+    def __enter__(self: _Server) -> _Server:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class OxigraphServer(ServerProcess):
+    """`oxigraph serve` on 127.0.0.1 (a free port unless `port` is given), its database in `location`."""
+
+    name = "oxigraph serve"
+
+    def __init__(self, location: Path, port: int | None = None) -> None:
+        super().__init__()
+        self.location = location
+        self.port = port or free_port()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def probe_url(self) -> str:
+        return f"{self.base}/query?query=ASK%7B%7D"
+
+    def launch(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def count(self, graph: str | None = None) -> int:
         pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
@@ -73,13 +167,9 @@ class OxigraphServer:
             return int(response.read().decode().split()[1])
 
 
-@contextlib.contextmanager
-def oxigraph_server(location: Path) -> Iterator[OxigraphServer]:
-    server = OxigraphServer(location).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def oxigraph_server(location: Path) -> OxigraphServer:
+    """An `OxigraphServer` for `with`: started on entering, stopped on leaving."""
+    return OxigraphServer(location)
 
 
 class _QuietServer(http.server.ThreadingHTTPServer):
@@ -95,14 +185,23 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def stub_server(handle: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
-    """An HTTP server on 127.0.0.1 whose every request is answered by `handle`; yields its base URL."""
+def stub_server(
+    handle: Callable[[http.server.BaseHTTPRequestHandler], None], *, keep_alive: bool = False
+) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 whose every request is answered by `handle`; yields its base URL. With
+    `keep_alive`, it speaks HTTP/1.1 and keeps the connection open, as real servers do (the answer to a
+    challenge reuses it), and HEAD requests are handled too."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        if keep_alive:
+            protocol_version = "HTTP/1.1"
+
         def do_GET(self) -> None:
             handle(self)
 
         do_POST = do_PUT = do_GET
+        if keep_alive:
+            do_HEAD = do_GET
 
         def log_message(self, *args: object) -> None:
             pass
@@ -308,34 +407,9 @@ def digest_server(
         if request.command != "HEAD":
             request.wfile.write(answer_body)
 
-    with _handled(handle) as base:
+    with stub_server(handle, keep_alive=True) as base:
         recorded = DigestServer(base)
         yield recorded
-
-
-@contextlib.contextmanager
-def _handled(handle: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
-    """`stub_server`, with HEAD requests handled too."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: the answer of a challenge reuses it
-
-        def do_GET(self) -> None:
-            handle(self)
-
-        do_POST = do_PUT = do_HEAD = do_GET
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = _QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager

@@ -44,15 +44,11 @@ Grants, set with `isql-vt HOST:PORT dba dba` once the server answers (`GRANTS`):
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
-from .servers import free_port
+from .servers import ServerProcess, free_port
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
@@ -132,8 +128,14 @@ MaxQueryExecutionTime      = {time_limit}
 """
 
 
-class VirtuosoServer:
-    """`virtuoso-t` on free ports of 127.0.0.1, with its database in `folder` (see the module's docstring)."""
+class VirtuosoServer(ServerProcess):
+    """`virtuoso-t` on free ports of 127.0.0.1, with its database in `folder` (see the module's docstring);
+    `GRANTS` are set once it answers."""
+
+    name = "virtuoso-t"
+    start_timeout = START_TIMEOUT
+    stop_timeout = 20.0
+    """SIGTERM (Virtuoso then shuts down), SIGKILL when it has not within 20 s."""
 
     def __init__(
         self,
@@ -144,6 +146,7 @@ class VirtuosoServer:
         row_limit: int = ROW_LIMIT,
         sorted_rows: int = ROW_LIMIT,
     ) -> None:
+        super().__init__()
         self.folder = folder
         self.buffers = buffers
         self.time_limit = time_limit
@@ -151,7 +154,6 @@ class VirtuosoServer:
         self.sorted_rows = sorted_rows
         self.sql_port = free_port()
         self.http_port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def base(self) -> str:
@@ -175,7 +177,11 @@ class VirtuosoServer:
     def log(self) -> Path:
         return self.folder / "virtuoso.log"
 
-    def start(self) -> VirtuosoServer:
+    @property
+    def probe_url(self) -> str:
+        return f"{self.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+
+    def launch(self) -> subprocess.Popen[bytes]:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "vsp").mkdir(exist_ok=True)
         ini = self.folder / "virtuoso.ini"
@@ -191,41 +197,17 @@ class VirtuosoServer:
             ),
             "utf-8",
         )
-        self.process = subprocess.Popen(
+        return subprocess.Popen(
             [VIRTUOSO, "+foreground", "+configfile", str(ini)],
             cwd=self.folder,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        try:
-            self._wait()
-            for grant in GRANTS:
-                self.sql(grant)
-        except BaseException:
-            self.kill()
-            raise
-        return self
 
-    def _wait(self) -> None:
-        assert self.process is not None
-        probe = f"{self.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(probe, timeout=2).read()
-                return
-            except (urllib.error.URLError, OSError):
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"virtuoso-t exited at start: {self._log_tail()}") from None
-                time.sleep(0.2)
-        raise RuntimeError(f"virtuoso-t did not answer within {START_TIMEOUT:g} s: {self._log_tail()}")
-
-    def _log_tail(self) -> str:
-        try:
-            return " | ".join(self.log.read_text("utf-8", "replace").splitlines()[-5:])
-        except OSError:
-            return "(no log)"
+    def ready(self) -> None:
+        for grant in GRANTS:
+            self.sql(grant)
 
     def sql(self, statement: str) -> str:
         """Run one SQL statement as dba with isql-vt; its output (RuntimeError when it fails)."""
@@ -239,17 +221,3 @@ class VirtuosoServer:
         if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
             raise RuntimeError(f"isql-vt {statement!r}: {(done.stdout + done.stderr).strip()[-500:]}")
         return done.stdout
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        """SIGTERM (Virtuoso then shuts down), SIGKILL when it has not within 20 s."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx2
 
-from .servers import free_port
+from .servers import ServerProcess, free_port
 
 ERASMUS_KG = str(Path(sys.executable).parent / "erasmus-kg")
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -20,57 +18,52 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 alone takes 130 s), for the time limits of /sparql."""
 
 
-class WebServer:
+class WebServer(ServerProcess):
+    """`erasmus-kg serve` on a free port of 127.0.0.1 over the store in `store`, with more options in `args`;
+    what it says on stderr names why a start failed."""
+
+    name = "erasmus-kg serve"
+    start_timeout = 60.0
+
     def __init__(self, store: Path, args: Sequence[str] = ()) -> None:
+        super().__init__()
         self.store = store
         self.args = list(args)
         self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> WebServer:
+    @property
+    def probe_url(self) -> str:
+        return f"{self.base}/"
+
+    def launch(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, "ERASMUS_KG_STORE": str(self.store)}
-        self.process = subprocess.Popen(
+        return subprocess.Popen(
             [ERASMUS_KG, "serve", "--port", str(self.port), *self.args],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx2.get(f"{self.base}/", timeout=1)
-                return self
-            except httpx2.TransportError:
-                if self.process.poll() is not None:
-                    error = self.process.stderr.read().decode() if self.process.stderr else ""
-                    raise RuntimeError(f"erasmus-kg serve exited at start: {error}") from None
-                time.sleep(0.1)
-        raise RuntimeError("erasmus-kg serve did not answer within 60 s")
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+    def log_tail(self) -> str | None:
+        """The last lines the server has written to stderr so far (read without waiting for more: its query
+        workers may hold the pipe open after it has gone)."""
+        if self.process is None or self.process.stderr is None:
+            return None
+        os.set_blocking(self.process.stderr.fileno(), False)
+        text = (self.process.stderr.read() or b"").decode("utf-8", "replace")
+        return " | ".join(text.splitlines()[-5:])
 
     def client(self) -> httpx2.Client:
         return httpx2.Client(base_url=self.base, timeout=30, follow_redirects=False)
 
 
-@contextlib.contextmanager
-def web_server(store: Path, args: Sequence[str] = ()) -> Iterator[WebServer]:
-    server = WebServer(store, args).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def web_server(store: Path, args: Sequence[str] = ()) -> WebServer:
+    """A `WebServer` for `with`: started on entering, stopped on leaving."""
+    return WebServer(store, args)
 
 
 def worker_pids(server: WebServer) -> set[int]:
