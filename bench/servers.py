@@ -4,6 +4,10 @@ questions on the embedded store, Oxigraph server, Virtuoso and Jena over TDB2.
     .venv/bin/python bench/servers.py --store DIR [--repeat 3] [--warmup 1] [--servers oxigraph,virtuoso,jena]
         [--timeout 900] [--workdir DIR] [--json FILE]
 
+`--servers` also takes oxigraph-union and jena-union: the same servers with their default graph the union of
+their graphs (`oxigraph serve --union-default-graph`; the Jena launcher's `--union-default-graph`, as Fuseki's
+`tdb2:unionDefaultGraph true`), asked with `erasmus-kg query --union-default-graph`.
+
 DIR is a store into which a Project Results export was imported (`bench/generate.py --projects 30000 --output
 F` and `erasmus-kg --store DIR import prp F`). First the embedded store: each reference question of
 bench/speed.py (projects-by-country LT and DE, projects-by-key-action KA2, organisations-by-country DE,
@@ -65,6 +69,9 @@ from tests.virtuoso_server import missing as virtuoso_missing
 
 LANG = "en"
 SERVERS = ("oxigraph", "virtuoso", "jena")
+UNION_SERVERS = ("oxigraph-union", "jena-union")
+"""Oxigraph server and Jena with their default graph the union of their graphs, asked with
+--union-default-graph (no default-graph-uri): only when named in --servers."""
 VIRTUOSO_BUFFERS = 60_000
 VIRTUOSO_ROW_LIMIT = 10_000_000
 JENA_HEAP = "4g"
@@ -161,8 +168,8 @@ def started(name: str, folder: Path) -> Iterator[tuple[object, str, str]]:
     URLs."""
     server: OxigraphServer | VirtuosoServer | JenaServer
     folder.mkdir(parents=True)  # oxigraph serve makes only the last folder of its --location
-    if name == "oxigraph":
-        server = OxigraphServer(folder / "oxigraph").start()
+    if name in ("oxigraph", "oxigraph-union"):
+        server = OxigraphServer(folder / "oxigraph", union_default_graph=name == "oxigraph-union").start()
         urls = (f"{server.base}/store", f"{server.base}/query")
     elif name == "virtuoso":
         server = VirtuosoServer(
@@ -170,7 +177,7 @@ def started(name: str, folder: Path) -> Iterator[tuple[object, str, str]]:
         ).start()
         urls = (server.store_url, server.query_url)
     else:
-        server = JenaServer(folder / "jena", heap=JENA_HEAP).start()
+        server = JenaServer(folder / "jena", heap=JENA_HEAP, union_default_graph=name == "jena-union").start()
         urls = (server.store_url, server.query_url)
     try:
         yield (server, *urls)
@@ -212,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument(
-        "--servers", default=",".join(SERVERS), help="comma-separated, of " + ", ".join(SERVERS)
+        "--servers",
+        default=",".join(SERVERS),
+        help="comma-separated, of " + ", ".join(SERVERS + UNION_SERVERS),
     )
     parser.add_argument("--timeout", type=float, default=900.0, help="--timeout of each query on a server")
     parser.add_argument(
@@ -225,9 +234,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     args = parser.parse_args(argv)
     servers = [s for s in args.servers.split(",") if s]
-    if unknown := sorted(set(servers) - set(SERVERS)):
+    if unknown := sorted(set(servers) - set(SERVERS) - set(UNION_SERVERS)):
         parser.error(f"unknown servers: {', '.join(unknown)}")
-    for name, reason in (("virtuoso", virtuoso_missing()), ("jena", jena_missing(SERVER_JARS))):
+    for name, reason in (
+        ("virtuoso", virtuoso_missing()),
+        ("jena", jena_missing(SERVER_JARS)),
+        ("jena-union", jena_missing(SERVER_JARS)),
+    ):
         if name in servers and reason:
             sys.exit(f"bench: {name}: {reason}")
 
@@ -289,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                     load.same = graph_counts(target.query, graphs) == embedded_counts
                     log(f"  {name}: same triples per graph: {load.same}")
                     remote = ["--endpoint", query_url, "--timeout", f"{args.timeout:g}"]
+                    if name in UNION_SERVERS:
+                        remote.append("--union-default-graph")
                     for q in QUESTIONS:
                         command = [cli, *question_args(q), *remote]
                         outcome, _ = time_runs(
@@ -369,7 +384,14 @@ def report(
     elapsed: float,
     command: str,
 ) -> str:
-    names = {"embedded": "embedded", "oxigraph": "Oxigraph server", "virtuoso": "Virtuoso", "jena": "Jena"}
+    names = {
+        "embedded": "embedded",
+        "oxigraph": "Oxigraph server",
+        "virtuoso": "Virtuoso",
+        "jena": "Jena",
+        "oxigraph-union": "Oxigraph server, union default graph",
+        "jena-union": "Jena, union default graph",
+    }
     at = "; ".join(f"before {names[s]}: {loads_at[s]}" for s in servers)
     out = [
         f"Machine: {info.nproc} CPUs ({info.cpu}), {info.ram} RAM; Python {info.python}, pyoxigraph "

@@ -89,16 +89,19 @@ def check_queries(files: Sequence[Path], folder: Path) -> dict[Path, list[str]]:
 class JenaServer(ServerProcess):
     """SparqlServer.java on a free port of 127.0.0.1 with a TDB2 database in `folder`/tdb2 (its class path and
     its error output, server.log, in `folder` too): Fuseki's URLs for one dataset, /ds/sparql for queries and
-    /ds/data for the Graph Store Protocol. The JVM's heap is at most `heap`."""
+    /ds/data for the Graph Store Protocol. The JVM's heap is at most `heap`. With `union_default_graph`, a
+    query that names no graph reads the union of the named graphs (TDB2's unionDefaultGraph, as Fuseki's
+    `tdb2:unionDefaultGraph true`)."""
 
     name = "SparqlServer.java"
     start_timeout = START_TIMEOUT
     stop_timeout = 20.0
 
-    def __init__(self, folder: Path, *, heap: str = "1g") -> None:
+    def __init__(self, folder: Path, *, heap: str = "1g", union_default_graph: bool = False) -> None:
         super().__init__()
         self.folder = folder
         self.heap = heap
+        self.union_default_graph = union_default_graph
         self.port: int | None = None
 
     @property
@@ -124,7 +127,10 @@ class JenaServer(ServerProcess):
         command = [java, f"-Xmx{self.heap}", "-cp", classpath(self.folder, SERVER_JARS), str(SERVER)]
         with self.log.open("wb") as log:
             return subprocess.Popen(
-                [*command, str(self.folder / "tdb2"), "0"],
+                [
+                    *(*command, str(self.folder / "tdb2"), "0"),
+                    *(["--union-default-graph"] if self.union_default_graph else []),
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=log,

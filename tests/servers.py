@@ -135,14 +135,16 @@ class ServerProcess:
 
 
 class OxigraphServer(ServerProcess):
-    """`oxigraph serve` on 127.0.0.1 (a free port unless `port` is given), its database in `location`."""
+    """`oxigraph serve` on 127.0.0.1 (a free port unless `port` is given), its database in `location`; with
+    `union_default_graph`, its default graph is the union of its graphs (`--union-default-graph`)."""
 
     name = "oxigraph serve"
 
-    def __init__(self, location: Path, port: int | None = None) -> None:
+    def __init__(self, location: Path, port: int | None = None, *, union_default_graph: bool = False) -> None:
         super().__init__()
         self.location = location
         self.port = port or free_port()
+        self.union_default_graph = union_default_graph
 
     @property
     def base(self) -> str:
@@ -154,7 +156,10 @@ class OxigraphServer(ServerProcess):
 
     def launch(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            [
+                *(OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"),
+                *(["--union-default-graph"] if self.union_default_graph else []),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

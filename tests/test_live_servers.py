@@ -36,7 +36,7 @@ from erasmus_kg.remote.sparql import MANIFEST_GRAPH, EndpointTarget, loaded_grap
 
 from . import jena_launcher, virtuoso_server
 from .jena_launcher import JenaServer
-from .servers import cutting_proxy
+from .servers import OxigraphServer, cutting_proxy
 from .virtuoso_server import LOADER, LOADER_PASSWORD, ROW_LIMIT, VirtuosoServer
 
 pytestmark = pytest.mark.server
@@ -80,23 +80,37 @@ def load(store_root: Path, url: str) -> str:
 def live(
     request: pytest.FixtureRequest, store_root: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Live]:
-    """The server named by the test's parameter, started once for this module and loaded once."""
+    """The server named by the test's parameter, started once for this module and loaded once: `SERVERS`, or
+    one whose default graph is the union of its graphs (oxigraph-union, jena-union)."""
     name = request.param
     if name == "oxigraph":
         oxigraph = request.getfixturevalue("loaded")  # the session's server (conftest.py), loaded once
         yield Live(name, f"{oxigraph.base}/query", f"{oxigraph.base}/store")
         return
-    reason = (
-        virtuoso_server.missing() if name == "virtuoso" else jena_launcher.missing(jena_launcher.SERVER_JARS)
-    )
-    if reason:
-        pytest.skip(reason)
     folder = tmp_path_factory.mktemp(name)
-    server = VirtuosoServer(folder) if name == "virtuoso" else JenaServer(folder)
+    server: OxigraphServer | VirtuosoServer | JenaServer
+    if name == "oxigraph-union":
+        server = OxigraphServer(folder / "db", union_default_graph=True)
+    else:
+        reason = (
+            virtuoso_server.missing()
+            if name == "virtuoso"
+            else jena_launcher.missing(jena_launcher.SERVER_JARS)
+        )
+        if reason:
+            pytest.skip(reason)
+        if name == "virtuoso":
+            server = VirtuosoServer(folder)
+        else:
+            server = JenaServer(folder, union_default_graph=name == "jena-union")
     server.start()
     try:
-        load(store_root, server.store_url)
-        yield Live(name, server.query_url, server.store_url)
+        if isinstance(server, OxigraphServer):
+            store_url, query_url = f"{server.base}/store", f"{server.base}/query"
+        else:
+            store_url, query_url = server.store_url, server.query_url
+        load(store_root, store_url)
+        yield Live(name, query_url, store_url)
     finally:
         server.stop()
 
@@ -195,6 +209,51 @@ def _as_sets(table: str) -> list[list[str]]:
     """CSV rows with each GROUP_CONCAT list (parts joined by "; ") sorted, as `_canonical` compares them."""
     rows = csv.reader(io.StringIO(table))
     return [["; ".join(sorted(cell.split("; "))) for cell in row] for row in rows]
+
+
+@pytest.mark.parametrize("live", ["virtuoso", "oxigraph-union", "jena-union"], indirect=True)
+def test_with_the_servers_union_default_graph_every_stored_query_gives_the_embedded_rows(
+    live: Live, target: StoreTarget
+) -> None:
+    """--union-default-graph: where the server's default graph is the union of its graphs (Virtuoso's is;
+    Oxigraph and Jena when so configured), the queries name no graph and give the embedded store's rows, every
+    case of the expected-results suite (but Virtuoso's known bugs, `KNOWN`)."""
+    with open_endpoint(live.query_url, union_default_graph=True) as remote:
+        assert remote.default_graphs == []
+        for case in CASES:
+            if (live.name, case_id(case)) in KNOWN:
+                continue
+            lang = case.get("lang", "en")
+            local = target.query(prepare(case["query"], case["params"], lang, target))
+            answer = remote.query(prepare(case["query"], case["params"], lang, remote))
+            assert isinstance(local, ox.QuerySolutions) and isinstance(answer, ox.QuerySolutions)
+            rows = [tuple(map(_canonical, row)) for row in answer]
+            assert rows == [tuple(map(_canonical, row)) for row in local], case_id(case)
+
+
+@pytest.mark.parametrize("live", ["oxigraph", "jena"], indirect=True)
+def test_union_default_graph_on_a_server_whose_default_graph_is_not_the_union_is_one_line(
+    live: Live, store_root: Path
+) -> None:
+    """The loaded graphs are not in the default graph of `oxigraph serve` or Jena's TDB2 as configured by
+    default: --union-default-graph would find nothing there, so it is refused in one line (exit 2) that says
+    what to do, and without it the same query answers."""
+    args = ("query", "projects-by-country", "-p", "country=LT", "--endpoint", live.query_url)
+    refused = invoke(*args, "--union-default-graph")
+    assert refused.exit_code == 2
+    assert refused.stdout == ""
+    graphs = len(loaded_graphs(EndpointTarget(Endpoint(live.query_url))))
+    assert refused.stderr == (
+        f"erasmus-kg: error: {live.query_url}: --union-default-graph, but the server's default graph is not "
+        f"the union of its graphs (the {graphs} graphs `erasmus-kg load` put there are not in it): leave the "
+        "option out, or make the server's default graph the union (Fuseki: tdb2:unionDefaultGraph true; "
+        "oxigraph serve --union-default-graph)\n"
+    )
+    answered = invoke(*args, "--format", "csv")
+    embedded = invoke(
+        "--store", str(store_root), "query", "projects-by-country", "-p", "country=LT", "--format", "csv"
+    )
+    assert answered.exit_code == 0 and _as_sets(answered.stdout) == _as_sets(embedded.stdout)
 
 
 @pytest.mark.parametrize("live", SERVERS, indirect=True)
