@@ -16,6 +16,10 @@ with `--clients` threads, each with its own keep-alive connection, sending reque
 | `statistics` | `/statistics`, or a country's statistics page (`/statistics/DEU`) |
 | `api` | the first page (50 rows) of a stored query through the API, each query with its example parameters |
 | `search` | a search (`/search?q=...`) for one of a few typical texts |
+| `search-varied` | a search for one or two words of a title of the sample: texts mostly not asked before |
+
+The server keeps its last 512 search answers (`derived.search_index.ANSWERS`), so `search`, with its seven
+texts, measures answers mostly kept, and `search-varied` (one text of about 2,000) answers mostly made anew.
 
 Every answer must be 200 (a 3xx, 4xx or 5xx, or a failed connection, counts as an error). It prints Markdown
 (progress to stderr): the machine, and per scenario the requests, requests/s, p50/p95/p99 latency, the ratio
@@ -54,7 +58,7 @@ from erasmus_kg.query.catalogue import load_catalogue
 from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.web.links import document_path
 
-SCENARIOS = ("static", "project", "organisation", "country", "statistics", "api", "search")
+SCENARIOS = ("static", "project", "organisation", "country", "statistics", "api", "search", "search-varied")
 TARGETS_MS = {
     "project": 100,
     "organisation": 100,
@@ -62,6 +66,7 @@ TARGETS_MS = {
     "statistics": 100,
     "api": 300,
     "search": 300,
+    "search-varied": 300,
 }
 COUNTRIES = ("DEU", "ESP", "FRA", "ITA", "POL", "BEL", "NLD", "LTU", "ISL", "SVN", "TUR", "GBR")
 """The countries of the `country` and `statistics` scenarios: the largest lists and some small ones."""
@@ -91,9 +96,9 @@ def main() -> int:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
 
     before = benchlib.machine()
-    projects, organisations = _sample(args.store)
-    log(f"sample: {len(projects)} projects, {len(organisations)} organisations")
-    requests = _requests(projects, organisations)
+    projects, organisations, texts = _sample(args.store)
+    log(f"sample: {len(projects)} projects, {len(organisations)} organisations, {len(texts)} search texts")
+    requests = _requests(projects, organisations, texts)
     port = _free_port()
     server = subprocess.Popen(
         [benchlib.executable("erasmus-kg"), "--store", str(args.store), "serve", "--port", str(port)],
@@ -187,8 +192,9 @@ def main() -> int:
     return 1 if any(t.errors for _, t, _ in results) else 0
 
 
-def _sample(store: Path) -> tuple[list[str], list[str]]:
-    """Up to SAMPLE project and organisation IRIs of the store, spread over it (every k-th, seeded)."""
+def _sample(store: Path) -> tuple[list[str], list[str], list[str]]:
+    """Up to SAMPLE project and organisation IRIs of the store, spread over it (every k-th, seeded), and the
+    texts of the `search-varied` scenario: one or two words of each sampled project's title (seeded)."""
     rng = random.Random(11)
     found: dict[str, list[str]] = {}
     with DefaultStore(store).open_reader() as reader:
@@ -197,10 +203,23 @@ def _sample(store: Path) -> tuple[list[str], list[str]]:
             iris = [row["s"].value for row in reader.query(query, use_default_graph_as_union=True)]
             rng.shuffle(iris)
             found[kind] = iris[:SAMPLE]
-    return found["Project"], found["Organisation"]
+        values = " ".join(f"<{iri}>" for iri in found["Project"])
+        titles = reader.query(
+            f"SELECT ?t WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/title> ?t }}",
+            use_default_graph_as_union=True,
+        )
+        texts = []
+        for row in titles:
+            words = [w for w in row["t"].value.split() if len(w) >= 4 and w.isalpha()]
+            if words:
+                first = rng.randrange(len(words))
+                texts.append(" ".join(words[first : first + rng.choice((1, 2))]))
+    return found["Project"], found["Organisation"], sorted(set(texts))
 
 
-def _requests(projects: list[str], organisations: list[str]) -> dict[str, Callable[[random.Random], str]]:
+def _requests(
+    projects: list[str], organisations: list[str], texts: list[str]
+) -> dict[str, Callable[[random.Random], str]]:
     def page(iris: list[str]) -> Callable[[random.Random], str]:
         paths = [p for p in (document_path(iri, "html") for iri in iris) if p]
         return lambda rng: rng.choice(paths)
@@ -217,6 +236,7 @@ def _requests(projects: list[str], organisations: list[str]) -> dict[str, Callab
         "statistics": lambda rng: rng.choice(("/statistics", *(f"/statistics/{c}" for c in COUNTRIES))),
         "api": lambda rng: rng.choice(api),
         "search": lambda rng: "/search?" + urlencode({"q": rng.choice(SEARCHES)}),
+        "search-varied": lambda rng: "/search?" + urlencode({"q": rng.choice(texts)}),
     }
 
 

@@ -97,11 +97,24 @@ def test_facets_narrow_and_count_what_the_stored_queries_count(index: SearchInde
 def test_counts_beyond_the_sample_are_estimates(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     exact = index.search("begeleid", limit=100)
     monkeypatch.setattr(search_index, "FACET_SAMPLE", 2)
-    estimate = index.search("begeleid", limit=100)
+    with SearchIndex(index.folder.parent) as fresh:  # not the answer `index` keeps
+        estimate = fresh.search("begeleid", limit=100)
     assert estimate.estimated and estimate.total == exact.total == 7 and estimate.projects == exact.projects
     # every 4th match (7 matches, a sample of about 2) counted 4 times
     assert estimate.facets and all(n % 4 == 0 for values in estimate.facets.values() for _, n in values)
     assert estimate.facets != exact.facets
+
+
+def test_an_answer_asked_again_is_the_one_kept(index: SearchIndex) -> None:
+    """The same words (in any case or accents), narrowed the same way, for the same page: the kept answer;
+    another page or another narrowing is another answer."""
+    first = index.search("Begeleiding", limit=2)
+    assert index.search("begeleiding", limit=2) is first
+    assert index.search("BEGELEIDING ", limit=2) is first
+    assert index.search("begeleiding", limit=2, offset=1) is not first
+    narrowed = index.search("begeleiding", {COUNTRY: COUNTRIES + "GBR"}, limit=2)
+    assert narrowed is not first
+    assert index.search("begeleiding", {COUNTRY: COUNTRIES + "GBR"}, limit=2) is narrowed
 
 
 @pytest.mark.parametrize(
@@ -177,10 +190,11 @@ def test_beyond_rank_all_title_matches_come_first(
 ) -> None:
     everything = set(projects(index, "toekomst"))
     monkeypatch.setattr(search_index, "RANK_ALL", 2)
-    found = projects(index, "toekomst")
+    with SearchIndex(index.folder.parent) as fresh:  # not the answers the fixture's index keeps
+        found = projects(fresh, "toekomst")
+        pages = [fresh.search("toekomst", limit=1, offset=n).projects for n in range(5)]
     assert set(found) == everything and len(found) == len(everything) == 4
     assert found[0] == "op-weg-naar-de-toekomst"  # the one with the word in its title
-    pages = [index.search("toekomst", limit=1, offset=n).projects for n in range(5)]
     assert [ID + p for p in found] == [iri for page in pages for iri in page] and pages[4] == []
 
 

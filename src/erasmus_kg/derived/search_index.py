@@ -20,6 +20,7 @@ every score is 0): a page of results shows each project's title from the store, 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import unicodedata
@@ -71,6 +72,8 @@ FACET_SAMPLE = 2_000
 """Beyond this many matches (in one file), facets are counted in an even sample of about this many and scaled
 up: counting costs 3-18 µs per match (2-core machine; more when the matches are spread over the file), and a
 word such as "mobility" matches most of an export."""
+ANSWERS = 512
+"""How many answers of `SearchIndex.search` are kept (a page of 20 projects and its facets: a few KB each)."""
 RANK_ALL = 20_000
 """Up to this many matches (in one file) are all ranked by BM25; beyond, those matching in their titles,
 acronyms and identifiers are ranked and come first (`SearchIndex.search`)."""
@@ -495,6 +498,7 @@ class SearchIndex:
         self.folder = build_dir / FOLDER
         self.organisations = organisation_lists.OrganisationLists(build_dir)
         self._opened = PerThread(lambda: sorted(self.folder.glob("*.sqlite")))
+        self._answers = functools.lru_cache(maxsize=ANSWERS)(self._search)
 
     @property
     def _dbs(self) -> list[sqlite3.Connection]:
@@ -628,13 +632,28 @@ class SearchIndex:
         costs a quarter of a second (a word such as "mobility" matches 300,000 projects): the projects that
         match in their titles, acronyms and identifiers come first, ranked, then the others in list order
         (newest call year, then title). Facets are counted over every match up to `FACET_SAMPLE` matches,
-        beyond in an even sample of them (every k-th), scaled up, and said to be estimates."""
+        beyond in an even sample of them (every k-th), scaled up, and said to be estimates.
+
+        The last `ANSWERS` answers are kept (the index never changes): the same words asked again, in any
+        case or accents, narrowed the same way, for the same page, are answered from there."""
         expression = match_expression(text)
         if expression is None:
             return Hits([], 0, {})
+        return self._answers(expression, tuple(sorted((filters or {}).items())), limit, offset, facet_values)
+
+    def _search(
+        self,
+        expression: str,
+        filters: tuple[tuple[str, str], ...],
+        limit: int,
+        offset: int,
+        facet_values: int,
+    ) -> Hits:
+        """`search` for the FTS5 query `expression` (`match_expression`), `filters` as (facet, value)
+        pairs."""
         narrowing = ""
         narrowing_args: list[object] = []
-        for facet, value in sorted((filters or {}).items()):
+        for facet, value in filters:
             narrowing += (
                 f" AND doc_text.rowid IN (SELECT doc FROM {_table(facet)} WHERE facet = "
                 "(SELECT id FROM facet WHERE facet = ? AND value = ?))"
