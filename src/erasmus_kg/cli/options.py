@@ -197,7 +197,7 @@ def union_default_graph_option(command: F) -> F:
         is_flag=True,
         help="The endpoint's default graph is already the union of its named graphs (Fuseki's "
         "tdb2:unionDefaultGraph, `oxigraph serve --union-default-graph`): queries name no "
-        "default-graph-uri, which Jena answers up to 17 times faster. Without it the graphs that "
+        "default-graph-uri, which Jena answers up to 16 times faster. Without it the graphs that "
         "`erasmus-kg load` listed on the server are named in every query.",
     )(command)
 
