@@ -19,7 +19,9 @@ with `--clients` threads, each with its own keep-alive connection, sending reque
 | `search-varied` | a search for one or two words of a title of the sample: texts mostly not asked before |
 
 The server keeps its last 512 search answers (`derived.search_index.ANSWERS`), so `search`, with its seven
-texts, measures answers mostly kept, and `search-varied` (one text of about 2,000) answers mostly made anew.
+texts, measures answers mostly kept, and `search-varied` (each request one text of about 13,000 at 327,000
+projects) answers mostly made anew; the report says how many of its requests asked a text for the first time
+in the run.
 
 Every answer must be 200 (a 3xx, 4xx or 5xx, or a failed connection, counts as an error). It prints Markdown
 (progress to stderr): the machine, and per scenario the requests, requests/s, p50/p95/p99 latency, the ratio
@@ -72,6 +74,8 @@ COUNTRIES = ("DEU", "ESP", "FRA", "ITA", "POL", "BEL", "NLD", "LTU", "ISL", "SVN
 """The countries of the `country` and `statistics` scenarios: the largest lists and some small ones."""
 SEARCHES = ("Litouwen", "career guidance", "hochschule", "jeugd", "erasmus", "mobility of learners", "VET")
 SAMPLE = 2000
+TITLES = 20_000
+"""Projects whose titles give the texts of `search-varied` (about 13,000 texts at 327,000 projects)."""
 
 
 @dataclass
@@ -79,6 +83,9 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    asked: set[str] = field(default_factory=set)
+    first_time: int = 0
+    """Requests for a path not asked before in the run (for searches: answers the server had not kept)."""
 
 
 def main() -> int:
@@ -158,6 +165,7 @@ def main() -> int:
                 "p99_ms": p99,
                 "errors": tally.errors[:20],
                 "switches": switches,
+                "first_time_paths": tally.first_time,
             }
         )
     print(
@@ -185,6 +193,10 @@ def main() -> int:
         )
     )
     for name, tally, _ in results:
+        if name.startswith("search"):
+            total = len(tally.latencies) + len(tally.errors)
+            print(f"\n{name}: {tally.first_time:,} of {total:,} requests asked a text for the first time.")
+    for name, tally, _ in results:
         for error in tally.errors[:5]:
             print(f"- {name}: {error}")
     if args.json:
@@ -194,7 +206,8 @@ def main() -> int:
 
 def _sample(store: Path) -> tuple[list[str], list[str], list[str]]:
     """Up to SAMPLE project and organisation IRIs of the store, spread over it (every k-th, seeded), and the
-    texts of the `search-varied` scenario: one or two words of each sampled project's title (seeded)."""
+    texts of the `search-varied` scenario: one or two words of the title of each of TITLES projects (seeded),
+    each text once."""
     rng = random.Random(11)
     found: dict[str, list[str]] = {}
     with DefaultStore(store).open_reader() as reader:
@@ -203,7 +216,9 @@ def _sample(store: Path) -> tuple[list[str], list[str], list[str]]:
             iris = [row["s"].value for row in reader.query(query, use_default_graph_as_union=True)]
             rng.shuffle(iris)
             found[kind] = iris[:SAMPLE]
-        values = " ".join(f"<{iri}>" for iri in found["Project"])
+            if kind == "Project":
+                iris_of_projects = iris
+        values = " ".join(f"<{iri}>" for iri in iris_of_projects[:TITLES])
         titles = reader.query(
             f"SELECT ?t WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/title> ?t }}",
             use_default_graph_as_union=True,
@@ -261,6 +276,9 @@ def _run(
                     ok, problem = False, f"{type(exc).__name__} {path}"
                 elapsed = time.perf_counter() - started
                 with tally.lock:
+                    if path not in tally.asked:
+                        tally.asked.add(path)
+                        tally.first_time += 1
                     if ok:
                         tally.latencies.append(elapsed)
                     else:
@@ -272,7 +290,10 @@ def _run(
         thread.start()
     for thread in threads:
         thread.join()
-    log(f"{tag}: {len(tally.latencies)} answers, {len(tally.errors)} errors")
+    log(
+        f"{tag}: {len(tally.latencies)} answers, {len(tally.errors)} errors, "
+        f"{tally.first_time} first-time paths"
+    )
     return tally
 
 

@@ -4,6 +4,7 @@ the cube recomputed from scratch."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +13,13 @@ import pytest
 from erasmus_kg import resources
 from erasmus_kg.derived import cube, definitions
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
-from erasmus_kg.derived.positions import LIST_LANGUAGES, LIST_TITLES, ORGANISATION_LANGUAGES, SHOWN_LABELS
+from erasmus_kg.derived.positions import (
+    LIST_LANGUAGES,
+    LIST_TITLES,
+    ORGANISATION_LANGUAGES,
+    SHOWN_LABELS,
+    reading_order,
+)
 from erasmus_kg.importing.removal import remove_source
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.running import run_stored
@@ -86,7 +93,7 @@ def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
         ("organisation-order", "organisation", ORGANISATION_LANGUAGES),
     ):
         for language, name in properties.items():
-            rows = definition_rows(definition, language)
+            rows = sorted(definition_rows(definition, language), key=partial(_reading_order, variable))
             for n, row in enumerate(rows, start=1):
                 position = ox.Literal(str(n), datatype=INTEGER)
                 found.add(ox.Triple(row[variable], ox.NamedNode(EKG + name), position))
@@ -94,6 +101,15 @@ def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
                     title = ox.NamedNode(EKG + LIST_TITLES[language])
                     found.add(ox.Triple(row[variable], title, ox.Literal(row["sortTitle"].value)))
     return found
+
+
+def _reading_order(variable: str, row: ox.QuerySolution) -> tuple[int, str, str]:
+    """The order of a row of list-order.rq or organisation-order.rq in a list: by the reading order of its
+    title or name (none first), then by IRI (their ORDER BY compares code points)."""
+    shown = row["sortTitle" if variable == "project" else "sortName"]
+    node = row[variable]
+    assert isinstance(node, ox.NamedNode)
+    return (0, "", node.value) if shown is None else (1, reading_order(shown.value), node.value)
 
 
 def check_derived(root: Path) -> dict[str, int]:
@@ -201,3 +217,47 @@ def test_derived_graphs_are_not_sources(root: Path) -> None:
     DefaultStore(root).ensure()
     with pytest.raises(UsageError, match="no loaded source"):
         remove_source(root, derived_graph(BROCHURE))
+
+
+def test_lists_are_in_reading_order() -> None:
+    """Titles and names are listed as a reader looks them up: case, accents and punctuation aside ("eTwinning"
+    among the E's, "Électricité" before "Energy"), not in code-point order, which puts every lower-case and
+    accented initial after "Z"; the same normal form keeps one order, then the IRI decides."""
+    from erasmus_kg.derived import positions
+
+    titles = [
+        "Zebra",
+        "eTwinning for schools",
+        "Energy",
+        "Électricité",
+        "'Active' learners",
+        "adult",
+        "ADULT",
+    ]
+    projects = {f"https://example.org/p{n}": [ox.Literal(t, language="en")] for n, t in enumerate(titles)}
+    shown = [projects[iri][0].value for iri in positions.order(projects, "en")]
+    assert shown == [
+        "'Active' learners",
+        "ADULT",
+        "adult",
+        "Électricité",
+        "Energy",
+        "eTwinning for schools",
+        "Zebra",
+    ]
+    same = {"https://example.org/b": [ox.Literal("Dual")], "https://example.org/a": [ox.Literal("dual")]}
+    assert positions.order(same, "nl") == [
+        "https://example.org/b",
+        "https://example.org/a",
+    ]  # "Dual" < "dual"
+    named = {
+        f"https://example.org/o{n}": ([ox.Literal(t)], [])
+        for n, t in enumerate(["Zuyd", "école", "Ecole 42"])
+    }
+    in_order = positions.organisation_order([*named, "https://example.org/unnamed"], named, "nl")
+    assert in_order == [
+        "https://example.org/unnamed",  # no name: first, as SPARQL sorts an unbound value
+        "https://example.org/o1",  # école: "ecole" before "ecole 42"
+        "https://example.org/o2",  # Ecole 42
+        "https://example.org/o0",  # Zuyd
+    ]

@@ -9,7 +9,8 @@ from functools import cache
 from erasmus_kg import resources
 from erasmus_kg.digests import blake2b
 
-VERSION = "6"  # 6: search index 5 (the programme lists); 5: the positions graph holds the shown labels
+VERSION = "7"  # 7: lists in reading order (search index 6); 6: search index 5 (the programme lists); 5: the
+# positions graph holds the shown labels
 """The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
 
 

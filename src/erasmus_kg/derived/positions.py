@@ -13,10 +13,13 @@ The title a list shows for a project is derived here too, as `ekg:listTitleNl` a
 (sub-properties of `ekg:listTitle`), so that every query shows the same title and finds it by one lookup: the
 project's title in the list's language, else in English, else in Dutch, else its title in the source's own
 language (the Project Results export does not say which: `@und`); the smallest of them where there are
-several (in code-point order, the order of SPARQL's `ORDER BY` on strings). The lists are in the order of
-that title, and then of the IRI. So every project has one position per
-language and two builds of the same data give the same positions. `queries/internal/list-order.rq` says the
-same in SPARQL, and the tests check one against the other.
+several (in code-point order, the order of SPARQL's `ORDER BY` on strings). The lists are in reading order of
+that title (`reading_order`: by its normal form, case, accents and punctuation aside, as a reader looks
+things up; "eTwinning" among the E's, "Électricité" before "Energy", not after "Z" as code points would
+put them), then by the title itself, then by the IRI. So every project has one position per language and
+two builds of the same data give the same positions. `queries/internal/list-order.rq` gives the same titles
+in SPARQL, and the tests check one against the other, in this order (SPARQL compares strings by code
+points only).
 
 The label every query shows for anything else it names (a country, an action, a sector, a theme, a target
 group, a role, an organisation, a field of `project-details`) is derived by the same rule, as
@@ -28,9 +31,9 @@ in both; `queries/internal/shown-labels.rq` is the same in SPARQL. They are made
 source's derived graph because a node's labels can come from several sources (a country's names from the
 country table, an imported organisation named by the Project Results export and by the ECHE list): the
 shown label must be one value per node over the whole store, as a title is. Organisations are ordered by
-their shown label (one without any label first, as SPARQL sorts an unbound value), then by IRI
-(`queries/internal/organisation-order.rq`); projects and organisations are numbered separately, since no
-list mixes them.
+their shown label in reading order (one without any label first, as SPARQL sorts an unbound value), then by
+IRI (`queries/internal/organisation-order.rq` gives the labels); projects and organisations are numbered
+separately, since no list mixes them.
 
 A position depends on every project of the store, so the positions are one graph for the whole store
 (`graphs.POSITIONS`), made anew by every build that changes a source: at 327,000 projects reading the titles,
@@ -45,6 +48,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived.normal import normal
 from erasmus_kg.namespaces import EKG, XSD
 
 LIST_LANGUAGES = {"nl": "listPositionNl", "en": "listPositionEn"}
@@ -97,9 +101,18 @@ def titles(store: ox.Store) -> dict[str, list[ox.Literal]]:
     return found
 
 
+def reading_order(text: str) -> str:
+    """The key that puts texts in reading order when keys are compared by code points (as SQLite and Python
+    compare strings): the normal form (`derived.normal`: case folded, accents, ligatures and punctuation
+    aside), then the text itself, so that texts of one normal form keep one order. The separator U+0000
+    sorts before every character, so "ab" comes before "ab c"."""
+    return f"{normal(text)}\x00{text}"
+
+
 def order(projects: dict[str, list[ox.Literal]], language: str) -> list[str]:
-    """The IRIs of `projects` (from `titles`) in the order of a list in `language`."""
-    return sorted(projects, key=lambda iri: (shown_title(projects[iri], language), iri))
+    """The IRIs of `projects` (from `titles`) in the order of a list in `language`: by the `reading_order` of
+    the title shown, then by IRI."""
+    return sorted(projects, key=lambda iri: (reading_order(shown_title(projects[iri], language)), iri))
 
 
 Names = dict[str, tuple[list[ox.Literal], list[ox.Literal]]]
@@ -140,12 +153,12 @@ def organisations(store: ox.Store) -> list[str]:
 
 
 def organisation_order(iris: list[str], named: Names, language: str) -> list[str]:
-    """The organisations `iris` in the order of a list in `language`, by their shown label (from `named`,
-    see `labels`; one without any label first), then by IRI."""
+    """The organisations `iris` in the order of a list in `language`, by the `reading_order` of their shown
+    label (from `named`, see `labels`; one without any label first), then by IRI."""
 
     def key(iri: str) -> tuple[int, str, str]:
         shown = shown_label(*named.get(iri, ([], [])), language)
-        return (0, "", iri) if shown is None else (1, shown, iri)
+        return (0, "", iri) if shown is None else (1, reading_order(shown), iri)
 
     return sorted(iris, key=key)
 

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from erasmus_kg.derived import organisation_lists
 from erasmus_kg.derived.normal import normal
-from erasmus_kg.derived.positions import shown_title
+from erasmus_kg.derived.positions import reading_order, shown_title
 from erasmus_kg.derived.readonly_sqlite import PerThread, open_readonly
 from erasmus_kg.digests import blake2b
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
@@ -41,7 +41,7 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 5
+VERSION = 6  # 6: the lists in reading order (order_nl, order_en)
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
 read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
@@ -113,11 +113,17 @@ _SCAN_FROM = 5_000
 _SCHEMA = """
 CREATE TABLE doc (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL,
-    title_nl TEXT, title_en TEXT, eu_grant TEXT
+    title_nl TEXT, title_en TEXT, order_nl TEXT, order_en TEXT, rank_nl INTEGER, rank_en INTEGER,
+    eu_grant TEXT
 );
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
-CREATE TABLE doc_facet (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
-CREATE TABLE doc_list (doc INTEGER NOT NULL, facet INTEGER NOT NULL, PRIMARY KEY (doc, facet)) WITHOUT ROWID;
+CREATE TABLE doc_facet (
+    doc INTEGER NOT NULL, facet INTEGER NOT NULL, rank_nl INTEGER, rank_en INTEGER, PRIMARY KEY (doc, facet)
+) WITHOUT ROWID;
+CREATE TABLE doc_list (
+    doc INTEGER NOT NULL, facet INTEGER NOT NULL, rank_nl INTEGER, rank_en INTEGER, PRIMARY KEY (doc, facet)
+) WITHOUT ROWID;
+CREATE TABLE listed (facet INTEGER PRIMARY KEY, projects INTEGER NOT NULL);
 CREATE VIRTUAL TABLE doc_text USING fts5(
     titles, names, organisations, summaries,
     content='', tokenize='unicode61 remove_diacritics 2'
@@ -126,8 +132,17 @@ CREATE VIRTUAL TABLE doc_text USING fts5(
 _AFTER_LOAD = """
 CREATE INDEX doc_by_facet ON doc_facet (facet, doc);
 CREATE INDEX doc_by_list ON doc_list (facet, doc);
-CREATE INDEX doc_in_list_nl ON doc (title_nl, iri);
-CREATE INDEX doc_in_list_en ON doc (title_en, iri);
+CREATE INDEX doc_in_list_nl ON doc (rank_nl);
+CREATE INDEX doc_in_list_en ON doc (rank_en);
+CREATE INDEX facet_in_list_nl ON doc_facet (facet, rank_nl);
+CREATE INDEX facet_in_list_en ON doc_facet (facet, rank_en);
+CREATE INDEX list_in_list_nl ON doc_list (facet, rank_nl);
+CREATE INDEX list_in_list_en ON doc_list (facet, rank_en);
+INSERT INTO listed (facet, projects) SELECT 0, COUNT(rank_nl) FROM doc;
+INSERT INTO listed (facet, projects)
+    SELECT facet, COUNT(rank_nl)
+    FROM (SELECT facet, rank_nl FROM doc_facet UNION ALL SELECT facet, rank_nl FROM doc_list)
+    GROUP BY facet;
 INSERT INTO doc_text (doc_text) VALUES ('optimize');
 """
 
@@ -366,17 +381,23 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
         connection.executescript(
             f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};" + _SCHEMA
         )
-        for count, doc in enumerate(documents, 1):
+        docs = list(documents)
+        titles = [(doc.list_title("nl"), doc.list_title("en")) for doc in docs]
+        orders = [tuple(None if t is None else reading_order(t) for t in pair) for pair in titles]
+        ranks = _ranks(docs, orders)
+        for count, doc in enumerate(docs, 1):
+            rank = ranks[count - 1]
             connection.execute(
-                "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, eu_grant) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, order_nl, order_en, rank_nl, "
+                "rank_en, eu_grant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     count,
                     doc.iri,
                     doc.year,
                     doc.sort_key[1],
-                    doc.list_title("nl"),
-                    doc.list_title("en"),
+                    *titles[count - 1],
+                    *orders[count - 1],
+                    *rank,
                     doc.grant,
                 ),
             )
@@ -390,8 +411,8 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
             )
             for key in sorted(doc.facets):
                 connection.execute(
-                    f"INSERT INTO {_table(key[0])} (doc, facet) VALUES (?, ?)",
-                    (count, _facet_id(facet_ids, connection, key)),
+                    f"INSERT INTO {_table(key[0])} (doc, facet, rank_nl, rank_en) VALUES (?, ?, ?, ?)",
+                    (count, _facet_id(facet_ids, connection, key), *rank),
                 )
         if count:
             connection.executescript(_AFTER_LOAD)
@@ -401,6 +422,17 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     if not count:
         path.unlink()
     return count
+
+
+def _ranks(docs: list[Document], orders: list[tuple[str | None, ...]]) -> list[tuple[int | None, int | None]]:
+    """Each document's place in the file's list in Dutch and in English (by its list title's reading order,
+    then its IRI; None without a title): the link tables hold them too, so that a page of the projects of a
+    country or an action is one range of an index, not a sort of every one of them."""
+    places: list[dict[int, int]] = []
+    for language in range(2):
+        keyed = sorted((order[language], docs[n].iri, n) for n, order in enumerate(orders) if order[language])
+        places.append({n: place for place, (_, _, n) in enumerate(keyed, 1)})
+    return [(places[0].get(n), places[1].get(n)) for n in range(len(docs))]
 
 
 def _stored_facet(db: sqlite3.Connection, kind: str, value: str | None) -> tuple[int] | None:
@@ -578,40 +610,37 @@ class SearchIndex:
         self, kind: str | None, value: str | None, lang: str, *, limit: int, offset: int = 0
     ) -> tuple[list[str], int] | None:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the stored
-        queries' lists in `lang` (`ekg:listPositionNl/En`: by the list title, then by IRI), `limit` of them
-        after the first `offset`, and how many there are; for kind `organisation-country`, the organisations
-        of the country `value` (`derived.organisation_lists`). None when the build has no such list."""
+        queries' lists in `lang` (`ekg:listPositionNl/En`: by the list title in reading order, then by IRI),
+        `limit` of them after the first `offset`, and how many there are (one range of an index on each
+        file's places, `_ranks`, and a stored count); for kind `organisation-country`, the organisations of
+        the country `value` (`derived.organisation_lists`). None when the build has no such list."""
         if kind == organisation_lists.KIND:
             if value is None or not self.organisations.available:
                 return None
             return self.organisations.in_list_order(value, lang, limit=limit, offset=offset)
-        column = "title_nl" if lang == "nl" else "title_en"
+        order, rank = ("order_nl", "rank_nl") if lang == "nl" else ("order_en", "rank_en")
         found: list[tuple[str, str]] = []
         total = 0
         for db in self._dbs:
+            # a project without a title has no list position (no rank), so no place in the stored query's list
             if kind is None:
                 rows = db.execute(
-                    f"SELECT {column}, iri FROM doc WHERE {column} IS NOT NULL "
-                    f"ORDER BY {column}, iri LIMIT ?",
+                    f"SELECT {order}, iri FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?",
                     (limit + offset,),
                 )
-                found.extend(rows)
-                total += int(db.execute(f"SELECT COUNT({column}) FROM doc").fetchone()[0])
-                continue
-            facet_id = _stored_facet(db, kind, value)
-            if facet_id is None:
-                continue
-            # a project without a title has no list position, so no place in the stored query's list either
-            members = (
-                f"FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
-                f"WHERE link.facet = ? AND doc.{column} IS NOT NULL"
-            )
-            rows = db.execute(
-                f"SELECT doc.{column}, doc.iri {members} ORDER BY doc.{column}, doc.iri LIMIT ?",
-                (facet_id[0], limit + offset),
-            )
+                facet = (0,)  # `listed` counts every project under facet 0
+            else:
+                stored = _stored_facet(db, kind, value)
+                if stored is None:
+                    continue
+                facet = stored
+                rows = db.execute(
+                    f"SELECT doc.{order}, doc.iri FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
+                    f"WHERE link.facet = ? AND link.{rank} IS NOT NULL ORDER BY link.{rank} LIMIT ?",
+                    (facet[0], limit + offset),
+                )
             found.extend(rows)
-            total += int(db.execute(f"SELECT COUNT(*) {members}", facet_id).fetchone()[0])
+            total += int(db.execute("SELECT projects FROM listed WHERE facet = ?", facet).fetchone()[0])
         found.sort()
         return [iri for _, iri in found[offset : offset + limit]], total
 
