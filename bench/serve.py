@@ -19,7 +19,7 @@ with `--clients` threads, each with its own keep-alive connection, sending reque
 | `search-varied` | a search for one or two words of a title of the sample: texts mostly not asked before |
 
 The server keeps its last 512 search answers (`derived.search_index.ANSWERS`), so `search`, with its seven
-texts, measures answers mostly kept, and `search-varied` (each request one text of about 13,000 at 327,000
+texts, measures answers mostly kept, and `search-varied` (each request one text of about 3,800 at 327,000
 projects) answers mostly made anew; the report says how many of its requests asked a text for the first time
 in the run.
 
@@ -75,7 +75,7 @@ COUNTRIES = ("DEU", "ESP", "FRA", "ITA", "POL", "BEL", "NLD", "LTU", "ISL", "SVN
 SEARCHES = ("Litouwen", "career guidance", "hochschule", "jeugd", "erasmus", "mobility of learners", "VET")
 SAMPLE = 2000
 TITLES = 20_000
-"""Projects whose titles give the texts of `search-varied` (about 13,000 texts at 327,000 projects)."""
+"""Projects whose titles give the texts of `search-varied` (3,756 texts at 327,000 projects)."""
 
 
 @dataclass
