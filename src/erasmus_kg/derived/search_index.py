@@ -715,15 +715,19 @@ class SearchIndex:
                 ranked += ranking(db, expression, wanted)
             else:
                 titled = f"{{titles names}} : ({expression})"
-                ranked += ranking(db, titled, wanted)
-                rest = db.execute(  # the others, in list order
-                    "SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM doc_text "
-                    f"JOIN doc ON doc.id = doc_text.rowid WHERE doc_text MATCH ?{narrowing} "
-                    "AND doc_text.rowid NOT IN (SELECT rowid FROM doc_text WHERE doc_text MATCH ?) "
-                    "ORDER BY doc_text.rowid LIMIT ?",
-                    [expression, *narrowing_args, titled, wanted],
-                )
-                ranked += [((1, year, sort), iri) for year, sort, iri in rest]
+                first = ranking(db, titled, wanted)
+                ranked += first
+                if (
+                    len(first) < wanted
+                ):  # the others, in list order, after every title match: only if the page
+                    rest = db.execute(  # reaches past the title matches (one more pass over the matches)
+                        "SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM doc_text "
+                        f"JOIN doc ON doc.id = doc_text.rowid WHERE doc_text MATCH ?{narrowing} "
+                        "AND doc_text.rowid NOT IN (SELECT rowid FROM doc_text WHERE doc_text MATCH ?) "
+                        "ORDER BY doc_text.rowid LIMIT ?",
+                        [expression, *narrowing_args, titled, wanted - len(first)],
+                    )
+                    ranked += [((1, year, sort), iri) for year, sort, iri in rest]
             counted, step = matched, 1
             if matches > FACET_SAMPLE:  # every step-th match, scaled up: said as estimates
                 step = -(-matches // FACET_SAMPLE)
