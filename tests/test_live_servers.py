@@ -38,6 +38,7 @@ from . import jena_launcher, virtuoso_server
 from .jena_launcher import JenaServer
 from .servers import OxigraphServer, cutting_proxy
 from .virtuoso_server import LOADER, LOADER_PASSWORD, ROW_LIMIT, VirtuosoServer
+from .web_server import WebServer
 
 pytestmark = pytest.mark.server
 
@@ -231,9 +232,30 @@ def test_with_the_servers_union_default_graph_every_stored_query_gives_the_embed
             assert rows == [tuple(map(_canonical, row)) for row in local], case_id(case)
 
 
+@pytest.mark.parametrize("live", ["oxigraph-union"], indirect=True)
+def test_serve_over_a_union_default_graph(live: Live, store_root: Path, tmp_path: Path) -> None:
+    """`erasmus-kg serve --endpoint URL --union-default-graph`: the pages and the query API come from the
+    server's default graph, with the embedded store's rows."""
+    embedded = invoke(
+        "--store", str(store_root), "query", "projects-by-country", "-p", "country=LT", "--format", "csv"
+    )
+    empty = tmp_path / "unused-store"  # serve over an endpoint never opens the embedded store
+    with (
+        WebServer(empty, ["--endpoint", live.query_url, "--union-default-graph"]) as web,
+        web.client() as http,
+    ):
+        page = http.get("/doc/id/project/goal.html", params={"lang": "en"})
+        assert page.status_code == 200
+        assert "Guidance and Orientation for Adult Learners" in page.text
+        answer = http.get("/api/queries/projects-by-country", params={"country": "LT", "format": "csv"})
+    assert answer.status_code == 200
+    assert _as_sets(answer.text.replace("\r\n", "\n")) == _as_sets(embedded.stdout)
+    assert not empty.exists()
+
+
 @pytest.mark.parametrize("live", ["oxigraph", "jena"], indirect=True)
 def test_union_default_graph_on_a_server_whose_default_graph_is_not_the_union_is_one_line(
-    live: Live, store_root: Path
+    live: Live, store_root: Path, tmp_path: Path
 ) -> None:
     """The loaded graphs are not in the default graph of `oxigraph serve` or Jena's TDB2 as configured by
     default: --union-default-graph would find nothing there, so it is refused in one line (exit 2) that says
@@ -249,6 +271,12 @@ def test_union_default_graph_on_a_server_whose_default_graph_is_not_the_union_is
         "option out, or make the server's default graph the union (Fuseki: tdb2:unionDefaultGraph true; "
         "oxigraph serve --union-default-graph)\n"
     )
+    server = WebServer(tmp_path / "unused-store", ["--endpoint", live.query_url, "--union-default-graph"])
+    with pytest.raises(
+        RuntimeError,
+        match=r"exited at start: erasmus-kg: error: \S+: --union-default-graph, but the server's default",
+    ):
+        server.start()  # serve refuses it at start, in the same words
     answered = invoke(*args, "--format", "csv")
     embedded = invoke(
         "--store", str(store_root), "query", "projects-by-country", "-p", "country=LT", "--format", "csv"
