@@ -230,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--load-timeout", type=float, default=900.0, help="seconds a load may take before it is killed"
     )
-    parser.add_argument("--workdir", type=Path, help="where the servers' databases go (default: temporary)")
+    parser.add_argument(
+        "--workdir", type=Path, help="where the servers' databases go (made if missing; default: temporary)"
+    )
     parser.add_argument("--json", type=Path, help="write every measurement here")
     args = parser.parse_args(argv)
     servers = [s for s in args.servers.split(",") if s]
@@ -271,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
 
     loads: dict[str, Outcome] = {}
     loads_at: dict[str, str] = {}
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="erasmus-kg-servers-", dir=args.workdir) as work:
         for name in servers:
             loads_at[name] = load_average()

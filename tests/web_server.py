@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,8 @@ alone takes 130 s), for the time limits of /sparql."""
 
 class WebServer(ServerProcess):
     """`erasmus-kg serve` on a free port of 127.0.0.1 over the store in `store`, with more options in `args`;
-    what it says on stderr names why a start failed."""
+    its stderr goes to a log file of its own (a pipe nobody reads would block a server that writes more than
+    the pipe holds), whose last lines name why a start failed. The file is removed when the server stops."""
 
     name = "erasmus-kg serve"
     start_timeout = 60.0
@@ -30,6 +32,7 @@ class WebServer(ServerProcess):
         self.store = store
         self.args = list(args)
         self.port = free_port()
+        self._log: Path | None = None
 
     @property
     def base(self) -> str:
@@ -39,23 +42,34 @@ class WebServer(ServerProcess):
     def probe_url(self) -> str:
         return f"{self.base}/"
 
+    @property
+    def log(self) -> Path | None:
+        return self._log
+
     def launch(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, "ERASMUS_KG_STORE": str(self.store)}
-        return subprocess.Popen(
-            [ERASMUS_KG, "serve", "--port", str(self.port), *self.args],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        handle, name = tempfile.mkstemp(prefix="erasmus-kg-serve-", suffix=".log")
+        self._log = Path(name)
+        with os.fdopen(handle, "wb") as log:
+            return subprocess.Popen(
+                [ERASMUS_KG, "serve", "--port", str(self.port), *self.args],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
 
-    def log_tail(self) -> str | None:
-        """The last lines the server has written to stderr so far (read without waiting for more: its query
-        workers may hold the pipe open after it has gone)."""
-        if self.process is None or self.process.stderr is None:
-            return None
-        os.set_blocking(self.process.stderr.fileno(), False)
-        text = (self.process.stderr.read() or b"").decode("utf-8", "replace")
-        return " | ".join(text.splitlines()[-5:])
+    def kill(self) -> None:
+        super().kill()
+        self._forget_log()
+
+    def stop(self) -> None:
+        super().stop()
+        self._forget_log()
+
+    def _forget_log(self) -> None:
+        if self._log is not None:
+            self._log.unlink(missing_ok=True)
+            self._log = None
 
     def client(self) -> httpx2.Client:
         return httpx2.Client(base_url=self.base, timeout=30, follow_redirects=False)
