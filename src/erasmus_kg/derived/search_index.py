@@ -41,7 +41,7 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 6  # 6: the lists in reading order (order_nl, order_en)
+VERSION = 6  # 6: lists in reading order, each file's places indexed (order_*, rank_*, listed)
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
 read (the build has no search index until the next one, which makes them anew)."""
 FOLDER = "search"
