@@ -209,16 +209,14 @@ def _sample(store: Path) -> tuple[list[str], list[str], list[str]]:
     texts of the `search-varied` scenario: one or two words of the title of each of TITLES projects (seeded),
     each text once."""
     rng = random.Random(11)
-    found: dict[str, list[str]] = {}
+    shuffled: dict[str, list[str]] = {}
     with DefaultStore(store).open_reader() as reader:
         for kind in ("Project", "Organisation"):
             query = f"SELECT ?s WHERE {{ ?s a <{EKG}{kind}> }}"
             iris = [row["s"].value for row in reader.query(query, use_default_graph_as_union=True)]
             rng.shuffle(iris)
-            found[kind] = iris[:SAMPLE]
-            if kind == "Project":
-                iris_of_projects = iris
-        values = " ".join(f"<{iri}>" for iri in iris_of_projects[:TITLES])
+            shuffled[kind] = iris
+        values = " ".join(f"<{iri}>" for iri in shuffled["Project"][:TITLES])
         titles = reader.query(
             f"SELECT ?t WHERE {{ VALUES ?s {{ {values} }} ?s <http://purl.org/dc/terms/title> ?t }}",
             use_default_graph_as_union=True,
@@ -229,7 +227,7 @@ def _sample(store: Path) -> tuple[list[str], list[str], list[str]]:
             if words:
                 first = rng.randrange(len(words))
                 texts.append(" ".join(words[first : first + rng.choice((1, 2))]))
-    return found["Project"], found["Organisation"], sorted(set(texts))
+    return shuffled["Project"][:SAMPLE], shuffled["Organisation"][:SAMPLE], sorted(set(texts))
 
 
 def _requests(

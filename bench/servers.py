@@ -170,17 +170,14 @@ def started(name: str, folder: Path) -> Iterator[tuple[object, str, str]]:
     folder.mkdir(parents=True)  # oxigraph serve makes only the last folder of its --location
     if name in ("oxigraph", "oxigraph-union"):
         server = OxigraphServer(folder / "oxigraph", union_default_graph=name == "oxigraph-union").start()
-        urls = (f"{server.base}/store", f"{server.base}/query")
     elif name == "virtuoso":
         server = VirtuosoServer(
             folder / "virtuoso", buffers=VIRTUOSO_BUFFERS, time_limit=0, row_limit=VIRTUOSO_ROW_LIMIT
         ).start()
-        urls = (server.store_url, server.query_url)
     else:
         server = JenaServer(folder / "jena", heap=JENA_HEAP, union_default_graph=name == "jena-union").start()
-        urls = (server.store_url, server.query_url)
     try:
-        yield (server, *urls)
+        yield server, server.store_url, server.query_url
     finally:
         server.stop()
 

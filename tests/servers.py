@@ -110,7 +110,7 @@ class ServerProcess:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
-        self._close_pipes()
+        self.released()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -119,9 +119,11 @@ class ServerProcess:
                 self.process.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-        self._close_pipes()
+        self.released()
 
-    def _close_pipes(self) -> None:
+    def released(self) -> None:
+        """What the ended process leaves behind, let go (by `kill` and `stop`): its pipes; a subclass adds its
+        own."""
         if self.process:
             for pipe in (self.process.stdout, self.process.stderr):
                 if pipe:
@@ -151,8 +153,17 @@ class OxigraphServer(ServerProcess):
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def query_url(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def store_url(self) -> str:
+        """The Graph Store Protocol endpoint."""
+        return f"{self.base}/store"
+
+    @property
     def probe_url(self) -> str:
-        return f"{self.base}/query?query=ASK%7B%7D"
+        return f"{self.query_url}?query=ASK%7B%7D"
 
     def launch(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(

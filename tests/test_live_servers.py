@@ -86,7 +86,7 @@ def live(
     name = request.param
     if name == "oxigraph":
         oxigraph = request.getfixturevalue("loaded")  # the session's server (conftest.py), loaded once
-        yield Live(name, f"{oxigraph.base}/query", f"{oxigraph.base}/store")
+        yield Live(name, oxigraph.query_url, oxigraph.store_url)
         return
     folder = tmp_path_factory.mktemp(name)
     server: OxigraphServer | VirtuosoServer | JenaServer
@@ -106,12 +106,8 @@ def live(
             server = JenaServer(folder, union_default_graph=name == "jena-union")
     server.start()
     try:
-        if isinstance(server, OxigraphServer):
-            store_url, query_url = f"{server.base}/store", f"{server.base}/query"
-        else:
-            store_url, query_url = server.store_url, server.query_url
-        load(store_root, store_url)
-        yield Live(name, query_url, store_url)
+        load(store_root, server.store_url)
+        yield Live(name, server.query_url, server.store_url)
     finally:
         server.stop()
 
@@ -138,7 +134,13 @@ def test_every_stored_query_gives_the_embedded_rows(live: Live, target: StoreTar
         answer = remote.query(text)
     assert isinstance(local, ox.QuerySolutions) and isinstance(answer, ox.QuerySolutions)
     assert [v.value for v in answer.variables] == [v.value for v in local.variables]
-    assert [tuple(map(_canonical, row)) for row in answer] == [tuple(map(_canonical, row)) for row in local]
+    assert _canonical_rows(answer) == _canonical_rows(local)
+
+
+def _canonical_rows(results: object) -> list[tuple[str, ...]]:
+    """The rows of a SELECT's `results`, each cell `_canonical`."""
+    assert isinstance(results, ox.QuerySolutions)
+    return [tuple(map(_canonical, row)) for row in results]
 
 
 def _canonical(term: object) -> str:
@@ -227,9 +229,7 @@ def test_with_the_servers_union_default_graph_every_stored_query_gives_the_embed
             lang = case.get("lang", "en")
             local = target.query(prepare(case["query"], case["params"], lang, target))
             answer = remote.query(prepare(case["query"], case["params"], lang, remote))
-            assert isinstance(local, ox.QuerySolutions) and isinstance(answer, ox.QuerySolutions)
-            rows = [tuple(map(_canonical, row)) for row in answer]
-            assert rows == [tuple(map(_canonical, row)) for row in local], case_id(case)
+            assert _canonical_rows(answer) == _canonical_rows(local), case_id(case)
 
 
 @pytest.mark.parametrize("live", ["oxigraph-union"], indirect=True)

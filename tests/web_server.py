@@ -58,15 +58,9 @@ class WebServer(ServerProcess):
                 stderr=log,
             )
 
-    def kill(self) -> None:
-        super().kill()
-        self._forget_log()
-
-    def stop(self) -> None:
-        super().stop()
-        self._forget_log()
-
-    def _forget_log(self) -> None:
+    def released(self) -> None:
+        """The pipes, and the log file, which has said what it could (`ServerProcess.start`'s error)."""
+        super().released()
         if self._log is not None:
             self._log.unlink(missing_ok=True)
             self._log = None

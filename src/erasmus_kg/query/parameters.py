@@ -135,18 +135,15 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
     texts = candidates(text, NOTATION_TYPES)
     exact: dict[str, list[Term]] = {"scheme": [scheme], "text": [*texts]}
     matches = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
-    if not matches:
+    found = [(_term(row, "concept"), int(_value(row, "rank"))) for row in matches]
+    if not found:
         labels = _concept_labels(select, scheme)
         wanted = normal(text)
         found = [(concept, rank) for concept, rank, label in labels if normal(label) == wanted]
         if not found:
             raise _unknown(param, text, [label for _, _, label in labels])
-        best = min(rank for _, rank in found)
-        return sorted({concept for concept, rank in found if rank == best}, key=lambda c: c.value)
-    best = min(int(_value(row, "rank")) for row in matches)
-    return sorted(
-        {_term(row, "concept") for row in matches if int(_value(row, "rank")) == best}, key=lambda c: c.value
-    )
+    best = min(rank for _, rank in found)
+    return sorted({concept for concept, rank in found if rank == best}, key=lambda c: c.value)
 
 
 def _concept_labels(select: Select, scheme: ox.NamedNode) -> list[tuple[Term, int, str]]:

@@ -52,10 +52,10 @@ _GRAPH_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples as older servers label it
 }
+_GRAPH_ACCEPT = (("application/n-triples", 1.0), ("text/turtle", 0.9), ("application/rdf+xml", 0.5))
 _SORT_LIMIT = "SR353"
 """Virtuoso's error for a sort past its MaxSortedTopRows (OFFSET + LIMIT of a sorted query, 10,000 by
 default): "SR353: Sorted TOP clause specifies more then 20000 rows to sort"."""
-_GRAPH_ACCEPT = (("application/n-triples", 1.0), ("text/turtle", 0.9), ("application/rdf+xml", 0.5))
 
 
 class EndpointTarget:

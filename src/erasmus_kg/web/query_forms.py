@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from erasmus_kg.derived.normal import normal
+from erasmus_kg.derived.positions import reading_order
 from erasmus_kg.errors import ParameterError
 from erasmus_kg.query import running
 from erasmus_kg.query.binding import bind
@@ -78,8 +78,8 @@ def _scheme_choices(target: Target, scheme: str, lang: str) -> list[Choice]:
         if isinstance(row["label"], ox.Literal)
     ]
     # in reading order, whatever the case and accents ('Åland' among the A's, 'gebieden' before 'Georgië'),
-    # not the code-point order of the query's ORDER BY
-    offered.sort(key=lambda choice: (normal(choice.value), choice.value, choice.code))
+    # as the lists are, not the code-point order of the query's ORDER BY
+    offered.sort(key=lambda choice: (reading_order(choice.value), choice.code))
     return offered[:MAX_CHOICES]
 
 
