@@ -657,11 +657,12 @@ class SearchIndex:
         of them after the first `offset`, and the `facet_values` most frequent values of each facet among
         all the matches.
 
-        Up to `RANK_ALL` matches (in one file) are ranked by BM25 (ties by IRI). Beyond, ranking every match
-        costs a quarter of a second (a word such as "mobility" matches 300,000 projects): the projects that
-        match in their titles, acronyms and identifiers come first, ranked, then the others in list order
-        (newest call year, then title). Facets are counted over every match up to `FACET_SAMPLE` matches,
-        beyond in an even sample of them (every k-th), scaled up, and said to be estimates.
+        Up to `RANK_ALL` matches (in one file) are ranked by BM25, equal scores in list order (newest call
+        year, then title). Beyond, ranking every match costs a quarter of a second (a word such as "mobility"
+        matches 300,000 projects): the projects that match in their titles, acronyms and identifiers come
+        first, ranked, then the others in list order. Facets are counted over every match up to
+        `FACET_SAMPLE` matches, beyond in an even sample of them (every k-th), scaled up, and said to be
+        estimates.
 
         The last `ANSWERS` answers are kept (the index never changes): the same words asked again, in any
         case or accents, narrowed the same way, for the same page, are answered from there."""
@@ -679,7 +680,8 @@ class SearchIndex:
         facet_values: int,
     ) -> Hits:
         """`search` for the FTS5 query `expression` (`match_expression`), `filters` as (facet, value)
-        pairs."""
+        pairs. Per file: one pass over the matches gives their document numbers (how many, and the sample the
+        facets are counted in), one more ranks them."""
         narrowing = ""
         narrowing_args: list[object] = []
         for facet, value in filters:
@@ -696,31 +698,32 @@ class SearchIndex:
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
 
         def ranking(db: sqlite3.Connection, match: str, first: int) -> list[tuple[tuple[object, ...], str]]:
+            # the best `first` by number (ties in list order), then their IRIs: not a lookup per match
             rows = db.execute(
-                f"SELECT bm25(doc_text, {weights}) AS score, doc.iri FROM doc_text JOIN doc "
-                f"ON doc.id = doc_text.rowid WHERE doc_text MATCH ?{narrowing} "
-                "ORDER BY score, doc.iri LIMIT ?",
+                "SELECT best.score, -COALESCE(doc.year, 0), doc.sort, doc.iri FROM (SELECT "
+                f"bm25(doc_text, {weights}) AS score, doc_text.rowid AS id FROM doc_text WHERE doc_text "
+                f"MATCH ?{narrowing} ORDER BY score, id LIMIT ?) AS best JOIN doc ON doc.id = best.id",
                 [match, *narrowing_args, first],
             )
-            return [((0, float(score)), iri) for score, iri in rows]
+            return [((0, float(score), year, sort), iri) for score, year, sort, iri in rows]
 
         for db in self._dbs:
-            matched = f"SELECT doc_text.rowid FROM doc_text WHERE doc_text MATCH ?{narrowing}"
-            args = [expression, *narrowing_args]
-            matches = int(db.execute(f"SELECT COUNT(*) FROM ({matched})", args).fetchone()[0])
-            total += matches
-            if not matches:
+            numbers = db.execute(
+                f"SELECT group_concat(doc_text.rowid) FROM doc_text WHERE doc_text MATCH ?{narrowing}",
+                [expression, *narrowing_args],
+            ).fetchone()[0]
+            matched = numbers.split(",") if numbers else []
+            total += len(matched)
+            if not matched:
                 continue
-            if matches <= RANK_ALL:
+            if len(matched) <= RANK_ALL:
                 ranked += ranking(db, expression, wanted)
             else:
                 titled = f"{{titles names}} : ({expression})"
                 first = ranking(db, titled, wanted)
                 ranked += first
-                if (
-                    len(first) < wanted
-                ):  # the others, in list order, after every title match: only if the page
-                    rest = db.execute(  # reaches past the title matches (one more pass over the matches)
+                if len(first) < wanted:  # the page reaches past the title matches: the others, in list order
+                    rest = db.execute(
                         "SELECT -COALESCE(doc.year, 0), doc.sort, doc.iri FROM doc_text "
                         f"JOIN doc ON doc.id = doc_text.rowid WHERE doc_text MATCH ?{narrowing} "
                         "AND doc_text.rowid NOT IN (SELECT rowid FROM doc_text WHERE doc_text MATCH ?) "
@@ -728,15 +731,13 @@ class SearchIndex:
                         [expression, *narrowing_args, titled, wanted - len(first)],
                     )
                     ranked += [((1, year, sort), iri) for year, sort, iri in rest]
-            counted, step = matched, 1
-            if matches > FACET_SAMPLE:  # every step-th match, scaled up: said as estimates
-                step = -(-matches // FACET_SAMPLE)
-                counted, estimated = f"{matched} AND doc_text.rowid % {step} = 0", True
+            step = -(-len(matched) // FACET_SAMPLE)  # beyond the sample, every step-th match, scaled up
+            estimated = estimated or step > 1
             for facet, value, count in db.execute(
                 "SELECT facet.facet, facet.value, counted.n FROM facet JOIN (SELECT facet, COUNT(*) AS n "
-                f"FROM doc_facet WHERE doc IN ({counted}) GROUP BY facet) AS counted "
+                "FROM doc_facet WHERE doc IN (SELECT value FROM json_each(?)) GROUP BY facet) AS counted "
                 "ON facet.id = counted.facet",
-                args,
+                ["[" + ",".join(matched[::step]) + "]"],
             ):
                 counts[facet][value] = counts[facet].get(value, 0) + int(count) * step
         ranked.sort()
