@@ -211,6 +211,44 @@ def test_an_import_and_its_refresh_derive_and_count(root: Path) -> None:
     assert set(check_derived(root)) == {BROCHURE}
 
 
+def test_a_new_index_layout_remakes_those_files_and_keeps_the_derived_graphs(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build whose name index is of another layout: the next command makes a build with that index made
+    anew, every other file (the search index) taken over, and the derived graphs, statistics and positions
+    kept as they were, not derived again."""
+    from erasmus_kg.derived import names, search_index
+    from erasmus_kg.derived.readonly_sqlite import file_version
+
+    import_file("prp", SAMPLE, root=root, progress=False)
+    store = DefaultStore(root)
+    before = store.current_build()
+    assert before is not None and before.id == store.ensure().id  # up to date: no new build
+
+    def files(build_path: Path, folder: str) -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in sorted((build_path / folder).glob("*.sqlite"))}
+
+    old_names, old_search = files(before.path, names.FOLDER), files(before.path, search_index.FOLDER)
+    monkeypatch.setattr(names, "VERSION", 99)
+    monkeypatch.setattr(definitions, "NAMES_LAYOUT", 99)
+    after = DefaultStore(root).ensure()
+    assert after.id != before.id
+    assert after.graphs == before.graphs  # every graph kept: nothing loaded or derived again
+    assert [g.loaded for g in after.graphs.values()] == [g.loaded for g in before.graphs.values()]
+    new_names = files(after.path, names.FOLDER)
+    assert set(new_names) == set(old_names) and len(new_names) >= 3
+    assert {file_version(after.path / names.FOLDER / name) for name in new_names} == {99}
+    assert not set(new_names.values()) & set(old_names.values())  # made anew
+    assert files(after.path, search_index.FOLDER) == old_search  # hard-linked: the same files
+    assert DefaultStore(root).ensure().id == after.id  # made once
+    imported = "https://w3id.org/erasmus-kg/graph/import/ErasmusPlus_Projects_Overview_sample.csv"
+    assert set(check_derived(root)) == {BROCHURE, imported}  # each derived graph as a recomputation gives
+    assert project_count(root, "projects-by-country", refCountry=LTU) > 2
+    with open_target(root) as target:  # the new files answer: an organisation by a part of its name
+        rows = run_stored("projects-by-organisation", {"organisation": "leerwinkel"}, "en", target)
+        assert isinstance(rows, ox.QuerySolutions) and len(list(rows)) > 0
+
+
 def test_derived_graphs_are_not_sources(root: Path) -> None:
     from erasmus_kg.errors import UsageError
 

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from erasmus_kg.derived import cube, facts, names, organisation_lists, positions, search_index
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, STORE_WIDE, derived_graph, is_derived
+from erasmus_kg.derived.readonly_sqlite import file_version
 
 DERIVED_KIND = "derived"
 STATISTICS_KIND = "statistics"
@@ -67,9 +68,10 @@ def derive(
     _write_search_index(store, graphs, changed, loads, workdir.parent, previous)
     if not loads and not drops and not changed:
         before = previous / organisation_lists.FILE if previous is not None else None
-        if before is not None and before.exists():  # the positions are kept: so are the organisations' lists
-            shutil.copyfile(before, workdir.parent / organisation_lists.FILE)
-        return loads, drops
+        if before is not None and before.exists() and file_version(before) == organisation_lists.VERSION:
+            shutil.copyfile(before, workdir.parent / organisation_lists.FILE)  # with the positions, kept
+            return loads, drops
+        # a file of another layout: the positions are written again, and the organisations' lists with them
     partials: list[list[cube.Partial]] = []
     for graph, kept in graphs.items():
         if is_derived(graph) and graph not in STORE_WIDE and graph not in drops and graph not in loads:

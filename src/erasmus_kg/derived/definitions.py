@@ -11,7 +11,15 @@ from erasmus_kg.digests import blake2b
 
 VERSION = "7"  # 7: lists in reading order (search index 6); 6: search index 5 (the programme lists); 5: the
 # positions graph holds the shown labels
-"""The version of the way builds derive (derived.build); with the definitions, it makes `fingerprint()`."""
+"""The version of the way builds derive their graphs (derived.build); with the definitions, it makes
+`fingerprint()`. A change of an index's layout alone is not one: see `index_layouts`."""
+
+NAMES_LAYOUT = 2  # 2: a trigram index per kind of name (projects, organisations, concepts)
+"""The layout of the name index files (`derived.names`, their SQLite `user_version`)."""
+SEARCH_LAYOUT = 6  # 6: lists in reading order, each file's places indexed (order_*, rank_*, listed)
+"""The layout of the search index files (`derived.search_index`)."""
+ORGANISATIONS_LAYOUT = 2
+"""The layout of the organisations' lists (`derived.organisation_lists`)."""
 
 
 @cache
@@ -34,6 +42,12 @@ def fingerprint() -> str:
     for name, text in [*facts().items(), *statistics().items()]:
         h.update(f"\0{name}\0{text}".encode())
     return h.hexdigest()
+
+
+def index_layouts() -> str:
+    """The layouts of the index files a build writes beside its store. A build made with other layouts gets
+    its index files made anew (those of another layout only), and keeps its derived graphs."""
+    return f"names {NAMES_LAYOUT}, search {SEARCH_LAYOUT}, organisations {ORGANISATIONS_LAYOUT}"
 
 
 def _read(folder: str) -> dict[str, str]:

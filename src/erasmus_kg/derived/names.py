@@ -1,10 +1,13 @@
 """The name index of a build: every project title, acronym and identifier, every organisation name and every
-concept label or notation, in their normal form (`normal.normal`), in SQLite with an FTS5 trigram index.
+concept label or notation, in their normal form (`normal.normal`), in SQLite with FTS5 trigram indexes, one
+for the names of projects, one for those of organisations and one for the labels of concepts (a part of an
+organisation's name is not looked for among 650,000 project names).
 
 Parameter resolution looks values up here instead of scanning every literal of the store with CONTAINS:
 an exact name is one B-tree lookup, a part of a name one trigram query (parts shorter than three characters,
 which trigrams cannot index, scan the names of that kind in SQLite, still without touching the store). The
-index is a file of the build (`names.sqlite`), written before the build is published, never changed after.
+index is a file per source graph of the build (`names/<hash>.sqlite`), written before the build is
+published, never changed after; its SQLite `user_version` is its layout (`definitions.NAMES_LAYOUT`).
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived import definitions
 from erasmus_kg.derived.normal import normal
-from erasmus_kg.derived.readonly_sqlite import PerThread
+from erasmus_kg.derived.readonly_sqlite import PerThread, file_version
 from erasmus_kg.digests import blake2b
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +30,7 @@ from erasmus_kg.namespaces import DCTERMS, EKG, RDF, SKOS
 
 FOLDER = "names"
 """The folder of a build that holds its name index: one SQLite file per source graph."""
+VERSION = definitions.NAMES_LAYOUT
 
 PROJECT = "project"
 ORGANISATION = "organisation"
@@ -54,13 +59,23 @@ CREATE TABLE name (
     text TEXT NOT NULL,
     normal TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE name_text USING fts5(normal, content='name', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE project_text USING fts5(normal, content='', tokenize='trigram');
+CREATE VIRTUAL TABLE organisation_text USING fts5(normal, content='', tokenize='trigram');
+CREATE VIRTUAL TABLE concept_text USING fts5(normal, content='', tokenize='trigram');
 """
 _AFTER_LOAD = """
 CREATE INDEX name_exact ON name (kind, normal);
-INSERT INTO name_text (name_text) VALUES ('rebuild');
-INSERT INTO name_text (name_text) VALUES ('optimize');
+INSERT INTO project_text (rowid, normal) SELECT id, normal FROM name WHERE kind = 'project';
+INSERT INTO organisation_text (rowid, normal) SELECT id, normal FROM name WHERE kind = 'organisation';
+INSERT INTO concept_text (rowid, normal)
+    SELECT id, normal FROM name WHERE kind NOT IN ('project', 'organisation');
+INSERT INTO project_text (project_text) VALUES ('optimize');
+INSERT INTO organisation_text (organisation_text) VALUES ('optimize');
+INSERT INTO concept_text (concept_text) VALUES ('optimize');
 """
+_TEXT = {PROJECT: "project_text", ORGANISATION: "organisation_text"}
+"""The trigram index of each kind of name; the labels of concepts (whose kind is their scheme) are in
+`concept_text`."""
 
 
 class Name(NamedTuple):
@@ -124,7 +139,7 @@ def write_build_index(
     for source in sources:
         target = index_file(build_dir, source)
         kept = index_file(previous, source) if previous is not None and source not in changed else None
-        if kept is not None and kept.exists():
+        if kept is not None and kept.exists() and file_version(kept) == VERSION:
             try:
                 os.link(kept, target)
             except OSError:
@@ -143,7 +158,9 @@ def write_index(path: Path, names: Iterable[Name]) -> int:
 
     connection = sqlite3.connect(path)
     try:
-        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        connection.executescript(
+            f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};" + _SCHEMA
+        )
         rows = ((n.kind, n.iri, n.rank, n.text, normal(n.text)) for n in names)
         connection.executemany(
             "INSERT INTO name (kind, iri, rank, text, normal) VALUES (?, ?, ?, ?, ?)", rows
@@ -221,14 +238,16 @@ class NameIndex:
 def _containing(kind: str, needle: str) -> tuple[str, tuple[str, ...]]:
     """The query (and its arguments) for the IRIs of the names of `kind` containing `needle` (a normal form).
 
-    The trigram match first, then each matching name by its row id, its kind tested there: CROSS JOIN makes
-    SQLite keep that order. Left to its planner, it walks every name of the kind by the (kind, normal) index
-    and tests each against the matches: 21 ms for a text that matches nothing among 206,000 organisations
-    (0.02 ms so), 36 ms for "hochschule" (0.6 ms), and 26 s written as a plain join."""
+    The trigram match of the kind's index first, then each matching name by its row id, its kind tested there
+    (the concepts' index holds every scheme): CROSS JOIN makes SQLite keep that order. Left to its planner, it
+    walks every name of the kind by the (kind, normal) index and tests each against the matches: 21 ms for a
+    text that matches nothing among 206,000 organisations (0.02 ms so), 36 ms for "hochschule" (0.6 ms), and
+    26 s written as a plain join."""
     if len(needle) >= 3:
         phrase = '"' + needle.replace('"', '""') + '"'
+        table = _TEXT.get(kind, "concept_text")
         return (
-            "SELECT name.iri FROM (SELECT rowid AS id FROM name_text WHERE name_text MATCH ?) AS matched "
+            f"SELECT name.iri FROM (SELECT rowid AS id FROM {table} WHERE {table} MATCH ?) AS matched "
             "CROSS JOIN name ON name.id = matched.id WHERE name.kind = ?",
             (f"normal : {phrase}", kind),
         )

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived import definitions
 from erasmus_kg.derived.readonly_sqlite import PerThread
 from erasmus_kg.namespaces import EKG
 
 FILE = "organisations.sqlite"
-VERSION = 2
+VERSION = definitions.ORGANISATIONS_LAYOUT
 KIND = "organisation-country"
 """The kind a stored query names in its `page_index` to take its pages from here."""
 

@@ -25,6 +25,15 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
 
 
+def file_version(path: Path) -> int:
+    """The layout version of the file at `path` (its SQLite `user_version`)."""
+    connection = open_readonly(path)
+    try:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        connection.close()
+
+
 class PerThread:
     """Connections to the files `paths()` names (listed once, on first use), a list of them per thread;
     `close` closes every one that any thread opened."""

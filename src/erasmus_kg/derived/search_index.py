@@ -31,19 +31,19 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import organisation_lists
+from erasmus_kg.derived import definitions, organisation_lists
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import reading_order, shown_title
-from erasmus_kg.derived.readonly_sqlite import PerThread, open_readonly
+from erasmus_kg.derived.readonly_sqlite import PerThread, file_version
 from erasmus_kg.digests import blake2b
 from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
 
-VERSION = 6  # 6: lists in reading order, each file's places indexed (order_*, rank_*, listed)
+VERSION = definitions.SEARCH_LAYOUT
 """The layout of the index files (their SQLite `user_version`). A build's files of another version are not
-read (the build has no search index until the next one, which makes them anew)."""
+read; the store makes them anew on its next command (`definitions.index_layouts`)."""
 FOLDER = "search"
 """The folder of a build that holds its search index: one SQLite file per source graph with projects."""
 
@@ -444,15 +444,6 @@ def _stored_facet(db: sqlite3.Connection, kind: str, value: str | None) -> tuple
 def _table(kind: str) -> str:
     """The table linking documents to values of `kind`: counted by searches, or only listed."""
     return "doc_list" if kind in LISTS else "doc_facet"
-
-
-def file_version(path: Path) -> int:
-    """The layout version of the index file at `path`."""
-    connection = open_readonly(path)
-    try:
-        return int(connection.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        connection.close()
 
 
 def _facet_id(known: dict[tuple[str, str], int], connection: sqlite3.Connection, key: tuple[str, str]) -> int:

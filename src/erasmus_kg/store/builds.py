@@ -130,12 +130,15 @@ class EmbeddedStore:
         lock_timeout: float = 600.0,
         derive: Deriver | None = None,
         derivation: str = "",
+        indexes: str = "",
     ) -> None:
         self.root = Path(root) if root is not None else default_store_root()
         self.lock_timeout = lock_timeout
         self.derive = derive
         self.derivation = derivation
         """The fingerprint of `derive` (of its definitions): builds made with another are derived anew."""
+        self.indexes = indexes
+        """The layouts of the index files `derive` writes: a build made with others gets them made anew."""
         self._builds = self.root / "builds"
         self._pointer = self.root / "current"
         self._write_lock_path = self.root / "write.lock"
@@ -206,7 +209,11 @@ class EmbeddedStore:
         if found is not None:
             bid, manifest = found
             rows, _ = packaged_fingerprint(packaged, manifest.packaged_files)
-            current = rows == manifest.packaged and manifest.derivation == self.derivation
+            current = (
+                rows == manifest.packaged
+                and manifest.derivation == self.derivation
+                and manifest.indexes == self.indexes
+            )
             if current and (self._builds / bid / "db").is_dir():
                 self._maybe_gc(bid)
                 return BuildInfo.of(self._builds / bid, manifest)
@@ -501,7 +508,9 @@ class EmbeddedStore:
         dropped = [iri for iri in old if iri not in kept]
 
         rederive = cur is not None and cur[1].derivation != self.derivation
-        if cur is not None and not loads and not dropped and not rederive and rows == cur[1].packaged:
+        reindex = cur is not None and cur[1].indexes != self.indexes  # the deriver remakes those files only
+        unchanged = not loads and not dropped and not rederive and not reindex
+        if cur is not None and unchanged and rows == cur[1].packaged:
             return BuildInfo.of(self._builds / cur[0], cur[1])
 
         drop_triples = sum(old[iri].triples for iri in dropped)
@@ -532,6 +541,7 @@ class EmbeddedStore:
                 created=_now(),
                 strategy=strategy,
                 derivation=self.derivation,
+                indexes=self.indexes,
                 packaged=rows,
                 packaged_files=stat_cache,
                 graphs=entries,

@@ -41,7 +41,12 @@ class DefaultStore:
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.builds = EmbeddedStore(root, derive=_derive, derivation=definitions.fingerprint())
+        self.builds = EmbeddedStore(
+            root,
+            derive=_derive,
+            derivation=definitions.fingerprint(),
+            indexes=definitions.index_layouts(),
+        )
 
     def __repr__(self) -> str:
         return f"DefaultStore({str(self.root)!r})"

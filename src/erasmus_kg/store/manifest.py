@@ -190,6 +190,9 @@ class Manifest(NamedTuple):
     derivation: str = ""
     """The fingerprint of what the build derived its derived graphs with ("" for none): a build of another is
     derived anew."""
+    indexes: str = ""
+    """The layouts of the index files it wrote beside its store ("" for none known): a build of others gets
+    them made anew, its derived graphs kept."""
     layout: str = LAYOUT
 
     def to_json(self) -> bytes:
@@ -197,6 +200,7 @@ class Manifest(NamedTuple):
             {
                 "layout": self.layout,
                 "derivation": self.derivation,
+                "indexes": self.indexes,
                 "id": self.id,
                 "created": self.created,
                 "strategy": self.strategy,
@@ -232,6 +236,7 @@ class Manifest(NamedTuple):
                 created=str(data["created"]),
                 strategy=str(data.get("strategy", "")),
                 derivation=str(data.get("derivation", "")),
+                indexes=str(data.get("indexes", "")),
                 packaged=tuple((str(g), str(f), str(h)) for g, f, h in data["packaged"]),
                 packaged_files={k: v for k, v in stats.items() if v is not None},
                 graphs={str(iri): GraphInfo.from_json(str(iri), e) for iri, e in data["graphs"].items()},
