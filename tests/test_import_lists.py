@@ -98,7 +98,19 @@ def test_a_shared_key_belongs_to_the_newest_list_then_the_greatest_graph() -> No
         "d": {},
     }
     assert owners([same_date, newer]) == owners([newer, same_date])
-    assert claimed_above([older, newer, same_date], newer.rank) == {"3": "c", "4": "c"}
+    assert claimed_above([older, newer, same_date], newer) == {"3": "c", "4": "c"}
+
+
+def test_lists_of_different_importers_never_own_each_others_keys() -> None:
+    """A charter's proposal number and some project's identifier could be one string: they name different
+    things, so an ECHE list and a Project Results list holding it both describe theirs."""
+    projects = ListVersion("p", "2026-04-02", "2026-04-10T00:00:00", frozenset({"1", "2"}), "prp")
+    charters = ListVersion("e", "2026-04-09", "2026-04-11T00:00:00", frozenset({"2", "3"}), "eche")
+    more = ListVersion("f", "2026-04-16", "2026-04-12T00:00:00", frozenset({"3"}), "eche")
+    assert owners([projects, charters, more]) == {"p": {}, "e": {"3": "f"}, "f": {}}
+    earlier_projects = ListVersion("q", "2026-04-01", "", frozenset(), "prp")
+    assert claimed_above([projects, charters, more], earlier_projects) == {"1": "p", "2": "p"}
+    assert claimed_above([projects, charters, more], charters) == {"3": "f"}
 
 
 # ------------------------------------------------------------------------------------------------------------
