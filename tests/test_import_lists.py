@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from erasmus_kg.cli import cli
+from erasmus_kg.derived import names
 from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing import prp
 from erasmus_kg.importing.identity import import_source_document
@@ -21,9 +22,10 @@ from erasmus_kg.importing.removal import remove_source
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.store.default import DefaultStore
 from erasmus_kg.store.loading import describe_source
+from erasmus_kg.store.manifest import Source
 
-from .import_helpers import DCT, EKG, ID, sample_rows, set_cell, write_export
-from .test_derived import check_derived, project_count
+from .import_helpers import DCT, ECHE, EKG, ID, RDF_TYPE, quads, sample_rows, set_cell, write_export
+from .test_derived import check_derived, project_count, sources_of
 
 PROV = "http://www.w3.org/ns/prov#"
 GRAPH = "https://w3id.org/erasmus-kg/graph/import/"
@@ -98,7 +100,19 @@ def test_a_shared_key_belongs_to_the_newest_list_then_the_greatest_graph() -> No
         "d": {},
     }
     assert owners([same_date, newer]) == owners([newer, same_date])
-    assert claimed_above([older, newer, same_date], newer.rank) == {"3": "c", "4": "c"}
+    assert claimed_above([older, newer, same_date], newer) == {"3": "c", "4": "c"}
+
+
+def test_lists_of_different_importers_never_own_each_others_keys() -> None:
+    """A charter's proposal number and some project's identifier could be one string: they name different
+    things, so an ECHE list and a Project Results list holding it both describe theirs."""
+    projects = ListVersion("p", "2026-04-02", "2026-04-10T00:00:00", frozenset({"1", "2"}), "prp")
+    charters = ListVersion("e", "2026-04-09", "2026-04-11T00:00:00", frozenset({"2", "3"}), "eche")
+    more = ListVersion("f", "2026-04-16", "2026-04-12T00:00:00", frozenset({"3"}), "eche")
+    assert owners([projects, charters, more]) == {"p": {}, "e": {"3": "f"}, "f": {}}
+    earlier_projects = ListVersion("q", "2026-04-01", "", frozenset(), "prp")
+    assert claimed_above([projects, charters, more], earlier_projects) == {"1": "p", "2": "p"}
+    assert claimed_above([projects, charters, more], charters) == {"3": "f"}
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -304,3 +318,312 @@ def test_an_overlapping_import_that_lands_meanwhile_refuses_the_switch(
     imported = [g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"]
     assert imported == [GRAPH + f"{KA1}.csv"]  # the other import only
     assert import_file("prp", ka2, root=root, progress=False).reimported == {GRAPH + f"{KA1}.csv": 2}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# ECHE lists: their charters are owned like projects
+
+
+ECHE_HEADER = ECHE.read_bytes().split(b"\n")[:2]
+CHARTER = ID + "erasmus-charter/"
+XSD_DATE = "^^<http://www.w3.org/2001/XMLSchema#date>"
+OLDER_ECHE, NEWER_ECHE = "ECHE-list", "ECHE-HEI"
+G_OLDER, G_NEWER = GRAPH + f"{OLDER_ECHE}.csv", GRAPH + f"{NEWER_ECHE}.csv"
+
+
+def eche_row(code: str) -> bytes:
+    """The row of the real list (Windows-1252 bytes) whose Erasmus code is `code` (its spaces as written)."""
+    for line in ECHE.read_bytes().split(b"\n")[2:]:
+        if line.split(b";")[1].decode("cp1252").replace("\xa0", " ") == code:
+            return line
+    raise AssertionError(code)
+
+
+def eche_list(folder: Path, name: str, rows: list[bytes]) -> Path:
+    path = folder / name
+    path.write_bytes(b"\n".join([*ECHE_HEADER, *rows, b""]))
+    return path
+
+
+def overlapping_eche(folder: Path, older_date: str, newer_date: str) -> tuple[Path, Path]:
+    """An older ECHE list with six charters (two of LCI Barcelona) and a newer one of another name with five:
+    A EISENST01 (valid a year longer), A EISENST02 (its non-breaking space a space: the same key) and
+    E BARCELO33 (valid until 30 June 2030) are in both."""
+    eisenst01, eisenst02, barcelo33 = (
+        eche_row("A  EISENST01"),
+        eche_row("A  EISENST02"),
+        eche_row("E  BARCELO33"),
+    )
+    older = eche_list(
+        folder,
+        f"{OLDER_ECHE}_{older_date}.csv",
+        [
+            eche_row("A  BADEN01"),
+            eche_row("A  DORNBIR01"),
+            eisenst01,
+            eisenst02,
+            eche_row("E  BARCELO280"),
+            barcelo33,
+        ],
+    )
+    newer = eche_list(
+        folder,
+        f"{NEWER_ECHE}_{newer_date}.csv",
+        [
+            eisenst01.replace(b"12/31/2029", b"12/31/2030"),
+            eisenst02.replace(b"\xa0", b" "),
+            eche_row("A  EISENST05"),
+            eche_row("A  FELDKIR01"),
+            barcelo33.replace(b"12/31/2029", b"6/30/2030"),
+        ],
+    )
+    return older, newer
+
+
+def facts(root: Path, subject: str) -> set[tuple[str, str, str]]:
+    """(predicate, object, graph) of every triple of `subject` in the store's named graphs."""
+    with DefaultStore(root).open_reader() as reader:
+        found = reader.quads_for_pattern(ox.NamedNode(subject), None, None, None)
+        return {(q.predicate.value, str(q.object), q.graph_name.value) for q in found}  # type: ignore[union-attr]
+
+
+def charter_facts(
+    graph: str, proposal: str, start: str, end: str, holder: str, source: Path
+) -> set[tuple[str, str, str]]:
+    """The facts of a charter as `facts` gives them, all in `graph`."""
+    return {
+        (RDF_TYPE, f"<{EKG}ErasmusCharter>", graph),
+        (EKG + "charterHolder", f"<{holder}>", graph),
+        (DCT + "identifier", f'"{proposal}"', graph),
+        (EKG + "validFrom", f'"{start}"{XSD_DATE}', graph),
+        (EKG + "validUntil", f'"{end}"{XSD_DATE}', graph),
+        (DCT + "source", f"<{import_source_document(source)}>", graph),
+    }
+
+
+def holder(root: Path, code: str) -> str:
+    (found,) = {o for p, o, _ in facts(root, CHARTER + code) if p == EKG + "charterHolder"}
+    return found[1:-1]
+
+
+def check_names(root: Path) -> None:
+    """Every source graph's name index equals its recomputation from the store (`names.names_in`)."""
+    import sqlite3
+
+    store = DefaultStore(root)
+    build = store.current_build()
+    assert build is not None
+    with store.open_reader() as reader:
+        for source in sources_of(reader):
+            expected = sorted(names.names_in(reader, source))
+            path = names.index_file(build.path, source)
+            stored = []
+            if path.exists():
+                connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                try:
+                    stored = sorted(
+                        names.Name(*row)
+                        for row in connection.execute("SELECT kind, iri, rank, text FROM name")
+                    )
+                finally:
+                    connection.close()
+            assert stored == expected, source
+
+
+def conforms(root: Path) -> None:
+    """`erasmus-kg validate` of the whole store conforms (exit 0)."""
+    result = CliRunner().invoke(cli, ["--store", str(root), "validate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def checked(root: Path) -> None:
+    conforms(root)
+    check_derived(root)
+    check_names(root)
+
+
+def test_the_newest_eche_list_describes_a_shared_charter_and_removal_hands_it_back(
+    root: Path, tmp_path: Path
+) -> None:
+    older, newer = overlapping_eche(tmp_path, "2026-04-02", "2026-04-09")
+    first = import_file("eche", older, root=root, progress=False)
+    assert (first.rows_imported, first.rows_superseded, first.reimported) == (6, 0, {})
+    checked(root)
+    eisenst01 = holder(root, "A-EISENST01")
+    lci = holder(root, "E-BARCELO33")
+    assert facts(root, CHARTER + "A-EISENST01") == charter_facts(
+        G_OLDER, "101012465", "2021-01-01", "2029-12-31", eisenst01, older
+    )
+
+    second = import_file("eche", newer, root=root, progress=False)  # newer: takes the three shared charters
+    assert (second.rows_imported, second.rows_superseded, second.reimported) == (5, 0, {G_OLDER: 3})
+    assert second.summary().splitlines()[1] == (
+        f"<{G_OLDER}> imported again from its file: 3 of its rows now superseded by newer lists."
+    )
+    assert facts(root, CHARTER + "A-EISENST01") == charter_facts(  # one node, described by the newer list
+        G_NEWER, "101012465", "2021-01-01", "2030-12-31", eisenst01, newer
+    )
+    assert facts(root, CHARTER + "E-BARCELO33") == charter_facts(
+        G_NEWER, "101048420", "2021-01-01", "2030-06-30", lci, newer
+    )
+    assert superseded_copies(root) == {
+        (CHARTER + code, G_OLDER, G_NEWER) for code in ("A-EISENST01", "A-EISENST02", "E-BARCELO33")
+    }
+    copy = CHARTER + "A-EISENST01/copy/eche-list-csv"
+    assert facts(root, copy) == {
+        (RDF_TYPE, f"<{PROV}Entity>", G_OLDER),
+        (PROV + "specializationOf", f"<{CHARTER}A-EISENST01>", G_OLDER),
+        (PROV + "hadPrimarySource", f"<{import_source_document(older)}>", G_OLDER),
+        (EKG + "supersededIn", f"<{G_NEWER}>", G_OLDER),
+    }
+    described_in = {g for _, _, g in facts(root, eisenst01) if g.startswith(GRAPH)}
+    assert described_in == {G_NEWER}  # every row of the older list superseded: it does not describe it
+    codes = {(o, g) for p, o, g in facts(root, lci) if p == EKG + "erasmusCode"}
+    assert codes == {('"E  BARCELO280"', G_OLDER), ('"E  BARCELO33"', G_NEWER)}  # each from its own rows
+    graphs = DefaultStore(root).current_build().graphs  # type: ignore[union-attr]
+    assert graphs[G_OLDER].metadata["superseded"] == 3 and graphs[G_NEWER].metadata["superseded"] == 0
+    sources = CliRunner().invoke(cli, ["--store", str(root), "sources"], catch_exceptions=False)
+    assert sources.exit_code == 0
+    assert (
+        "imported (eche, 6 rows, 0 skipped, read as Windows-1252, 3 superseded by newer lists, version of "
+        f"2026-04-02)  {older.resolve()}"
+    ) in sources.stdout
+    checked(root)
+
+    remove_source(root, newer.name)  # the older list describes its charters again
+    assert facts(root, CHARTER + "A-EISENST01") == charter_facts(
+        G_OLDER, "101012465", "2021-01-01", "2029-12-31", eisenst01, older
+    )
+    assert facts(root, CHARTER + "A-EISENST05") == set()
+    assert superseded_copies(root) == set()
+    codes = {(o, g) for p, o, g in facts(root, lci) if p == EKG + "erasmusCode"}
+    assert codes == {('"E  BARCELO280"', G_OLDER), ('"E  BARCELO33"', G_OLDER)}
+    assert DefaultStore(root).current_build().graphs[G_OLDER].metadata["superseded"] == 0  # type: ignore[union-attr]
+    checked(root)
+
+
+def test_an_older_eche_list_imported_later_leaves_shared_charters_and_its_removal_leaves_the_newer(
+    root: Path, tmp_path: Path
+) -> None:
+    older, newer = overlapping_eche(tmp_path, "2026-04-02", "2026-04-09")
+    import_file("eche", newer, root=root, progress=False)
+    before = {code: facts(root, CHARTER + code) for code in ("A-EISENST01", "A-EISENST02", "E-BARCELO33")}
+    result = import_file("eche", older, root=root, progress=False)
+    assert (result.rows_imported, result.rows_superseded, result.reimported) == (6, 3, {})
+    assert (
+        result.summary()
+        .splitlines()[0]
+        .startswith(f"{older.name}: 6 rows imported (3 of them superseded by newer lists), 0 rows skipped;")
+    )
+    assert {code: facts(root, CHARTER + code) for code in before} == before  # the newer list's, untouched
+    assert facts(root, CHARTER + "A-EISENST01") == charter_facts(
+        G_NEWER, "101012465", "2021-01-01", "2030-12-31", holder(root, "A-EISENST01"), newer
+    )
+    assert superseded_copies(root) == {
+        (CHARTER + code, G_OLDER, G_NEWER) for code in ("A-EISENST01", "A-EISENST02", "E-BARCELO33")
+    }
+    assert {g for _, _, g in facts(root, CHARTER + "A-BADEN01")} == {G_OLDER}
+    checked(root)
+
+    remove_source(root, older.name)  # the newer list owned every shared charter: nothing to hand back
+    assert {code: facts(root, CHARTER + code) for code in before} == before
+    assert facts(root, CHARTER + "A-BADEN01") == set()
+    assert superseded_copies(root) == set()
+    imported = [g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"]
+    assert imported == [G_NEWER]
+    checked(root)
+
+
+def test_a_refresh_of_an_eche_list_reports_its_charters_by_code(root: Path, tmp_path: Path) -> None:
+    baden, dornbirn, eisenst01 = eche_row("A  BADEN01"), eche_row("A  DORNBIR01"), eche_row("A  EISENST01")
+    first = eche_list(tmp_path, "ECHE-list_2026-04-02.csv", [baden, dornbirn, eisenst01])
+    second = eche_list(
+        tmp_path,
+        "ECHE-list_2026-04-09.csv",
+        [
+            dornbirn.replace(b";2500;", b";2500 ;"),  # the same values
+            eisenst01.replace(b"12/31/2029", b"12/31/2030"),
+            eche_row("A  FELDKIR01"),
+        ],
+    )
+    import_file("eche", first, root=root, progress=False)
+    changes_file = tmp_path / "changes.csv"
+    result = import_file("eche", second, root=root, progress=False, changes_file=changes_file)
+    assert result.graph == G_OLDER and result.reimported == {}
+    assert result.changes is not None
+    assert (result.changes.added, result.changes.removed) == (("A FELDKIR01",), ("A BADEN01",))
+    assert dict(result.changes.changed) == {"A EISENST01": ("Erasmus Eche End",)}
+    assert result.summary().splitlines()[1] == (
+        f"{second.name} replaces {first.name}: 1 added, 1 removed, 1 changed (Erasmus Eche End 1)."
+    )
+    with changes_file.open(encoding="utf-8", newline="") as handle:
+        assert list(csv.reader(handle)) == [
+            ["key", "change", "columns"],
+            ["A FELDKIR01", "added", ""],
+            ["A BADEN01", "removed", ""],
+            ["A EISENST01", "changed", "Erasmus Eche End"],
+        ]
+    assert facts(root, CHARTER + "A-BADEN01") == set()
+    until = {o for p, o, _ in facts(root, CHARTER + "A-EISENST01") if p == EKG + "validUntil"}
+    assert until == {f'"2030-12-31"{XSD_DATE}'}
+    assert [g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"] == [G_OLDER]
+    checked(root)
+
+
+def test_a_project_list_and_an_eche_list_never_own_each_others_keys(root: Path, tmp_path: Path) -> None:
+    """Charters keyed by proposal numbers that are the identifiers of two projects: a charter is no project,
+    whichever list is newer."""
+    g_prp = GRAPH + f"{KA1}.csv"
+    projects = export(tmp_path, f"{KA1}_2026-04-09.csv", sample_rows()[:2])
+
+    def by_proposal(proposal: str) -> bytes:
+        cells = eche_row("A  BADEN01").split(b";")
+        cells[0], cells[1] = proposal.encode(), b""
+        return b";".join(cells)
+
+    older = eche_list(tmp_path, f"{OLDER_ECHE}_2026-04-02.csv", [by_proposal(IDS[0])])
+    newer = eche_list(tmp_path, f"{NEWER_ECHE}_2026-04-16.csv", [by_proposal(IDS[1])])
+    import_file("prp", projects, root=root, progress=False)
+    for path in (older, newer):
+        result = import_file("eche", path, root=root, progress=False)
+        assert (result.rows_imported, result.rows_superseded, result.reimported) == (1, 0, {})
+    assert superseded_copies(root) == set()
+    graphs = DefaultStore(root).current_build().graphs  # type: ignore[union-attr]
+    assert [graphs[g].metadata["superseded"] for g in (g_prp, G_OLDER, G_NEWER)] == [0, 0, 0]
+    for identifier in IDS[:2]:
+        assert len(titles(root, identifier)) == 1 and titles(root, identifier)[0][1] == g_prp
+    assert {g for _, _, g in facts(root, CHARTER + IDS[0])} == {G_OLDER}
+    assert {g for _, _, g in facts(root, CHARTER + IDS[1])} == {G_NEWER}
+    later = import_file(
+        "prp", export(tmp_path, f"{KA1}_2026-04-23.csv", sample_rows()[:2]), root=root, progress=False
+    )
+    assert later.reimported == {} and later.rows_superseded == 0
+    checked(root)
+
+
+def test_a_charter_of_a_graph_that_takes_no_part_in_ownership_is_refused(root: Path, tmp_path: Path) -> None:
+    """A graph imported before lists kept their files (no rows file) cannot be imported again: a charter it
+    describes is a bad row, which names it. Regression: the check looked the charter up by a malformed IRI
+    and never refused anything, so two lists described one charter twice."""
+    old = GRAPH + "destinations-before-lists.csv"
+    out = tmp_path / "old.nq"
+    import_file(
+        "eche", eche_list(tmp_path, "destinations-before-lists.csv", [eche_row("A  BADEN01")]), output=out
+    )
+    data = tmp_path / "old.nt"
+    ox.serialize([q.triple for q in quads(out)], str(data), ox.RdfFormat.N_TRIPLES)
+    DefaultStore(root).replace_graphs(
+        {old: Source(old, data, "ntriples")},
+        graph_metadata={
+            old: {"kind": "import", "importer": "eche", "file_name": "destinations-before-lists.csv"}
+        },
+    )
+    path = eche_list(tmp_path, "ECHE-list_2026-04-02.csv", [eche_row("A  DORNBIR01"), eche_row("A  BADEN01")])
+    with pytest.raises(InputFileError) as refused:
+        import_file("eche", path, root=root, progress=False)
+    assert str(refused.value) == (
+        f"{path}:4: column 'Erasmus Code': this charter is already in the store, in <{old}>, which takes no "
+        "part in the ownership of lists (imported before lists kept their files, or loaded): remove it or "
+        "import it again first"
+    )
+    assert [g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"] == [old]

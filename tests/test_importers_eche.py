@@ -193,7 +193,9 @@ def test_an_institution_is_found_by_its_pic_in_another_import(tmp_path: Path) ->
         pics = [str(q.object) for q in reader.quads_for_pattern(ox.NamedNode(vilnius), pic, None, None)]
     assert pics == ['"999893170"']
     out = tmp_path / "renamed.nq"
-    import_file("eche", other, root=root, validate=False)
+    again = import_file("eche", other, root=root, validate=False)
+    # both undated, so dated by today: of one date, renamed.csv sorts last and owns LT VILNIUS01
+    assert again.reimported == {"https://w3id.org/erasmus-kg/graph/import/destinations.csv": 1}
     import_file("eche", other, output=out, validate=False)  # without the store: found by name only
     with EmbeddedStore(root).open_reader() as reader:
         graph = ox.NamedNode("https://w3id.org/erasmus-kg/graph/import/renamed.csv")

@@ -25,6 +25,17 @@ meet without any lookup. Two exceptions:
 
 Rows of one institution (same PIC and name, e.g. a second charter) describe one node; the list is small
 (~6,000 rows), so it is grouped in memory.
+
+Overlaps. A charter is keyed (`row_key`: the rows file, the change report of a refresh) by its Erasmus code,
+else its proposal number, each run of whitespace one space (the published file writes
+`A<non-breaking space> BADEN01`, a copy saved again may not): its IRI is made from the key, so one key is one
+charter. A charter that several ECHE lists hold belongs to the newest of them (`importing.lists`), as a
+project of several Project Results lists does: the others check its row but only record their copy as
+superseded (`Importer._superseded_copy`), and the row says nothing of its institution either; an institution
+whose every row is superseded is not described by that list. Which names several PICs share (and so which
+institutions get IRIs of their PICs) is found over every row of the list, superseded ones included, so that
+an institution's IRI does not change with the ownership of its charters. A charter that a graph taking no
+part in ownership describes (imported before lists kept their files, or loaded) is a bad row.
 """
 
 from __future__ import annotations
@@ -70,6 +81,11 @@ _DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _PIC_FORM = re.compile(r"^[0-9]{9}$")
 _OID_FORM = re.compile(r"^E[0-9]{8}$")
+_WHITESPACE = re.compile(r"\s+")
+_UNLISTED = (
+    "which takes no part in the ownership of lists (imported before lists kept their files, or loaded): "
+    "remove it or import it again first"
+)
 
 
 def parse_date(text: str) -> datetime.date:
@@ -116,7 +132,10 @@ def _is_header(cells: list[str]) -> bool:
 class _CheckedRow:
     number: int
     values: list[str]
+    charter: str
+    """The charter's key (`charter_key`)."""
     key: tuple[str, str]
+    """The institution's (`identity.organisation_key`)."""
     start: datetime.date | None
     end: datetime.date | None
 
@@ -154,8 +173,10 @@ class CharterImporter(Importer):
         return self._csv_rows(CSV, lambda header, row: check_header(path, header, row))
 
     def row_key(self, cells: Sequence[str]) -> str | None:
-        values = (list(cells) + [""] * len(COLUMNS))[: len(COLUMNS)]
-        return values[_CODE] or values[_PROPOSAL] or None
+        return charter_key(
+            _value(cells[_PROPOSAL]) if len(cells) > _PROPOSAL else "",
+            _value(cells[_CODE]) if len(cells) > _CODE else "",
+        )
 
     def column_names(self) -> Sequence[str]:
         return COLUMNS
@@ -167,9 +188,15 @@ class CharterImporter(Importer):
                 checked.append(self._check(number, cells))
             except BadRow as bad:
                 bad_row(bad)
-        for node, institution in self._institutions(checked):
+        described = [row for row in checked if row.charter not in self.superseded]
+        for node, institution in self._institutions(checked, described):
             self._stage_institution(node, institution)
             self._sink.commit()
+        for row in checked:
+            owner = self.superseded.get(row.charter)
+            if owner is not None:
+                self._superseded_copy(iri(_charter_iri(row.charter)), owner)
+                self._sink.commit()
         return len(checked)
 
     def _check(self, number: int, cells: list[str]) -> _CheckedRow:
@@ -191,18 +218,23 @@ class CharterImporter(Importer):
             bad(_PIC, f"{values[_PIC]!r} is not a PIC (nine digits)")
         if values[_OID] and not _OID_FORM.match(values[_OID]):
             bad(_OID, f"{values[_OID]!r} is not an OID (E and eight digits)")
-        if not (values[_CODE] or values[_PROPOSAL]):
+        charter = charter_key(values[_PROPOSAL], values[_CODE]) or ""
+        if not charter:
             bad(_CODE, "missing: a charter needs its Erasmus code or its proposal number")
-        charter = self._charter_iri(values)
-        if charter in self._charters:
+        elif charter in self._charters:
             bad(
                 _CODE,
                 f"{values[_CODE] or values[_PROPOSAL]!r} is also the charter of row "
                 f"{self._charters[charter]}",
             )
-        elif charter and self._existing.graphs_of(charter):
-            other = ", ".join(self._existing.graphs_of(charter))
-            bad(_CODE, f"this charter is already in the store, in <{other}>; remove that first")
+        else:
+            unlisted = [
+                g for g in self._existing.graphs_of(iri(_charter_iri(charter))) if g not in self.lists
+            ]
+            if unlisted:
+                bad(
+                    _CODE, f"this charter is already in the store, in <{'>, <'.join(unlisted)}>, " + _UNLISTED
+                )
         dates: dict[int, datetime.date | None] = {}
         for column in (_START, _END):
             dates[column] = None
@@ -218,15 +250,18 @@ class CharterImporter(Importer):
             raise BadRow(problems)
         self._charters[charter] = number
         country = self._countries.eu_code(values[_COUNTRY])
-        return _CheckedRow(number, values, organisation_key(values[_NAME], country), start, end)
+        return _CheckedRow(number, values, charter, organisation_key(values[_NAME], country), start, end)
 
-    def _institutions(self, rows: list[_CheckedRow]) -> list[tuple[str, list[_CheckedRow]]]:
-        """The institutions (serialised IRI, their rows), in the order of their first row."""
+    def _institutions(
+        self, rows: list[_CheckedRow], described: list[_CheckedRow]
+    ) -> list[tuple[str, list[_CheckedRow]]]:
+        """The institutions of the rows `described` (serialised IRI, their rows), in the order of their first
+        row; which names are shared by several PICs is found over all the list's `rows`."""
         pics: dict[tuple[str, str], set[str]] = {}
         for row in rows:
             pics.setdefault(row.key, set()).add(row.values[_PIC])
         groups: dict[str, list[_CheckedRow]] = {}
-        for row in rows:
+        for row in described:
             pic = row.values[_PIC]
             country = self._countries.serialised(row.values[_COUNTRY])
             assert country is not None
@@ -275,7 +310,7 @@ class CharterImporter(Importer):
 
     def _charter(self, holder: str, row: _CheckedRow) -> None:
         add = self._sink.add
-        node = iri(self._charter_iri(row.values))
+        node = iri(_charter_iri(row.charter))
         self._sink.describe(node, T.charter_class)
         add(node, T.charter_holder, holder)
         if row.values[_PROPOSAL]:
@@ -286,10 +321,17 @@ class CharterImporter(Importer):
             add(node, T.valid_until, literal(row.end.isoformat(), "date"))
         add(node, T.source, self._source)
 
-    @staticmethod
-    def _charter_iri(values: list[str]) -> str:
-        code = values[_CODE] or values[_PROPOSAL]
-        return CHARTER + segment(re.sub(r"\s+", "-", code)) if code else ""
+
+def charter_key(proposal: str, code: str) -> str | None:
+    """What identifies a charter (cells as `_value` reads them): its Erasmus code, else its proposal number,
+    each run of whitespace one space; None when the row has neither."""
+    written = code or proposal
+    return _WHITESPACE.sub(" ", written) if written else None
+
+
+def _charter_iri(key: str) -> str:
+    """id/erasmus-charter/<key with hyphens for its spaces> (A-BADEN01)."""
+    return CHARTER + segment(key.replace(" ", "-"))
 
 
 def _value(cell: str) -> str:

@@ -18,9 +18,11 @@ from typing import ClassVar
 
 from erasmus_kg.importing.encoding import TextEncoding, detect_encoding
 from erasmus_kg.importing.existing import ExistingFacts
+from erasmus_kg.importing.identity import slug
+from erasmus_kg.importing.lists import ListFile
 from erasmus_kg.importing.rows import BadRow, CsvLayout, Row, read_csv
 from erasmus_kg.importing.sink import GraphSink
-from erasmus_kg.importing.terms import T, literal
+from erasmus_kg.importing.terms import T, iri, literal
 
 
 class Importer(ABC):
@@ -44,14 +46,20 @@ class Importer(ABC):
         *,
         name: str | None = None,
         superseded: Mapping[str, str] | None = None,
+        lists: frozenset[str] = frozenset(),
     ) -> None:
         self.path = path
         self.name = name or path.name
         """The imported file's name (`path` may be the store's kept copy of it, read again)."""
         self.superseded: Mapping[str, str] = superseded or {}
         """Row keys (`row_key`) that newer lists describe -> the graph of the list that does: such a row is
-        checked but not described, only recorded as superseded (an importer that knows no overlaps ignores
-        it)."""
+        checked but not described, only recorded as superseded (`_superseded_copy`; an importer that knows no
+        overlaps ignores it)."""
+        self.lists = lists
+        """The graphs of the store's lists of this kind that take part in ownership (`lists.owners`): what
+        another of them also holds is settled by rank (`superseded` here, or that list is imported again), so
+        it is no reason to refuse a row. A graph outside them (imported before lists kept their files, or
+        loaded) takes no part: a row describing what it describes is refused."""
         self.issued: str | None = None
         """The date of the list version the file is (dcterms:issued of its source document), if known."""
         self.revision_of: str | None = None
@@ -104,6 +112,16 @@ class Importer(ABC):
         read, so a file in neither encoding is refused before anything is written) and kept in `encoding`."""
         self.encoding = detect_encoding(self.path)
         return read_csv(self.path, layout, self.encoding, check_header)
+
+    def _superseded_copy(self, node: str, owner: str) -> None:
+        """Stage that this file's copy of `node` (serialised IRI: a project, a charter) is superseded by the
+        list whose graph is `owner`, which describes the node: a prov:Entity, the specialisation of the node
+        that this file gives, `<node>/copy/<slug of the list's name>`. The caller commits."""
+        copy = iri(f"{node[1:-1]}/copy/{slug(ListFile.of(Path(self.name)).name)}")
+        self._sink.describe(copy, T.prov_entity)
+        self._sink.add(copy, T.specialization_of, node)
+        self._sink.add(copy, T.had_primary_source, self._source)
+        self._sink.add(copy, T.superseded_in, iri(owner))
 
     def describe_source(self) -> None:
         """Stage and commit the ekg:SourceDocument that describes the imported file."""

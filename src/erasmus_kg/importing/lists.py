@@ -15,7 +15,10 @@ imported again when which of its projects it owns changes (`ownership`).
 A project that several lists hold belongs to the list of the newest date, and among lists of one date to
 the one whose graph IRI sorts last (`ListVersion.rank`); the other lists record their copy as superseded
 (PROV) and do not describe it, so the project is one node described by one list, and the derived facts and
-statistics count it once.
+statistics count it once. The same holds for the charters of ECHE lists (keyed by Erasmus code, else proposal
+number). Ownership is settled among the lists of one importer (`ListVersion.kind`): a Project Results list
+and an ECHE list never own each other's keys, even where a project identifier and a proposal number were
+the same string, since they name different things (a project, a charter).
 """
 
 from __future__ import annotations
@@ -75,7 +78,10 @@ class ListVersion:
     """When this version was first imported: ISO 8601, UTC (kept when the list is imported again because
     its ownership changed)."""
     keys: frozenset[str] = field(default_factory=frozenset)
-    """The keys (project identifiers) of its rows, superseded ones included."""
+    """The keys (`Importer.row_key`: project identifiers, charter codes) of its rows, superseded ones
+    included."""
+    kind: str = ""
+    """The importer that read it ("prp", "eche"): keys are shared only between versions of one kind."""
 
     @property
     def rank(self) -> tuple[str, str]:
@@ -88,30 +94,31 @@ class ListVersion:
 
 
 def owners(lists: Sequence[ListVersion]) -> dict[str, dict[str, str]]:
-    """For each list's graph, its keys that a higher-ranked list holds too -> the graph of the list that owns
-    them (the highest-ranked list that holds the key). Lists that share nothing map to {}."""
-    best: dict[str, ListVersion] = {}
+    """For each list's graph, its keys that a higher-ranked list of its kind holds too -> the graph of the
+    list that owns them (the highest-ranked list of that kind that holds the key). Lists that share nothing
+    map to {}."""
+    best: dict[tuple[str, str], ListVersion] = {}
     for version in lists:
         for key in version.keys:
-            held = best.get(key)
+            held = best.get((version.kind, key))
             if held is None or version.rank > held.rank:
-                best[key] = version
+                best[version.kind, key] = version
     superseded: dict[str, dict[str, str]] = {version.graph: {} for version in lists}
     for version in lists:
         lost = superseded[version.graph]
         for key in version.keys:
-            owner = best[key]
+            owner = best[version.kind, key]
             if owner is not version:
                 lost[key] = owner.graph
     return superseded
 
 
-def claimed_above(lists: Iterable[ListVersion], rank: tuple[str, str]) -> dict[str, str]:
-    """The keys held by lists ranked above `rank` -> the graph of the highest-ranked one (what a new version
-    of that rank does not describe)."""
+def claimed_above(lists: Iterable[ListVersion], new: ListVersion) -> dict[str, str]:
+    """The keys held by lists of the kind of `new` ranked above it -> the graph of the highest-ranked one
+    (what `new` does not describe)."""
     claimed: dict[str, tuple[tuple[str, str], str]] = {}
     for version in lists:
-        if version.rank <= rank:
+        if version.kind != new.kind or version.rank <= new.rank:
             continue
         for key in version.keys:
             held = claimed.get(key)
@@ -292,4 +299,5 @@ def version_metadata(metadata: Mapping[str, Any], graph: str, keys: Iterable[str
         date if isinstance(date, str) else None,
         str(metadata.get("imported", "")),
         frozenset(keys),
+        str(metadata.get("importer", "")),
     )

@@ -42,9 +42,8 @@ from erasmus_kg.importing import prp_layouts as layouts
 from erasmus_kg.importing.concepts import Concepts, split_funding_path
 from erasmus_kg.importing.countries import CountryCodes
 from erasmus_kg.importing.existing import ExistingFacts
-from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment, slug
+from erasmus_kg.importing.identity import PROJECT, organisation_iri, organisation_key, segment
 from erasmus_kg.importing.importer import Importer
-from erasmus_kg.importing.lists import ListFile
 from erasmus_kg.importing.prp_layouts import Layout
 from erasmus_kg.importing.rows import BadRow, CsvLayout, Problem, Row, clean, header_cells
 from erasmus_kg.importing.sink import GraphSink
@@ -343,15 +342,6 @@ class ProjectResultsImporter(Importer):
             return
         self._project(project, identifier, cell, dates, flags, countries, code)
         self._participations(project, identifier, organisations)
-
-    def _superseded_copy(self, project: str, owner: str) -> None:
-        """Record that this file's copy of `project` is superseded by the list whose graph is `owner` (which
-        describes the project): a prov:Entity, the specialisation of the project that this file gives."""
-        copy = iri(f"{project[1:-1]}/copy/{slug(ListFile.of(Path(self.name)).name)}")
-        self._sink.describe(copy, T.prov_entity)
-        self._sink.add(copy, T.specialization_of, project)
-        self._sink.add(copy, T.had_primary_source, self._source)
-        self._sink.add(copy, T.superseded_in, iri(owner))
 
     # -- the project ----------------------------------------------------------------------------------------
 

@@ -227,9 +227,9 @@ def import_file(
         previous = held.versions.get(result.graph)
         if previous is not None:
             _check_newer(path, listed, previous, held.entries[result.graph], force)
-        version = ListVersion(result.graph, listed.date, _now())
+        version = ListVersion(result.graph, listed.date, _now(), kind=kind)
         others = [v for graph, v in held.versions.items() if graph != result.graph]
-        superseded = claimed_above(others, version.rank)
+        superseded = claimed_above(others, version)
         ledger = RowLedger(previous=held.rows.get(result.graph, {}))
         revision_of = None
         if previous is not None and held.entries[result.graph].metadata.get("file_name") != path.name:
@@ -238,7 +238,7 @@ def import_file(
             )
         reading = _read_file(
             importer_class, path, path.name, result, store, workdir, options, superseded,
-            ledger=ledger, issued=listed.date, revision_of=revision_of,
+            lists=held.graphs_of_kind(kind), ledger=ledger, issued=listed.date, revision_of=revision_of,
         )  # fmt: skip
         version.keys = frozenset(ledger.row_keys())
         if previous is not None and result.graph in held.rows:
@@ -315,12 +315,14 @@ def _read_file(
     options: _Options,
     superseded: Mapping[str, str],
     *,
+    lists: frozenset[str] = frozenset(),
     ledger: RowLedger | None = None,
     issued: str | None = None,
     revision_of: str | None = None,
 ) -> _Reading:
     """Read, map and validate one file into N-Triples files in `workdir` (N-Quads without a store), with its
-    derived facts when the options derive while reading; raises InputFileError or ImportRefused."""
+    derived facts when the options derive while reading and the importer can (`derives_while_reading`);
+    `superseded` and `lists` as `Importer` takes them. Raises InputFileError or ImportRefused."""
     started = time.monotonic()
     reading = _Reading(result, ledger=ledger or RowLedger())
     output = store is None
@@ -333,7 +335,7 @@ def _read_file(
     ):
         with contextlib.ExitStack() as files:
             out = files.enter_context(data_file.open("w", encoding="utf-8", newline="\n"))
-            if options.derive:
+            if options.derive and importer_class.derives_while_reading:
                 derived_out = files.enter_context(derived_file.open("w", encoding="utf-8", newline="\n"))
                 derivation = StreamingDerivation(derived_out, existing)
             sink = GraphSink(
@@ -344,7 +346,9 @@ def _read_file(
                 follower=derivation,
             )
             source = iri(import_source_document(Path(name)))
-            importer = importer_class(path, sink, source, existing, name=name, superseded=superseded)
+            importer = importer_class(
+                path, sink, source, existing, name=name, superseded=superseded, lists=lists
+            )
             importer.issued, importer.revision_of = issued, revision_of
             _read(importer, result, options, reading.ledger)
             if result.rows_skipped and not result.rows_imported:
@@ -442,6 +446,10 @@ class _ListsInStore:
             held.rows[graph] = rows
             held.versions[graph] = version_metadata(entry.metadata, graph, rows)
         return held
+
+    def graphs_of_kind(self, kind: str) -> frozenset[str]:
+        """The graphs of the lists of importer `kind` (the lists that own each other's shared keys)."""
+        return frozenset(graph for graph, version in self.versions.items() if version.kind == kind)
 
     def still_holds(self, keys: frozenset[str], what: object) -> Callable[[BuildInfo | None], None]:
         """A check for `replace_graphs`: that no list holding any of `keys` was imported, refreshed or removed
@@ -563,7 +571,7 @@ def _read_again(
     quiet = dataclasses.replace(options, on_error="skip", report=_silent)
     reading = _read_file(
         importer_for(kind), kept, name, result, store, workdir, quiet, superseded,
-        issued=date if isinstance(date, str) else None,
+        lists=held.graphs_of_kind(kind), issued=date if isinstance(date, str) else None,
         revision_of=revision_of if isinstance(revision_of, str) else None,
     )  # fmt: skip
     metadata["superseded"] = result.rows_superseded
