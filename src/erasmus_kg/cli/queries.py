@@ -186,10 +186,7 @@ def _run(
                 remaining = max(total - paging.offset, 0)
                 _write(target, text, layout, language, paging.offset, deadline, remaining, headings)
                 return
-        if paging.query_limit is None and not paging.offset:
-            text = prepare(name, raw, language, target)
-        else:
-            text = page(name, raw, language, target, paging.query_limit, paging.offset)[0]
+        text = prepare(name, raw, language, target, limit=paging.query_limit, offset=paging.offset)
         if layout is None:
             click.echo(text, nl=not text.endswith("\n"))
             return

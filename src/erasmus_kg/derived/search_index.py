@@ -21,6 +21,7 @@ every score is 0): a page of results shows each project's title from the store, 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import unicodedata
@@ -634,6 +635,41 @@ class SearchIndex:
             total += int(db.execute("SELECT projects FROM listed WHERE facet = ?", facet).fetchone()[0])
         found.sort()
         return [iri for _, iri in found[offset : offset + limit]], total
+
+    def links_in_list_order(
+        self, kind: str, values: list[str], lang: str, *, limit: int
+    ) -> list[tuple[str, str]]:
+        """The first `limit` projects (in the list order of `lang`, as `in_list_order`) that have any of
+        `values` for `kind`, each with those of `values` it has: (project IRI, value) pairs, in list order,
+        then by value. For a list with a row per project and value (`projects-by-organisation`, whose text
+        can name 262 organisations): its page is among the rows of these projects."""
+        order, rank = ("order_nl", "rank_nl") if lang == "nl" else ("order_en", "rank_en")
+        found: list[tuple[str, str, str]] = []
+        wanted = json.dumps(values)
+        facets = "(SELECT id FROM facet WHERE facet = ? AND value IN (SELECT value FROM json_each(?)))"
+        for db in self._dbs:
+            first = (
+                f"SELECT link.doc FROM {_table(kind)} AS link WHERE link.facet IN {facets} "
+                f"AND link.{rank} IS NOT NULL GROUP BY link.doc ORDER BY MIN(link.{rank}) LIMIT ?"
+            )
+            found.extend(
+                db.execute(
+                    f"SELECT doc.{order}, doc.iri, facet.value FROM {_table(kind)} AS link "
+                    f"JOIN doc ON doc.id = link.doc JOIN facet ON facet.id = link.facet "
+                    f"WHERE link.doc IN ({first}) AND link.facet IN {facets}",
+                    (kind, wanted, limit, kind, wanted),
+                )
+            )
+        found.sort()
+        projects: set[str] = set()
+        links = []
+        for _, project, value in found:
+            if project not in projects:
+                if len(projects) == limit:
+                    break
+                projects.add(project)
+            links.append((project, value))
+        return links
 
     def search(
         self,

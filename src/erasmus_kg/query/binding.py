@@ -35,8 +35,14 @@ MAX_SLICE = 2**63 - 1
 _PARAM_COMMENT = "# parameters bound by erasmus-kg"
 
 
-def values_block(bindings: Mapping[str, Sequence[Term]]) -> str:
-    """A VALUES block binding each variable to one of its values (the rows are the cross product).
+Rows = tuple[tuple[str, ...], Sequence[tuple[Term, ...]]]
+"""Variables and the rows of values they take together (not their cross product): a page's (project,
+organisation) pairs."""
+
+
+def values_block(bindings: Mapping[str, Sequence[Term]], rows: Rows | None = None) -> str:
+    """A VALUES block binding each variable to one of its values (the rows are the cross product), and the
+    variables of `rows` to one of those rows (the cross product with the others).
 
     An empty sequence binds the variable to UNDEF. A variable bound to a language-tagged literal (the
     candidate names of an exact lookup) gets a block of its own (the same rows): Virtuoso 7.2.5 matches
@@ -45,21 +51,30 @@ def values_block(bindings: Mapping[str, Sequence[Term]]) -> str:
     OPTIONAL): Oxigraph starts from it, and a parameter in a block of its own made lists 10 to 1000 times
     slower.
     """
-    names = sorted(bindings)
-    if not names:
+    together, seeds = rows if rows is not None else ((), [()])
+    names = sorted(name for name in bindings if name not in together)
+    if not names and not together:
         return ""
     tagged = [name for name in names if any(_is_tagged(term) for term in bindings[name])]
     groups = [*([name] for name in tagged), [name for name in names if name not in tagged]]
-    blocks = [_block(group, bindings) for group in groups if group]
-    return f"  {_PARAM_COMMENT}\n" + "".join(blocks)
+    blocks = [_block(group, bindings) for group in groups[:-1]]
+    blocks.append(_block(groups[-1], bindings, together, seeds))
+    return f"  {_PARAM_COMMENT}\n" + "".join(block for block in blocks if block)
 
 
-def _block(names: Sequence[str], bindings: Mapping[str, Sequence[Term]]) -> str:
-    rows: list[list[str]] = [[]]
+def _block(
+    names: Sequence[str],
+    bindings: Mapping[str, Sequence[Term]],
+    together: Sequence[str] = (),
+    seeds: Sequence[tuple[Term, ...]] = ((),),
+) -> str:
+    if not names and not together:
+        return ""
+    rows: list[list[str]] = [[_term_text(t) for t in seed] for seed in seeds]
     for name in names:
         terms = [_term_text(t) for t in bindings[name]] or ["UNDEF"]
         rows = [[*row, term] for row in rows for term in terms]
-    head = " ".join(f"?{_check_variable(n)}" for n in names)
+    head = " ".join(f"?{_check_variable(n)}" for n in [*together, *names])
     body = "\n".join(f"    ({' '.join(row)})" for row in rows)
     return f"  VALUES ({head}) {{\n{body}\n  }}\n"
 
@@ -76,11 +91,12 @@ def bind(
     query: str,
     bindings: Mapping[str, Sequence[Term]],
     page: Mapping[str, Sequence[Term]] | None = None,
+    page_rows: Rows | None = None,
 ) -> str:
     """The query with a VALUES block for `bindings` at the start of its outermost group (and of its page
-    subquery's group, when it has one: a block for `page` there when given)."""
+    subquery's group, when it has one: a block for `page` and `page_rows` there when given)."""
     block = values_block(bindings)
-    page_block = block if page is None else values_block(page)
+    page_block = block if page is None and page_rows is None else values_block(page or {}, page_rows)
     if not block and not page_block:
         return query
     positions = [(outer_group_start(query), block)]
@@ -93,18 +109,22 @@ def bind(
 
 
 def bind_page(
-    query: str, bindings: Mapping[str, Sequence[Term]], variable: str, projects: Sequence[ox.NamedNode]
+    query: str,
+    bindings: Mapping[str, Sequence[Term]],
+    variables: tuple[str, ...],
+    rows: Sequence[tuple[Term, ...]],
 ) -> str:
-    """The query bound by `bindings` and restricted to the page of `projects` (the nodes of its page
-    subquery's `variable`: projects or organisations): bound to them in its page
+    """The query bound by `bindings` and restricted to the page of `rows` (the nodes of its page subquery's
+    `variables`: its projects or organisations, or (project, organisation) pairs): bound to them in its page
     subquery, in the same VALUES block as the parameters (Oxigraph then starts from the page's projects; from
     a block of its own it first evaluates the subquery's patterns for the parameters: 1.7 s instead of 2 ms
     for Germany at 327,000 projects), which keeps its ORDER BY. With the projects a LIMIT/OFFSET would have
-    cut, in the same order, the rows are those of `with_slice`. No projects (a page past the end): no rows."""
+    cut, in the same order, the rows are those of `with_slice`. No rows (a page past the end): no rows."""
     if page_subquery(query) is None:
         raise ValueError("the query has no page subquery to bind the page's projects in")
-    nodes = list(projects) or [ox.NamedNode("urn:erasmus-kg:none")]
-    return bind(query, bindings, {**bindings, variable: nodes})
+    page = [tuple(row) for row in rows] or [tuple(ox.NamedNode("urn:erasmus-kg:none") for _ in variables)]
+    others = {name: terms for name, terms in bindings.items() if name not in variables}
+    return bind(query, bindings, others, (variables, page))
 
 
 def page_subquery(query: str) -> tuple[int, int, int] | None:

@@ -105,6 +105,11 @@ class PageIndex(NamedTuple):
     kind: str
     param: str | None = None
     node: str = "project"
+    rows: str = "one"
+    """How many rows a node has: "one" (the page is the nodes the index gives), or "several", one for each
+    value of the parameter it has and more (`projects-by-organisation`: a row per project, organisation and
+    role): the page is then cut by LIMIT/OFFSET from the rows of the first nodes the index gives, each bound
+    with the parameter's values it has, and the parameter may have several values."""
 
 
 class StoredQuery(NamedTuple):
@@ -270,13 +275,23 @@ def _page_index(path: Path, raw: object, params: set[str]) -> PageIndex | None:
     if (
         not isinstance(raw, dict)
         or not isinstance(raw.get("kind"), str)
-        or set(raw) - {"kind", "param", "node"}
+        or set(raw) - {"kind", "param", "node", "rows"}
+        or raw.get("rows", "one") not in ("one", "several")
     ):
-        raise QueryFileError(f"{path}: 'page_index' is {{kind: KIND, param: PARAMETER, node: VARIABLE}}")
+        raise QueryFileError(
+            f"{path}: 'page_index' is {{kind: KIND, param: PARAMETER, node: VARIABLE, rows: one|several}}"
+        )
     param = raw.get("param")
     if param is not None and param not in params:
         raise QueryFileError(f"{path}: 'page_index' names no parameter of the query: {param!r}")
-    return PageIndex(str(raw["kind"]), None if param is None else str(param), str(raw.get("node", "project")))
+    if raw.get("rows") == "several" and param is None:
+        raise QueryFileError(f"{path}: 'page_index' with several rows a node needs its parameter")
+    return PageIndex(
+        str(raw["kind"]),
+        None if param is None else str(param),
+        str(raw.get("node", "project")),
+        str(raw.get("rows", "one")),
+    )
 
 
 def _columns(path: Path, raw: object) -> tuple[Column, ...]:
