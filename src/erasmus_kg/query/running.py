@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.search_index import SearchIndex
 
 LANGUAGES = ("nl", "en")
-MAX_INDEXED_ROWS = 10_000
+MAX_INDEXED_ROWS = 2_000
 """Up to this row (offset + limit) the page of a list with several rows a node is cut from the rows of its
 first nodes (`_indexed_rows`); beyond, binding that many nodes costs more than the page subquery."""
 
