@@ -280,6 +280,43 @@ def test_an_older_list_imported_later_leaves_shared_projects_to_the_newer(root: 
     assert project_count(root, "projects-by-year") == 4
 
 
+def test_a_list_imported_again_by_a_removal_takes_no_name_from_the_removed_list(
+    root: Path, tmp_path: Path
+) -> None:
+    """An organisation two lists name differently (the same normal form): the newer list, imported first,
+    names it; the older list takes that name and keeps its own as an alternative. Removing the newer list
+    imports the older one again, which then names the organisation as it alone would, not by the name of the
+    list being removed."""
+    rows = sample_rows()
+    coordinator, country = "Coordinating organisation name", "Coordinator's country"
+    assert (rows[0][prp.COLUMNS.index(coordinator)], rows[0][prp.COLUMNS.index(country)]) == (
+        "ANKARA YILDIRIM BEYAZIT UNIVERSITESI",
+        "TR",
+    )
+    ka1 = export(tmp_path, f"{KA1}_2026-04-16.csv", rows[:4])  # the newer list
+    row4 = set_cell(set_cell(rows[4], coordinator, "Ankara Yildirim Beyazit Universitesi"), country, "TR")
+    ka2 = export(tmp_path, f"{KA2}_2026-04-09.csv", [*rows[2:4], row4, rows[5]])
+    import_file("prp", ka1, root=root, progress=False)
+    import_file("prp", ka2, root=root, progress=False)  # rows 2 and 3 superseded by the KA1 list
+    with DefaultStore(root).open_reader() as reader:
+        found = reader.query(
+            f"SELECT DISTINCT ?o WHERE {{ <{ID}project/{IDS[0]}> "
+            f"<{EKG}participation>/<{EKG}organisation> ?o }}",
+            use_default_graph_as_union=True,
+        )
+        (organisation,) = [row["o"].value for row in found]  # type: ignore[index,union-attr]
+    label, alt = (
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+    )
+    assert objects(root, organisation, label) == {'"ANKARA YILDIRIM BEYAZIT UNIVERSITESI"'}
+    assert objects(root, organisation, alt) == {'"Ankara Yildirim Beyazit Universitesi"'}
+    assert remove_source(root, ka1.name)
+    assert objects(root, organisation, label) == {'"Ankara Yildirim Beyazit Universitesi"'}
+    assert objects(root, organisation, alt) == set()
+    checked(root)
+
+
 def test_a_refresh_that_drops_a_shared_project_hands_it_back(root: Path, tmp_path: Path) -> None:
     ka1, ka2 = overlapping(tmp_path, "2026-04-02", "2026-04-09")
     g1, g2 = GRAPH + f"{KA1}.csv", GRAPH + f"{KA2}.csv"
@@ -598,6 +635,33 @@ def test_a_project_list_and_an_eche_list_never_own_each_others_keys(root: Path, 
         "prp", export(tmp_path, f"{KA1}_2026-04-23.csv", sample_rows()[:2]), root=root, progress=False
     )
     assert later.reimported == {} and later.rows_superseded == 0
+    checked(root)
+
+
+def test_an_eche_list_that_lands_meanwhile_does_not_stop_a_project_list(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ECHE list whose charter key reads like a project identifier of this import lands while it reads
+    its file: lists of different importers share no keys, so the switch goes ahead."""
+    from erasmus_kg.importing import run
+
+    projects = export(tmp_path, f"{KA1}_2026-04-09.csv", sample_rows()[:2])
+    cells = eche_row("A  BADEN01").split(b";")
+    cells[0], cells[1] = IDS[0].encode(), b""
+    charters = eche_list(tmp_path, f"{OLDER_ECHE}_2026-04-02.csv", [b";".join(cells)])
+    keep = run._with_files
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        monkeypatch.setattr(run, "_with_files", keep)
+        import_file("eche", charters, root=root, progress=False)  # lands between the read and the switch
+        return keep(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "_with_files", meanwhile)
+    result = import_file("prp", projects, root=root, progress=False)
+    assert (result.rows_imported, result.rows_superseded, result.reimported) == (2, 0, {})
+    imported = sorted(g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import")
+    assert imported == [G_OLDER, GRAPH + f"{KA1}.csv"]
+    assert {g for _, _, g in facts(root, CHARTER + IDS[0])} == {G_OLDER}
     checked(root)
 
 

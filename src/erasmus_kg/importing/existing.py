@@ -1,4 +1,5 @@
-"""What the store already holds about the nodes an import describes, in graphs other than the one it replaces.
+"""What the store already holds about the nodes an import describes, in graphs other than the one it replaces
+(and, when a removal imports another list again, the graph being removed).
 
 An organisation or a concept can be described by several imports (a university in two exports and in the
 ECHE list). The union of the graphs must still conform: an organisation has one name (skos:prefLabel), one
@@ -12,6 +13,8 @@ Without a store (`--output`) nothing is found: the file is what a fresh store wo
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pyoxigraph as ox
 
 from erasmus_kg.importing.terms import RDF_TYPE
@@ -23,11 +26,12 @@ _TYPE = ox.NamedNode(RDF_TYPE)
 
 
 class ExistingFacts:
-    """Point lookups on a read-only store, ignoring the graph `replaced` (the import's own, about to go)."""
+    """Point lookups on a read-only store, ignoring the graphs `ignored`: the import's own (about to be
+    replaced) and any the same switch removes, whose facts the store will no longer hold."""
 
-    def __init__(self, store: ox.Store | None = None, replaced: str | None = None) -> None:
+    def __init__(self, store: ox.Store | None = None, ignored: Collection[str] = ()) -> None:
         self._store = store
-        self._replaced = ox.NamedNode(replaced) if replaced else None
+        self._ignored = frozenset(ox.NamedNode(graph) for graph in ignored)
 
     def values(self, subject: str, predicate: str) -> list[str]:
         """The objects (serialised, sorted) of `subject predicate ?o` in the other graphs; IRIs serialised."""
@@ -36,7 +40,7 @@ class ExistingFacts:
         found = {
             str(quad.object)
             for quad in self._store.quads_for_pattern(_node(subject), _node(predicate), None, None)
-            if quad.graph_name != self._replaced
+            if quad.graph_name not in self._ignored
         }
         return sorted(found)
 
@@ -48,7 +52,7 @@ class ExistingFacts:
             {
                 quad.graph_name.value
                 for quad in self._store.quads_for_pattern(_node(subject), _TYPE, None, None)
-                if quad.graph_name != self._replaced and isinstance(quad.graph_name, ox.NamedNode)
+                if quad.graph_name not in self._ignored and isinstance(quad.graph_name, ox.NamedNode)
             }
         )
 
@@ -59,7 +63,7 @@ class ExistingFacts:
         candidates = sorted(
             str(quad.subject)
             for quad in self._store.quads_for_pattern(None, _PIC, ox.Literal(pic), None)
-            if quad.graph_name != self._replaced
+            if quad.graph_name not in self._ignored
         )
         country_node = _node(country)
         for candidate in candidates:

@@ -264,7 +264,7 @@ def import_file(
                 result.reimported[other.graph] = again.result.rows_superseded
         in_play = version.keys.union(*(held.versions[graph].keys for graph in result.reimported))
         result.build = store.replace_graphs(
-            changes, graph_metadata=graph_metadata, check=held.still_holds(in_play, path)
+            changes, graph_metadata=graph_metadata, check=held.still_holds(kind, in_play, path)
         )
         if changes_file is not None and result.changes is not None:
             _write_atomically(changes_file, result.changes.write_csv)
@@ -293,13 +293,17 @@ def remove_list(store: DefaultStore, graph: str) -> dict[str, int]:
                 if before[other.graph] != after[other.graph]:
                     kind = str(held.entries[other.graph].metadata.get("importer", ""))
                     again = _read_again(importer_for(kind), held, other.graph, store, workdir, options,
-                                        after[other.graph])  # fmt: skip
+                                        after[other.graph], removed=frozenset({graph}))  # fmt: skip
                     changes.update(again.sources)
                     graph_metadata.update(again.graph_metadata)
                     again_counts[other.graph] = again.result.rows_superseded
-        in_play = held.versions[graph].keys if graph in held.versions else frozenset()
+        removed = held.versions.get(graph)
+        in_play = removed.keys if removed is not None else frozenset()
         in_play = in_play.union(*(held.versions[other].keys for other in again_counts))
-        store.replace_graphs(changes, graph_metadata=graph_metadata, check=held.still_holds(in_play, graph))
+        kind = removed.kind if removed is not None else ""
+        store.replace_graphs(
+            changes, graph_metadata=graph_metadata, check=held.still_holds(kind, in_play, graph)
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return again_counts
@@ -319,10 +323,12 @@ def _read_file(
     ledger: RowLedger | None = None,
     issued: str | None = None,
     revision_of: str | None = None,
+    removed: frozenset[str] = frozenset(),
 ) -> _Reading:
     """Read, map and validate one file into N-Triples files in `workdir` (N-Quads without a store), with its
     derived facts when the options derive while reading and the importer can (`derives_while_reading`);
-    `superseded` and `lists` as `Importer` takes them. Raises InputFileError or ImportRefused."""
+    `superseded` and `lists` as `Importer` takes them; what the store holds in the graphs `removed` (by the
+    same switch) is not looked up. Raises InputFileError or ImportRefused."""
     started = time.monotonic()
     reading = _Reading(result, ledger=ledger or RowLedger())
     output = store is None
@@ -330,7 +336,7 @@ def _read_file(
     derived_file = data_file.with_suffix(".derived.nt")
     derivation: StreamingDerivation | None = None
     with (
-        _existing_facts(store, result.graph) as existing,
+        _existing_facts(store, frozenset({result.graph, *removed})) as existing,
         _validator(options.validate, options.workers) as validator,
     ):
         with contextlib.ExitStack() as files:
@@ -451,9 +457,13 @@ class _ListsInStore:
         """The graphs of the lists of importer `kind` (the lists that own each other's shared keys)."""
         return frozenset(graph for graph, version in self.versions.items() if version.kind == kind)
 
-    def still_holds(self, keys: frozenset[str], what: object) -> Callable[[BuildInfo | None], None]:
-        """A check for `replace_graphs`: that no list holding any of `keys` was imported, refreshed or removed
-        since these lists were read (by another process, meanwhile); otherwise StoreError, nothing written."""
+    def still_holds(
+        self, kind: str, keys: frozenset[str], what: object
+    ) -> Callable[[BuildInfo | None], None]:
+        """A check for `replace_graphs`: that no list of importer `kind` holding any of `keys` was imported,
+        refreshed or removed since these lists were read (by another process, meanwhile); otherwise
+        StoreError, nothing written. Lists of another kind never share keys with these (`ListVersion.kind`):
+        a charter code that reads like a project identifier is not a conflict."""
 
         def check(build: BuildInfo | None) -> None:
             graphs = build.graphs if build is not None else {}
@@ -461,6 +471,9 @@ class _ListsInStore:
             for graph in sorted(lists | set(self.entries)):
                 before, now = self.entries.get(graph), graphs.get(graph)
                 if before is not None and now is not None and before.hash == now.hash:
+                    continue
+                entry = now if now is not None else before
+                if entry is not None and entry.metadata.get("importer") != kind:
                     continue
                 theirs: set[str] = set(self.versions[graph].keys) if graph in self.versions else set()
                 rows = build.graph_file(graph, ROWS) if build is not None else None
@@ -557,9 +570,11 @@ def _read_again(
     workdir: Path,
     options: _Options,
     superseded: Mapping[str, str],
+    removed: frozenset[str] = frozenset(),
 ) -> _Reading:
     """Import a list in the store again from its kept file, with the projects newer lists own (`superseded`)
-    recorded as superseded: what its graph and derived graph become in the same build."""
+    recorded as superseded: what its graph and derived graph become in the same build, where the graphs
+    `removed` are gone (their names and organisations are not taken over)."""
     entry = held.entries[graph]
     metadata = dict(entry.metadata)
     name = str(metadata.get("file_name", ""))
@@ -572,7 +587,7 @@ def _read_again(
     reading = _read_file(
         importer_for(kind), kept, name, result, store, workdir, quiet, superseded,
         lists=held.graphs_of_kind(kind), issued=date if isinstance(date, str) else None,
-        revision_of=revision_of if isinstance(revision_of, str) else None,
+        revision_of=revision_of if isinstance(revision_of, str) else None, removed=removed,
     )  # fmt: skip
     metadata["superseded"] = result.rows_superseded
     reading.graph_metadata[graph] = metadata
@@ -615,18 +630,19 @@ def _silent(line: str) -> None:
 
 
 @contextlib.contextmanager
-def _existing_facts(store: DefaultStore | None, graph: str) -> Iterator[ExistingFacts]:
-    """Lookups on the store when other imports are in it (the packaged graphs never describe the nodes an
-    import mints: their organisations and projects have other IRIs, their concepts are reused, not minted; nor
-    do the derived graphs and the statistics, which hold none of the facts looked up)."""
+def _existing_facts(store: DefaultStore | None, ignored: frozenset[str]) -> Iterator[ExistingFacts]:
+    """Lookups on the store, ignoring the graphs `ignored`, when other imports are in it (the packaged graphs
+    never describe the nodes an import mints: their organisations and projects have other IRIs, their concepts
+    are reused, not minted; nor do the derived graphs and the statistics, which hold none of the facts looked
+    up)."""
     from erasmus_kg.derived.graphs import is_derived
 
     others = (g for g in store.graphs() if not g.packaged and not is_derived(g.iri)) if store else ()
-    if store is None or not any(g.iri != graph for g in others):
+    if store is None or not any(g.iri not in ignored for g in others):
         yield ExistingFacts()
         return
     with store.open_reader() as reader:
-        yield ExistingFacts(reader, graph)
+        yield ExistingFacts(reader, ignored)
 
 
 @contextlib.contextmanager
