@@ -35,6 +35,7 @@ from erasmus_kg.errors import ErasmusKGError, InputFileError
 
 if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.query.catalogue import StoredQuery
+    from erasmus_kg.query.indexed_lists import IndexedSolutions
     from erasmus_kg.query.targets import Target
 
 
@@ -174,7 +175,8 @@ def _run(
     remote: _Remote | None,
 ) -> None:
     from erasmus_kg.query.catalogue import get_query
-    from erasmus_kg.query.running import page, prepare
+    from erasmus_kg.query.indexed_lists import FORMATS as INDEXED_FORMATS
+    from erasmus_kg.query.running import indexed_list, page, prepare
 
     language = lang or default_language()
     layout = None if show_query else _layout(fmt, paging)
@@ -185,6 +187,13 @@ def _run(
             if total is not None:
                 remaining = max(total - paging.offset, 0)
                 _write(target, text, layout, language, paging.offset, deadline, remaining, headings)
+                return
+        if layout is not None and layout[0] in INDEXED_FORMATS:
+            indexed = indexed_list(
+                name, raw, language, target, limit=paging.query_limit, offset=paging.offset
+            )
+            if indexed is not None and indexed.writable(layout[0]):
+                _write(target, indexed, layout, language, paging.offset, deadline, headings=headings)
                 return
         text = prepare(name, raw, language, target, limit=paging.query_limit, offset=paging.offset)
         if layout is None:
@@ -230,7 +239,7 @@ def _layout(fmt: str | None, paging: _Paging) -> tuple[str, int | None]:
 
 def _write(
     target: Target,
-    text: str,
+    text: str | IndexedSolutions,
     layout: tuple[str, int | None],
     lang: str,
     offset: int,
@@ -238,7 +247,8 @@ def _write(
     total: int | None = None,
     headings: Mapping[str, str] | None = None,
 ) -> None:
-    """Run `text` and write its results to stdout: streamed, or buffered until `deadline` is met. `total`:
+    """Run `text` (or take the rows the index gave) and write its results to stdout: streamed, or buffered
+    until `deadline` is met. `total`:
     the rows from `offset` on, when `text` holds only the page; `headings`: the columns' headings (see
     `write_results`)."""
     from erasmus_kg.query.output import table_width, write_results
@@ -248,7 +258,7 @@ def _write(
     width = table_width(sys.stdout) if fmt == "table" else None
 
     def write(to: BinaryIO) -> None:
-        results = target.query(text)
+        results = target.query(text) if isinstance(text, str) else text
         write_results(
             results,
             fmt,

@@ -16,7 +16,8 @@ VERSION = "7"  # 7: lists in reading order (search index 6); 6: search index 5 (
 
 NAMES_LAYOUT = 2  # 2: a trigram index per kind of name (projects, organisations, concepts)
 """The layout of the name index files (`derived.names`, their SQLite `user_version`)."""
-SEARCH_LAYOUT = 6  # 6: lists in reading order, each file's places indexed (order_*, rank_*, listed)
+SEARCH_LAYOUT = 7  # 7: each document's acronym and actions (the lists' rows, `SearchIndex.list_rows`);
+# 6: lists in reading order, each file's places indexed (order_*, rank_*, listed)
 """The layout of the search index files (`derived.search_index`)."""
 ORGANISATIONS_LAYOUT = 2
 """The layout of the organisations' lists (`derived.organisation_lists`)."""

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
@@ -37,7 +37,7 @@ from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import reading_order, shown_title
 from erasmus_kg.derived.readonly_sqlite import PerThread, file_version
 from erasmus_kg.digests import blake2b
-from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
+from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS, XSD
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -97,6 +97,7 @@ _THEME = _N(EKG + "theme")
 _FUNDING_PROGRAMME = _N(EKG + "fundingProgramme")
 _PROGRAMME = _N(EKG + "programme")
 _BROADER = _N(SKOS + "broader")
+_STRING = XSD + "string"
 _ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
 _DERIVED_FACETS = {
     EKG + "involvesCountry": COUNTRY,
@@ -115,7 +116,7 @@ _SCHEMA = """
 CREATE TABLE doc (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL,
     title_nl TEXT, title_en TEXT, order_nl TEXT, order_en TEXT, rank_nl INTEGER, rank_en INTEGER,
-    eu_grant TEXT
+    eu_grant TEXT, acronym TEXT, acronym_term TEXT, actions TEXT
 );
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (
@@ -160,6 +161,10 @@ class Document:
     facets: set[tuple[str, str]] = field(default_factory=set)
     title_literals: list[ox.Literal] = field(default_factory=list)
     grant: str | None = None
+    acronyms: list[ox.Literal] = field(default_factory=list)
+    """Its `ekg:acronym` values, as the lists show them (`SearchIndex.list_rows`)."""
+    actions: list[str] = field(default_factory=list)
+    """The IRIs of its own `ekg:action` values (not the broader ones)."""
 
     def list_title(self, lang: str) -> str | None:
         """The title a list in `lang` shows and sorts the project by (`positions.shown_title`); None for a
@@ -198,6 +203,8 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
                 getattr(doc, column).append(value.value)
                 if prop == _TITLE:
                     doc.title_literals.append(value)
+                elif prop == _ACRONYM:
+                    doc.acronyms.append(value)
     for doc, value in values(_DESCRIPTION):
         if isinstance(value, ox.Literal):
             doc.summaries.append(value.value)
@@ -212,6 +219,8 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
         for doc, value in values(prop):
             if isinstance(value, ox.NamedNode):
                 doc.facets.add((own, value.value))
+                if own == ACTION:
+                    doc.actions.append(value.value)
                 if own == THEME:
                     doc.facets.update((ANY_THEME, theme) for theme in broader.closure(value.value))
     # each pattern read once, in one scan (a lookup per participation or organisation costs ten times more)
@@ -390,7 +399,8 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
             rank = ranks[count - 1]
             connection.execute(
                 "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, order_nl, order_en, rank_nl, "
-                "rank_en, eu_grant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "rank_en, eu_grant, acronym, acronym_term, actions) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     count,
                     doc.iri,
@@ -400,6 +410,8 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
                     *orders[count - 1],
                     *rank,
                     doc.grant,
+                    *_least_literal(doc.acronyms),
+                    "\n".join(sorted(set(doc.actions))) or None,
                 ),
             )
             connection.execute(
@@ -455,6 +467,19 @@ def _facet_id(known: dict[tuple[str, str], int], connection: sqlite3.Connection,
     return found
 
 
+def _least_literal(literals: list[ox.Literal]) -> tuple[str | None, str | None]:
+    """The least of `literals` (by N-Triples form, in code-point order: the one a list's row shows) as the
+    index keeps it: (its value, None) for a string, (None, JSON [value, language, datatype]) for any other
+    literal; (None, None) for none."""
+    if not literals:
+        return None, None
+    least = min(literals, key=str)
+    if least.language is None and least.datatype.value == _STRING:
+        return least.value, None
+    datatype = None if least.language is not None else least.datatype.value
+    return None, json.dumps([least.value, least.language, datatype], ensure_ascii=False)
+
+
 def _text(parts: list[str]) -> str:
     return unicodedata.normalize("NFKC", "\n".join(parts))
 
@@ -501,6 +526,21 @@ def match_expression(text: str) -> str | None:
     quoted = ['"' + word.replace('"', '""') + '"' for word in words]
     quoted[-1] += "*"
     return " AND ".join(quoted)
+
+
+class ListRow(NamedTuple):
+    """What a list's row shows of a project, as the index holds it (`SearchIndex.list_rows`; its rows are
+    plain tuples of these fields, for speed): its place in the list (`reading_order` of its title; the files'
+    lists merge by it, then by IRI), IRI, list title, its acronym (the least: its value when it is a string,
+    else `acronym_term`, JSON [value, language, datatype]) and the IRIs of its own actions (one a line); None
+    for none."""
+
+    order: str
+    iri: str
+    title: str
+    acronym: str | None
+    acronym_term: str | None
+    actions: str | None
 
 
 @dataclass(frozen=True)
@@ -635,6 +675,39 @@ class SearchIndex:
             total += int(db.execute("SELECT projects FROM listed WHERE facet = ?", facet).fetchone()[0])
         found.sort()
         return [iri for _, iri in found[offset : offset + limit]], total
+
+    def list_rows(
+        self, kind: str | None, value: str | None, lang: str
+    ) -> list[tuple[str | None, ...]] | None:
+        """Every project with `value` for `kind` (every project when `kind` is None) in the order of the
+        stored queries' lists in `lang`, as `in_list_order` gives them, each with what the list's row shows
+        of it (the fields of `ListRow`): the files' lists, each one range of an index, merged. None when the
+        build has no such list (a kind that only the organisations' lists hold)."""
+        if kind == organisation_lists.KIND:
+            return None
+        order, rank, title = (
+            ("order_nl", "rank_nl", "title_nl") if lang == "nl" else ("order_en", "rank_en", "title_en")
+        )
+        shown = f"doc.{order}, doc.iri, doc.{title}, doc.acronym, doc.acronym_term, doc.actions"
+        found: list[tuple[str | None, ...]] = []
+        files = 0
+        for db in self._dbs:
+            if kind is None:
+                rows = db.execute(f"SELECT {shown} FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank}")
+            else:
+                stored = _stored_facet(db, kind, value)
+                if stored is None:
+                    continue
+                rows = db.execute(
+                    f"SELECT {shown} FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
+                    f"WHERE link.facet = ? AND link.{rank} IS NOT NULL ORDER BY link.{rank}",
+                    stored,
+                )
+            found.extend(rows)
+            files += 1
+        if files > 1:
+            found.sort(key=lambda row: (row[0], row[1]))  # each file's rows are in order: a merge of runs
+        return found
 
     def links_in_list_order(
         self, kind: str, values: list[str], lang: str, *, limit: int

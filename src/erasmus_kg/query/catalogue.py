@@ -23,6 +23,7 @@ Python. Parameters are bound as values (see `binding`), never by replacing text 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -123,6 +124,10 @@ class StoredQuery(NamedTuple):
     summary_nl: str = ""
     page_index: PageIndex | None = None
     """Where the build's indexes give the query's pages (declared by the header's `page_index`)."""
+    index_rows: tuple[tuple[str, str], ...] = ()
+    """What the search index holds of each row (declared by the header's `index_rows`: each variable of
+    SELECT, in order, to `project`, `title`, `acronym` or `action`, the values `SearchIndex.list_rows`
+    gives): the embedded store then gives the whole list from the index (`query.indexed_lists`)."""
 
     def summary_in(self, lang: str) -> str:
         """The summary in `lang` (nl or en; English for any other)."""
@@ -266,7 +271,32 @@ def load_query(path: Path) -> StoredQuery:
         params=tuple(params),
         columns=_columns(path, header.get("columns")),
         page_index=_page_index(path, header.get("page_index"), {p.name for p in params}),
+        index_rows=_index_rows(path, header),
     )
+
+
+INDEX_VALUES = ("project", "title", "acronym", "action")
+"""What a row of a list in the search index holds (`SearchIndex.list_rows`)."""
+
+
+def _index_rows(path: Path, header: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    raw = header.get("index_rows")
+    if raw is None:
+        return ()
+    columns = header.get("columns")
+    page_index = header.get("page_index")
+    if (
+        not isinstance(raw, dict)
+        or not all(isinstance(value, str) and value in INDEX_VALUES for value in raw.values())
+        or not isinstance(columns, dict)
+        or list(raw) != list(columns)
+    ):
+        raise QueryFileError(
+            f"{path}: 'index_rows' maps each of the columns, in order, to one of {', '.join(INDEX_VALUES)}"
+        )
+    if not isinstance(page_index, dict) or page_index.get("rows", "one") != "one":
+        raise QueryFileError(f"{path}: 'index_rows' needs a 'page_index' with one row a project")
+    return tuple((str(variable), str(value)) for variable, value in raw.items())
 
 
 def _page_index(path: Path, raw: object, params: set[str]) -> PageIndex | None:

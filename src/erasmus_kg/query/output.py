@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO, cast
 
 import pyoxigraph as ox
 
@@ -39,6 +39,19 @@ if TYPE_CHECKING:  # rich is imported when a table is drawn
     from rich.console import Console
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+
+class Solutions(Protocol):
+    """SELECT solutions as `write_results` reads them: pyoxigraph's, or a list's rows from the search index
+    (`indexed_lists.IndexedSolutions`)."""
+
+    @property
+    def variables(self) -> list[ox.Variable]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def serialize(self, output: BinaryIO, format: ox.QueryResultsFormat) -> None: ...
+
 
 _STANDARD = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -78,27 +91,29 @@ def write_results(
     if isinstance(results, ox.QueryTriples):
         out.write(ox.serialize(results, format=ox.RdfFormat.N_TRIPLES) or b"")
         return None
-    assert isinstance(results, ox.QuerySolutions)
+    if not isinstance(results, ox.QuerySolutions):
+        assert hasattr(results, "rows")  # the rows of a list from the index (`indexed_lists`)
+    solutions = cast("Solutions", results)
     if fmt in _STANDARD:
-        results.serialize(out, _STANDARD[fmt])
+        solutions.serialize(out, _STANDARD[fmt])
         if fmt == "json":
             out.write(b"\n")
         return None
     from erasmus_kg.query.display import term_text  # tables only: CSV, TSV and JSON need none of it
 
-    variables = [v.value for v in results.variables]
+    variables = [v.value for v in solutions.variables]
     heads = [(headings or {}).get(v, v) for v in variables]
     if fmt == "table" and page_size is not None:
-        solutions = iter(results)
+        remaining = iter(solutions)
         rows = [
-            [term_text(solution[v], lang) for v in variables] for solution in islice(solutions, page_size)
+            [term_text(solution[v], lang) for v in variables] for solution in islice(remaining, page_size)
         ]
         if total is None:
-            total = len(rows) + sum(1 for _ in solutions)
+            total = len(rows) + sum(1 for _ in remaining)
         footer = page_line(len(rows), total, offset, lang)
         out.write(table(heads, rows, footer, width=width, lang=lang).encode("utf-8"))
         return total
-    rows = [[term_text(solution[v], lang) for v in variables] for solution in results]
+    rows = [[term_text(solution[v], lang) for v in variables] for solution in solutions]
     text = markdown(heads, rows) if fmt == "markdown" else table(heads, rows, width=width, lang=lang)
     out.write(text.encode("utf-8"))
     return len(rows)

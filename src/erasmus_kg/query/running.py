@@ -22,6 +22,7 @@ from erasmus_kg.query.targets import Results, Target, solutions
 
 if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.search_index import SearchIndex
+    from erasmus_kg.query.indexed_lists import IndexedSolutions
 
 LANGUAGES = ("nl", "en")
 MAX_INDEXED_ROWS = 2_000
@@ -74,6 +75,27 @@ def page(
         nodes = [(ox.NamedNode(iri),) for iri in iris]
         return bind_page(query.text, bindings, (query.page_index.node,), nodes), total
     return with_slice(whole, limit, offset), count_rows(target, whole) if counted else None
+
+
+def indexed_list(
+    name: str,
+    raw_params: Mapping[str, str],
+    lang: str,
+    target: Target,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> IndexedSolutions | None:
+    """The rows `offset`.. (at most `limit`; None: all) of a stored query that declares `index_rows`, from
+    the target's search index (`indexed_lists`): the same rows as its SPARQL, without evaluating it; None
+    when the index cannot give them (then the SPARQL runs)."""
+    query = get_query(name)
+    if not query.index_rows or getattr(target, "search", None) is None:
+        return None
+    from erasmus_kg.query.indexed_lists import list_solutions
+
+    _, _, bindings = _bound(name, raw_params, lang, target)
+    return list_solutions(query, bindings, lang, target, limit, offset)
 
 
 def _bound(

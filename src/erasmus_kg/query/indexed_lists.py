@@ -1,0 +1,256 @@
+"""Whole lists from the search index: the rows of a stored query that declares `index_rows`, for the embedded
+store, without evaluating its SPARQL.
+
+A list of the projects of a key action, of a programme or of the whole store shows for each project its
+title, acronym and action, in list order. Oxigraph looks each of them up row by row, about 25 µs a lookup
+with the string read back from its dictionary: 123,000 projects of KA2 took 12.8 s at 327,000 projects, of
+which 3.3 s to find and sort them and 3 to 4 s for each column. The build's search index holds the same
+values per project (`derived.search_index`: the list title, the acronyms, the project's own actions) in
+each file's list order, so the whole list is one range of an index per file, merged: under a second for the
+same rows. The action's name (its code, else its label in the list's language) is looked up once per
+action, in the store, by one query: the labels are the store's, whatever graph gave them.
+
+The rows are the stored query's answer, not an approximation of it: tests/test_indexed_lists.py holds every
+such query, every value of its parameter and both languages to the bytes its SPARQL gives on the embedded
+store, and the writers to pyoxigraph's own CSV, TSV and JSON (`serialize`), hostile values included. Where
+the SPARQL picks one of several values with SAMPLE (a project with two acronyms, or two actions), the index
+gives the least (in code-point order), one of those SAMPLE may give. The SPARQL stays what `--show-query`
+prints and what every other store runs (`--endpoint`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, BinaryIO
+
+import pyoxigraph as ox
+
+from erasmus_kg.namespaces import EKG, SKOS, XSD
+from erasmus_kg.query.binding import Term, values_block
+from erasmus_kg.query.catalogue import StoredQuery
+
+if TYPE_CHECKING:  # pragma: no cover
+    from erasmus_kg.derived.search_index import SearchIndex
+    from erasmus_kg.query.targets import Target
+
+FORMATS = ("csv", "tsv", "json")
+"""The formats the rows are written in here (the tables for people take the SPARQL's pages)."""
+
+_STRING = XSD + "string"
+_SHORT_IN_TSV = frozenset(XSD + name for name in ("integer", "decimal", "double", "boolean"))
+"""Datatypes that TSV may write in Turtle's short form (1, true): such a value is left to the SPARQL."""
+
+Cell = str | ox.Literal | None
+"""A value of a row: a string (an IRI in the IRI columns, else a literal of type xsd:string), any other
+literal, or nothing (unbound). Plain strings, not pyoxigraph terms: making a term costs about a microsecond,
+a list of 123,000 rows four times over."""
+
+
+class IndexedSolutions:
+    """The rows of a list from the index, with the variables of the stored query and which of them hold IRIs:
+    iterated as pyoxigraph's solutions are (`solution[variable]`, as terms), and written as pyoxigraph writes
+    them (`serialize`)."""
+
+    def __init__(
+        self, variables: Sequence[str], rows: list[tuple[Cell, ...]], iris: Sequence[str] = ()
+    ) -> None:
+        self.variables = [ox.Variable(name) for name in variables]
+        self._names = list(variables)
+        self._iris = [name in iris for name in variables]
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[dict[str, ox.NamedNode | ox.Literal | None]]:
+        for row in self.rows:
+            yield {
+                name: _term(cell, iri) for name, cell, iri in zip(self._names, row, self._iris, strict=True)
+            }
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def writable(self, fmt: str) -> bool:
+        """Whether `serialize` writes every value exactly as pyoxigraph would in `fmt`."""
+        if fmt != "tsv":
+            return fmt in FORMATS
+        return not any(
+            isinstance(cell, ox.Literal) and cell.datatype.value in _SHORT_IN_TSV
+            for row in self.rows
+            for cell in row
+        )
+
+    def serialize(self, out: BinaryIO, fmt: ox.QueryResultsFormat) -> None:
+        """Write the rows in `fmt` (CSV, TSV or JSON), byte for byte as pyoxigraph writes such solutions."""
+        columns = list(enumerate(self._iris))
+        if fmt == ox.QueryResultsFormat.CSV:
+            lines = [",".join(self._names)]
+            lines.extend(",".join([_csv(row[n], iri) for n, iri in columns]) for row in self.rows)
+            out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+        elif fmt == ox.QueryResultsFormat.TSV:
+            lines = ["\t".join(f"?{name}" for name in self._names)]
+            lines.extend("\t".join([_tsv(row[n], iri) for n, iri in columns]) for row in self.rows)
+            out.write(("\n".join(lines) + "\n").encode("utf-8"))
+        elif fmt == ox.QueryResultsFormat.JSON:
+            head = json.dumps({"vars": self._names}, ensure_ascii=False, separators=(",", ":"))
+            keys = [
+                (n, json.dumps(name, ensure_ascii=False), iri)
+                for n, (name, iri) in enumerate(zip(self._names, self._iris, strict=True))
+            ]
+            bindings = ",".join(
+                "{"
+                + ",".join([f"{key}:{_json(row[n], iri)}" for n, key, iri in keys if row[n] is not None])
+                + "}"
+                for row in self.rows
+            )
+            out.write(f'{{"head":{head},"results":{{"bindings":[{bindings}]}}}}'.encode())
+        else:  # pragma: no cover - the CLI asks for these three only
+            raise ValueError(f"cannot write {fmt}")
+
+
+def list_solutions(
+    query: StoredQuery,
+    bindings: Mapping[str, list[Term]],
+    lang: str,
+    target: Target,
+    limit: int | None,
+    offset: int,
+) -> IndexedSolutions | None:
+    """The rows `offset`.. (at most `limit`; None: all) of `query` with these bindings, from the target's
+    search index; None when they cannot come from there (the query declares no `index_rows`, the target has
+    no search index, or the parameter has several values)."""
+    page_index = query.page_index
+    index: SearchIndex | None = getattr(target, "search", None)
+    if not query.index_rows or page_index is None or index is None:
+        return None
+    value = None
+    if page_index.param is not None:
+        terms = bindings.get(page_index.param) or []
+        if len(terms) != 1 or not isinstance(terms[0], ox.NamedNode):
+            return None
+        value = terms[0].value
+    listed = index.list_rows(None if page_index.kind == "all" else page_index.kind, value, lang)
+    if listed is None:
+        return None
+    rows = listed[offset:] if limit is None else listed[offset : offset + limit]
+    actions = {a for row in rows if row[5] for a in str(row[5]).split("\n")}
+    named = _NamedActions(_action_names(target, actions, lang))
+    columns: dict[str, Callable[[tuple[str | None, ...]], Cell]] = {
+        "project": itemgetter(1),
+        "title": itemgetter(2),
+        "acronym": lambda row: _acronym(row[3], row[4]),
+        "action": lambda row: named.of(row[5]),
+    }
+    values = [columns[what] for _, what in query.index_rows]
+    cells = [tuple([value(row) for value in values]) for row in rows]
+    variables = [variable for variable, _ in query.index_rows]
+    iris = [variable for variable, what in query.index_rows if what == "project"]
+    return IndexedSolutions(variables, cells, iris)
+
+
+def _acronym(value: str | None, term: str | None) -> Cell:
+    """The acronym the index keeps (`search_index._least_literal`): a string's value, or another literal."""
+    if term is None:
+        return value
+    text, language, datatype = json.loads(term)
+    if language is not None:
+        return ox.Literal(text, language=language)
+    return ox.Literal(text, datatype=ox.NamedNode(datatype))
+
+
+class _NamedActions:
+    """A project's action as its list shows it (COALESCE of code and label, SAMPLEd): the least code of its
+    actions, else the least of their labels; None when they have neither. Kept per set of actions (a list
+    has a few hundred)."""
+
+    def __init__(self, names: Mapping[str, tuple[list[ox.Literal], list[ox.Literal]]]) -> None:
+        self._names = names
+        self._shown: dict[str | None, Cell] = {None: None}
+
+    def of(self, actions: str | None) -> Cell:
+        if actions not in self._shown:
+            named = [self._names[a] for a in str(actions).split("\n") if a in self._names]
+            codes = [code for found, _ in named for code in found]
+            shown = codes or [label for _, found in named for label in found]
+            least = min(shown, key=str) if shown else None
+            simple = least is not None and least.language is None and least.datatype.value == _STRING
+            self._shown[actions] = least.value if simple and least is not None else least
+        return self._shown[actions]
+
+
+def _term(cell: Cell, iri: bool) -> ox.NamedNode | ox.Literal | None:
+    if cell is None or isinstance(cell, ox.Literal):
+        return cell
+    return ox.NamedNode(cell) if iri else ox.Literal(cell)
+
+
+_ACTION_NAMES = f"""PREFIX skos: <{SKOS}>
+PREFIX ekg: <{EKG}>
+SELECT ?action ?code ?label WHERE {{
+%s
+  OPTIONAL {{ ?action skos:notation ?code }}
+  OPTIONAL {{ ?action ekg:%s ?label }}
+}}"""
+
+
+def _action_names(
+    target: Target, actions: set[str], lang: str
+) -> dict[str, tuple[list[ox.Literal], list[ox.Literal]]]:
+    """Each action's codes (`skos:notation`) and shown labels in `lang` (`ekg:shownLabelNl/En`, derived), as
+    the stored queries look them up; one query for them all, the actions bound as values."""
+    if not actions:
+        return {}
+    from erasmus_kg.derived.positions import SHOWN_LABELS
+
+    block = values_block({"action": [ox.NamedNode(a) for a in sorted(actions)]})
+    results = target.query(_ACTION_NAMES % (block, SHOWN_LABELS[lang]))
+    assert isinstance(results, ox.QuerySolutions)
+    codes: dict[str, list[ox.Literal]] = {}
+    labels: dict[str, list[ox.Literal]] = {}
+    for solution in results:
+        action, code, label = solution["action"], solution["code"], solution["label"]
+        if not isinstance(action, ox.NamedNode):
+            continue
+        if isinstance(code, ox.Literal):
+            codes.setdefault(action.value, []).append(code)
+        if isinstance(label, ox.Literal):
+            labels.setdefault(action.value, []).append(label)
+    return {action: (codes.get(action, []), labels.get(action, [])) for action in actions}
+
+
+def _csv(cell: Cell, iri: bool) -> str:
+    if cell is None:
+        return ""
+    value = cell if isinstance(cell, str) else cell.value
+    if iri:
+        return value
+    if '"' in value or "," in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _tsv(cell: Cell, iri: bool) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return f"<{cell}>" if iri else '"' + cell.translate(_TSV_ESCAPES) + '"'
+    text = '"' + cell.value.translate(_TSV_ESCAPES) + '"'
+    if cell.language is not None:
+        return f"{text}@{cell.language}"
+    datatype = cell.datatype.value
+    return text if datatype == _STRING else f"{text}^^<{datatype}>"
+
+
+def _json(cell: Cell, iri: bool) -> str:
+    if isinstance(cell, str):
+        kind = "uri" if iri else "literal"
+        return f'{{"type":"{kind}","value":' + json.dumps(cell, ensure_ascii=False) + "}"
+    assert cell is not None
+    text = '{"type":"literal","value":' + json.dumps(cell.value, ensure_ascii=False)
+    if cell.language is not None:
+        return text + ',"xml:lang":' + json.dumps(cell.language, ensure_ascii=False) + "}"
+    datatype = cell.datatype.value
+    return text + ("}" if datatype == _STRING else ',"datatype":' + json.dumps(datatype) + "}")
