@@ -91,6 +91,7 @@ CASES = (
     Case("action-types", "action-types"),
     Case("country-collaborations", "country-collaborations", full_target_s=0.5),
     Case("projects", "projects"),
+    Case("projects-by-programme Erasmus+", "projects-by-programme", {"programme": "Erasmus+"}),
     Case("countries-per-project", "countries-per-project"),
     Case("organisations-by-country DE", "organisations-by-country", {"country": "DE"}),
     Case("statistics-by-country", "statistics-by-country"),

@@ -27,6 +27,7 @@ import shutil
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -677,12 +678,12 @@ class SearchIndex:
         return [iri for _, iri in found[offset : offset + limit]], total
 
     def list_rows(
-        self, kind: str | None, value: str | None, lang: str
+        self, kind: str | None, value: str | None, lang: str, *, limit: int | None = None
     ) -> list[tuple[str | None, ...]] | None:
-        """Every project with `value` for `kind` (every project when `kind` is None) in the order of the
-        stored queries' lists in `lang`, as `in_list_order` gives them, each with what the list's row shows
-        of it (the fields of `ListRow`): the files' lists, each one range of an index, merged. None when the
-        build has no such list (a kind that only the organisations' lists hold)."""
+        """The projects with `value` for `kind` (every project when `kind` is None) in the order of the
+        stored queries' lists in `lang`, as `in_list_order` gives them (the first `limit`; None: all), each
+        with what the list's row shows of it (the fields of `ListRow`): the files' lists, each one range of
+        an index, merged. None when the build has no such list (a kind only the organisations' lists hold)."""
         if kind == organisation_lists.KIND:
             return None
         order, rank, title = (
@@ -692,22 +693,25 @@ class SearchIndex:
         found: list[tuple[str | None, ...]] = []
         files = 0
         for db in self._dbs:
+            cut = -1 if limit is None else limit  # SQLite: a negative LIMIT is none
             if kind is None:
-                rows = db.execute(f"SELECT {shown} FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank}")
+                rows = db.execute(
+                    f"SELECT {shown} FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?", (cut,)
+                )
             else:
                 stored = _stored_facet(db, kind, value)
                 if stored is None:
                     continue
                 rows = db.execute(
                     f"SELECT {shown} FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
-                    f"WHERE link.facet = ? AND link.{rank} IS NOT NULL ORDER BY link.{rank}",
-                    stored,
+                    f"WHERE link.facet = ? AND link.{rank} IS NOT NULL ORDER BY link.{rank} LIMIT ?",
+                    (*stored, cut),
                 )
             found.extend(rows)
             files += 1
         if files > 1:
-            found.sort(key=lambda row: (row[0], row[1]))  # each file's rows are in order: a merge of runs
-        return found
+            found.sort(key=itemgetter(0, 1))  # each file's rows are in order: a merge of runs
+        return found if limit is None else found[:limit]
 
     def links_in_list_order(
         self, kind: str, values: list[str], lang: str, *, limit: int

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from operator import itemgetter
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
@@ -70,6 +69,21 @@ class IndexedSolutions:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def _columns(
+        self, iri: Callable[[Cell], str], literal: Callable[[Cell], str], *, csv: bool = False
+    ) -> Iterator[tuple[str, ...]]:
+        """The rows' cells written column by column (`iri` for the IRI columns, `literal` for the others),
+        then put together again: a function mapped over a column runs at C speed between its calls. In CSV
+        a column of strings that need no quotes (codes, acronyms) is written as it is (`_plain`)."""
+        if not self.rows:
+            return iter(())
+        columns = zip(*self.rows, strict=True)
+        written = [
+            (_plain(column) if csv and not is_iri else None) or list(map(iri if is_iri else literal, column))
+            for is_iri, column in zip(self._iris, columns, strict=True)
+        ]
+        return zip(*written, strict=True)
+
     def writable(self, fmt: str) -> bool:
         """Whether `serialize` writes every value exactly as pyoxigraph would in `fmt`."""
         if fmt != "tsv":
@@ -82,15 +96,13 @@ class IndexedSolutions:
 
     def serialize(self, out: BinaryIO, fmt: ox.QueryResultsFormat) -> None:
         """Write the rows in `fmt` (CSV, TSV or JSON), byte for byte as pyoxigraph writes such solutions."""
-        columns = list(enumerate(self._iris))
         if fmt == ox.QueryResultsFormat.CSV:
-            lines = [",".join(self._names)]
-            lines.extend(",".join([_csv(row[n], iri) for n, iri in columns]) for row in self.rows)
-            out.write(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+            lines = [",".join(self._names), *map(",".join, self._columns(_csv_iri, _csv, csv=True)), ""]
+            out.write("\r\n".join(lines).encode("utf-8"))
         elif fmt == ox.QueryResultsFormat.TSV:
-            lines = ["\t".join(f"?{name}" for name in self._names)]
-            lines.extend("\t".join([_tsv(row[n], iri) for n, iri in columns]) for row in self.rows)
-            out.write(("\n".join(lines) + "\n").encode("utf-8"))
+            head = "\t".join(f"?{name}" for name in self._names)
+            lines = [head, *map("\t".join, self._columns(_tsv_iri, _tsv)), ""]
+            out.write("\n".join(lines).encode("utf-8"))
         elif fmt == ox.QueryResultsFormat.JSON:
             head = json.dumps({"vars": self._names}, ensure_ascii=False, separators=(",", ":"))
             keys = [
@@ -129,20 +141,21 @@ def list_solutions(
         if len(terms) != 1 or not isinstance(terms[0], ox.NamedNode):
             return None
         value = terms[0].value
-    listed = index.list_rows(None if page_index.kind == "all" else page_index.kind, value, lang)
+    kind = None if page_index.kind == "all" else page_index.kind
+    listed = index.list_rows(kind, value, lang, limit=None if limit is None else offset + limit)
     if listed is None:
         return None
     rows = listed[offset:] if limit is None else listed[offset : offset + limit]
-    actions = {a for row in rows if row[5] for a in str(row[5]).split("\n")}
+    combinations = {row[5] for row in rows}
+    actions = {action for combination in combinations if combination for action in combination.split("\n")}
     named = _NamedActions(_action_names(target, actions, lang))
-    columns: dict[str, Callable[[tuple[str | None, ...]], Cell]] = {
-        "project": itemgetter(1),
-        "title": itemgetter(2),
-        "acronym": lambda row: _acronym(row[3], row[4]),
-        "action": lambda row: named.of(row[5]),
+    values = {  # each column whole: one comprehension a column, not a call a cell
+        "project": [row[1] for row in rows],
+        "title": [row[2] for row in rows],
+        "acronym": [row[3] if row[4] is None else _acronym(row[3], row[4]) for row in rows],
+        "action": [named.of(row[5]) for row in rows],
     }
-    values = [columns[what] for _, what in query.index_rows]
-    cells = [tuple([value(row) for value in values]) for row in rows]
+    cells = list(zip(*(values[what] for _, what in query.index_rows), strict=True))
     variables = [variable for variable, _ in query.index_rows]
     iris = [variable for variable, what in query.index_rows if what == "project"]
     return IndexedSolutions(variables, cells, iris)
@@ -218,12 +231,27 @@ def _action_names(
     return {action: (codes.get(action, []), labels.get(action, [])) for action in actions}
 
 
-def _csv(cell: Cell, iri: bool) -> str:
+def _plain(column: tuple[Cell, ...]) -> list[str] | None:
+    """The column as CSV writes it when every cell is a string that needs no quotes (one test of the whole
+    column, not one a cell), an unbound cell as ""; None otherwise."""
+    texts = ["" if cell is None else cell for cell in column]
+    strings = [text for text in texts if isinstance(text, str)]
+    if len(strings) != len(texts):
+        return None
+    joined = "".join(strings)
+    if '"' in joined or "," in joined or "\n" in joined or "\r" in joined:
+        return None
+    return strings
+
+
+def _csv_iri(cell: Cell) -> str:
+    return "" if cell is None else cell if isinstance(cell, str) else cell.value
+
+
+def _csv(cell: Cell) -> str:
     if cell is None:
         return ""
     value = cell if isinstance(cell, str) else cell.value
-    if iri:
-        return value
     if '"' in value or "," in value or "\n" in value or "\r" in value:
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -232,11 +260,15 @@ def _csv(cell: Cell, iri: bool) -> str:
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def _tsv(cell: Cell, iri: bool) -> str:
+def _tsv_iri(cell: Cell) -> str:
+    return "" if cell is None else f"<{cell if isinstance(cell, str) else cell.value}>"
+
+
+def _tsv(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, str):
-        return f"<{cell}>" if iri else '"' + cell.translate(_TSV_ESCAPES) + '"'
+        return '"' + cell.translate(_TSV_ESCAPES) + '"'
     text = '"' + cell.value.translate(_TSV_ESCAPES) + '"'
     if cell.language is not None:
         return f"{text}@{cell.language}"
