@@ -156,7 +156,8 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
 def test_the_writers_write_what_pyoxigraph_writes(
     rows: list[tuple[str, str, str | ox.Literal | None]],
 ) -> None:
-    solutions = IndexedSolutions(["project", "title", "acronym"], list(rows), iris=["project"])
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], []]
+    solutions = IndexedSolutions(["project", "title", "acronym"], columns, iris=["project"])
     terms = [
         (ox.NamedNode(iri), ox.Literal(title), ox.Literal(other) if isinstance(other, str) else other)
         for iri, title, other in rows

@@ -48,17 +48,22 @@ a list of 123,000 rows four times over."""
 
 
 class IndexedSolutions:
-    """The rows of a list from the index, with the variables of the stored query and which of them hold IRIs:
-    iterated as pyoxigraph's solutions are (`solution[variable]`, as terms), and written as pyoxigraph writes
-    them (`serialize`)."""
+    """The rows of a list from the index, held column by column, with the variables of the stored query and
+    which of them hold IRIs: iterated as pyoxigraph's solutions are (`solution[variable]`, as terms), and
+    written as pyoxigraph writes them (`serialize`)."""
 
     def __init__(
-        self, variables: Sequence[str], rows: list[tuple[Cell, ...]], iris: Sequence[str] = ()
+        self, variables: Sequence[str], columns: Sequence[Sequence[Cell]], iris: Sequence[str] = ()
     ) -> None:
         self.variables = [ox.Variable(name) for name in variables]
         self._names = list(variables)
         self._iris = [name in iris for name in variables]
-        self.rows = rows
+        self.columns = columns
+        self._length = len(columns[0]) if columns else 0
+
+    @property
+    def rows(self) -> Iterator[tuple[Cell, ...]]:
+        return zip(*self.columns, strict=True)
 
     def __iter__(self) -> Iterator[dict[str, ox.NamedNode | ox.Literal | None]]:
         for row in self.rows:
@@ -67,20 +72,18 @@ class IndexedSolutions:
             }
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self._length
 
-    def _columns(
+    def _written(
         self, iri: Callable[[Cell], str], literal: Callable[[Cell], str], *, csv: bool = False
     ) -> Iterator[tuple[str, ...]]:
-        """The rows' cells written column by column (`iri` for the IRI columns, `literal` for the others),
-        then put together again: a function mapped over a column runs at C speed between its calls. In CSV
-        a column of strings that need no quotes (codes, acronyms) is written as it is (`_plain`)."""
-        if not self.rows:
-            return iter(())
-        columns = zip(*self.rows, strict=True)
+        """The rows, each cell written (`iri` for the IRI columns, `literal` for the others) column by
+        column: a function mapped over a column runs at C speed between its calls. In CSV a column of
+        strings that need no quotes (codes, acronyms, IRIs) is written as it is (`_plain`)."""
         written = [
-            (_plain(column) if csv and not is_iri else None) or list(map(iri if is_iri else literal, column))
-            for is_iri, column in zip(self._iris, columns, strict=True)
+            (_plain(column, quoted=not is_iri) if csv else None)
+            or list(map(iri if is_iri else literal, column))
+            for is_iri, column in zip(self._iris, self.columns, strict=True)
         ]
         return zip(*written, strict=True)
 
@@ -90,18 +93,18 @@ class IndexedSolutions:
             return fmt in FORMATS
         return not any(
             isinstance(cell, ox.Literal) and cell.datatype.value in _SHORT_IN_TSV
-            for row in self.rows
-            for cell in row
+            for column in self.columns
+            for cell in column
         )
 
     def serialize(self, out: BinaryIO, fmt: ox.QueryResultsFormat) -> None:
         """Write the rows in `fmt` (CSV, TSV or JSON), byte for byte as pyoxigraph writes such solutions."""
         if fmt == ox.QueryResultsFormat.CSV:
-            lines = [",".join(self._names), *map(",".join, self._columns(_csv_iri, _csv, csv=True)), ""]
+            lines = [",".join(self._names), *map(",".join, self._written(_csv_iri, _csv, csv=True)), ""]
             out.write("\r\n".join(lines).encode("utf-8"))
         elif fmt == ox.QueryResultsFormat.TSV:
             head = "\t".join(f"?{name}" for name in self._names)
-            lines = [head, *map("\t".join, self._columns(_tsv_iri, _tsv)), ""]
+            lines = [head, *map("\t".join, self._written(_tsv_iri, _tsv)), ""]
             out.write("\n".join(lines).encode("utf-8"))
         elif fmt == ox.QueryResultsFormat.JSON:
             head = json.dumps({"vars": self._names}, ensure_ascii=False, separators=(",", ":"))
@@ -155,10 +158,10 @@ def list_solutions(
         "acronym": [row[3] if row[4] is None else _acronym(row[3], row[4]) for row in rows],
         "action": [named.of(row[5]) for row in rows],
     }
-    cells = list(zip(*(values[what] for _, what in query.index_rows), strict=True))
+    columns = [values[what] for _, what in query.index_rows]
     variables = [variable for variable, _ in query.index_rows]
     iris = [variable for variable, what in query.index_rows if what == "project"]
-    return IndexedSolutions(variables, cells, iris)
+    return IndexedSolutions(variables, columns, iris)
 
 
 def _acronym(value: str | None, term: str | None) -> Cell:
@@ -231,16 +234,17 @@ def _action_names(
     return {action: (codes.get(action, []), labels.get(action, [])) for action in actions}
 
 
-def _plain(column: tuple[Cell, ...]) -> list[str] | None:
-    """The column as CSV writes it when every cell is a string that needs no quotes (one test of the whole
-    column, not one a cell), an unbound cell as ""; None otherwise."""
+def _plain(column: Sequence[Cell], *, quoted: bool) -> list[str] | None:
+    """The column as CSV writes it when every cell is a string (an IRI, or a literal that needs no quotes
+    when `quoted`: one test of the whole column, not one a cell), an unbound cell as ""; None otherwise."""
     texts = ["" if cell is None else cell for cell in column]
     strings = [text for text in texts if isinstance(text, str)]
     if len(strings) != len(texts):
         return None
-    joined = "".join(strings)
-    if '"' in joined or "," in joined or "\n" in joined or "\r" in joined:
-        return None
+    if quoted:
+        joined = "".join(strings)
+        if '"' in joined or "," in joined or "\n" in joined or "\r" in joined:
+            return None
     return strings
 
 
