@@ -109,6 +109,35 @@ def target(store_root: Path) -> Iterator[StoreTarget]:
         yield opened
 
 
+@pytest.fixture(scope="session")
+def imported_store(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
+    """A store (read-only) with the brochure, the sample export, 400 generated projects (call years,
+    countries, long lists) and a predecessor programme's list (actions without codes): the imported graph the
+    index tests hold the SPARQL to."""
+    from erasmus_kg.importing.run import import_file
+
+    from .import_helpers import DATA, SAMPLE, bench_generator
+
+    root = copy_store(tmp_path_factory.mktemp("imported") / "store")
+    export = tmp_path_factory.mktemp("export") / "generated.csv"
+    bench_generator().generate(export, 400, seed=21)
+    import_file("prp", SAMPLE, root=root, progress=False)
+    import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
+    lifelong_learning = DATA / "layouts" / "LifeLongLearning_Projects_Overview.csv"
+    import_file("prp", lifelong_learning, root=root, progress=False)
+    return root
+
+
+@pytest.fixture(scope="module", params=["brochure", "imported"])
+def either_target(
+    request: pytest.FixtureRequest, store_root: Path, imported_store: Path
+) -> Iterator[StoreTarget]:
+    """The brochure store, then `imported_store`, each with its search index."""
+    with open_target(store_root if request.param == "brochure" else imported_store) as opened:
+        assert opened.search is not None and opened.search.organisations.available
+        yield opened
+
+
 @pytest.fixture
 def runner(store_root: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A CLI runner on the session store, with a fixed label language."""

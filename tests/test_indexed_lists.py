@@ -6,7 +6,6 @@ hostile values; the CLI takes this path and gives the SPARQL's bytes."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,15 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from erasmus_kg.cli import cli
-from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.catalogue import load_catalogue
 from erasmus_kg.query.indexed_lists import IndexedSolutions
 from erasmus_kg.query.running import indexed_list, prepare
 from erasmus_kg.query.targets import StoreTarget, open_target
 
-from .import_helpers import DATA, SAMPLE, bench_generator
-
-LIFELONG_LEARNING = DATA / "layouts" / "LifeLongLearning_Projects_Overview.csv"
 INDEXED = sorted(q.name for q in load_catalogue() if q.index_rows)
 FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -38,22 +33,10 @@ SELECT DISTINCT ?value WHERE { ?value a ekg:Programme }"""
 SLICES = [(None, 0), (1, 0), (3, 2), (50, 0), (2, 10_000)]
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
-    root = copy_store(tmp_path_factory.mktemp("lists") / "store")
-    export = tmp_path_factory.mktemp("export") / "generated.csv"
-    bench_generator().generate(export, 300, seed=5)
-    import_file("prp", SAMPLE, root=root, progress=False)
-    import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
-    import_file("prp", LIFELONG_LEARNING, root=root, progress=False)  # a predecessor programme's actions
-    return root
-
-
-@pytest.fixture(scope="module", params=["brochure", "imported"])
-def target(request: pytest.FixtureRequest, store_root: Path, imported: Path) -> Iterator[StoreTarget]:
-    with open_target(store_root if request.param == "brochure" else imported) as opened:
-        assert opened.search is not None
-        yield opened
+@pytest.fixture
+def target(either_target: StoreTarget) -> StoreTarget:
+    """The brochure store, then the imported one (conftest's `imported_store`)."""
+    return either_target
 
 
 def _values(target: StoreTarget, query: str) -> list[str]:
@@ -112,12 +95,12 @@ def test_a_parameter_with_several_values_or_no_index_takes_the_sparql(store_root
         assert indexed_list("projects-by-key-action", {"action": "KA2"}, "en", opened) is not None
 
 
-def test_the_cli_writes_the_index_rows_as_the_sparql_gives_them(imported: Path) -> None:
+def test_the_cli_writes_the_index_rows_as_the_sparql_gives_them(imported_store: Path) -> None:
     runner = CliRunner()
     for fmt in FORMATS:
         args = [
             "--store",
-            str(imported),
+            str(imported_store),
             "query",
             "projects-by-key-action",
             "-p",
@@ -127,7 +110,7 @@ def test_the_cli_writes_the_index_rows_as_the_sparql_gives_them(imported: Path) 
         ]
         result = runner.invoke(cli, args, catch_exceptions=False)
         assert result.exit_code == 0, result.output
-        with open_target(imported) as opened:
+        with open_target(imported_store) as opened:
             text = prepare("projects-by-key-action", {"action": "KA2"}, "en", opened)
             expected = _sparql_bytes(opened, text, fmt)
         assert result.stdout_bytes == expected + (b"\n" if fmt == "json" else b"")

@@ -5,7 +5,6 @@ page subquery gives with LIMIT/OFFSET, on the brochure and on an imported export
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,16 +12,12 @@ import pytest
 import yaml
 
 from erasmus_kg.errors import ParameterError
-from erasmus_kg.importing.run import import_file
 from erasmus_kg.query.binding import with_slice
 from erasmus_kg.query.catalogue import get_query, load_catalogue
 from erasmus_kg.query.running import MAX_INDEXED_ROWS, count_rows, page, prepare
-from erasmus_kg.query.targets import StoreTarget, open_target
-
-from .import_helpers import DATA, SAMPLE, bench_generator
+from erasmus_kg.query.targets import StoreTarget
 
 TESTS = Path(__file__).resolve().parent
-LIFELONG_LEARNING = DATA / "layouts" / "LifeLongLearning_Projects_Overview.csv"
 INDEXED = sorted(q.name for q in load_catalogue() if q.page_index)
 EXTRA = {  # values that make long lists on the imported export
     "projects": [{}],
@@ -53,22 +48,10 @@ def _cases() -> list[tuple[str, dict[str, str], str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory, copy_store: Callable[[Path], Path]) -> Path:
-    root = copy_store(tmp_path_factory.mktemp("indexed") / "store")
-    export = tmp_path_factory.mktemp("export") / "generated.csv"
-    bench_generator().generate(export, 400, seed=21)
-    import_file("prp", SAMPLE, root=root, progress=False)
-    import_file("prp", export, root=root, progress=False, on_error="skip", report=lambda _: None)
-    import_file("prp", LIFELONG_LEARNING, root=root, progress=False)  # a predecessor programme's projects
-    return root
-
-
-@pytest.fixture(scope="module", params=["brochure", "imported"])
-def target(request: pytest.FixtureRequest, store_root: Path, imported: Path) -> Iterator[StoreTarget]:
-    with open_target(store_root if request.param == "brochure" else imported) as opened:
-        assert opened.search is not None and opened.search.organisations.available
-        yield opened
+@pytest.fixture
+def target(either_target: StoreTarget) -> StoreTarget:
+    """The brochure store, then the imported one (conftest's `imported_store`)."""
+    return either_target
 
 
 def _rows(target: StoreTarget, text: str) -> list[tuple[str, ...]]:
