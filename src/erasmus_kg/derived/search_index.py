@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -529,21 +529,6 @@ def match_expression(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
-class ListRow(NamedTuple):
-    """What a list's row shows of a project, as the index holds it (`SearchIndex.list_rows`; its rows are
-    plain tuples of these fields, for speed): its place in the list (`reading_order` of its title; the files'
-    lists merge by it, then by IRI), IRI, list title, its acronym (the least: its value when it is a string,
-    else `acronym_term`, JSON [value, language, datatype]) and the IRIs of its own actions (one a line); None
-    for none."""
-
-    order: str
-    iri: str
-    title: str
-    acronym: str | None
-    acronym_term: str | None
-    actions: str | None
-
-
 @dataclass(frozen=True)
 class Hits:
     """One page of a search: the projects (IRIs, best first), how many match in all, and per facet the
@@ -682,7 +667,9 @@ class SearchIndex:
     ) -> list[tuple[Any, ...]] | None:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the
         stored queries' lists in `lang`, as `in_list_order` gives them (the first `limit`; None: all), each
-        with what the list's row shows of it (the fields of `ListRow` but the first, which is not read): the
+        with what the list's row shows of it: a tuple of (a key only this method uses, IRI, list title,
+        acronym, acronym_term, actions), the acronym the least (`_least_literal`: its value when it is a
+        string, else `acronym_term`), the actions the IRIs of its own, one a line; None for none. The
         files' lists, each one range of an index, merged. None when the build has no such list (a kind that
         only the organisations' lists hold)."""
         if kind == organisation_lists.KIND:
