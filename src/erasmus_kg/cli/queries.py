@@ -175,7 +175,6 @@ def _run(
     remote: _Remote | None,
 ) -> None:
     from erasmus_kg.query.catalogue import get_query
-    from erasmus_kg.query.indexed_lists import FORMATS as INDEXED_FORMATS
     from erasmus_kg.query.running import indexed_list, page, prepare
 
     language = lang or default_language()
@@ -188,11 +187,11 @@ def _run(
                 remaining = max(total - paging.offset, 0)
                 _write(target, text, layout, language, paging.offset, deadline, remaining, headings)
                 return
-        if layout is not None and layout[0] in INDEXED_FORMATS:
+        if layout is not None:
             indexed = indexed_list(
-                name, raw, language, target, limit=paging.query_limit, offset=paging.offset
+                name, raw, language, target, limit=paging.query_limit, offset=paging.offset, fmt=layout[0]
             )
-            if indexed is not None and indexed.writable(layout[0]):
+            if indexed is not None:
                 _write(target, indexed, layout, language, paging.offset, deadline, headings=headings)
                 return
         text = prepare(name, raw, language, target, limit=paging.query_limit, offset=paging.offset)

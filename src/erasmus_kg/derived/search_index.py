@@ -38,7 +38,7 @@ from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import reading_order, shown_title
 from erasmus_kg.derived.readonly_sqlite import PerThread, file_version
 from erasmus_kg.digests import blake2b
-from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS, XSD
+from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS, XSD_STRING
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -98,7 +98,6 @@ _THEME = _N(EKG + "theme")
 _FUNDING_PROGRAMME = _N(EKG + "fundingProgramme")
 _PROGRAMME = _N(EKG + "programme")
 _BROADER = _N(SKOS + "broader")
-_STRING = XSD + "string"
 _ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
 _DERIVED_FACETS = {
     EKG + "involvesCountry": COUNTRY,
@@ -475,7 +474,7 @@ def _least_literal(literals: list[ox.Literal]) -> tuple[str | None, str | None]:
     if not literals:
         return None, None
     least = min(literals, key=str)
-    if least.language is None and least.datatype.value == _STRING:
+    if least.language is None and least.datatype.value == XSD_STRING:
         return least.value, None
     datatype = None if least.language is not None else least.datatype.value
     return None, json.dumps([least.value, least.language, datatype], ensure_ascii=False)

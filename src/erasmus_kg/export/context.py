@@ -21,13 +21,12 @@ from typing import Any
 
 from erasmus_kg import resources
 from erasmus_kg.errors import UsageError
-from erasmus_kg.namespaces import BASE, RDF, XSD
+from erasmus_kg.namespaces import BASE, RDF
 
 CONTEXT_URL = BASE + "context.jsonld"
 """Where the context is published; `export(..., context="link")` refers to it."""
 
 
-XSD_STRING = XSD + "string"
 RDF_LANG_STRING = RDF + "langString"
 
 # The characters that let a term ending in one of them serve as a prefix in JSON-LD 1.1 compact IRIs.

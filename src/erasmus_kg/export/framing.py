@@ -20,11 +20,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.export.context import XSD_STRING
 from erasmus_kg.export.jsonld import RDF_TYPE, NodeEncoder
 from erasmus_kg.export.merged import GraphName, Pair, Subject, graph_order, subject_of, subject_pairs
 from erasmus_kg.export.selection import Quads
-from erasmus_kg.namespaces import DCTERMS, EKG, RDFS, SKOS
+from erasmus_kg.namespaces import DCTERMS, EKG, RDFS, SKOS, XSD_STRING
 
 PROJECT = EKG + "Project"
 

@@ -26,9 +26,9 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from erasmus_kg.errors import UsageError
-from erasmus_kg.export.context import RDF_LANG_STRING, XSD_STRING, JsonLdContext
+from erasmus_kg.export.context import RDF_LANG_STRING, JsonLdContext
 from erasmus_kg.export.merged import Pair, Subject
-from erasmus_kg.namespaces import RDF, XSD
+from erasmus_kg.namespaces import RDF, XSD, XSD_STRING
 
 RDF_TYPE = RDF + "type"
 XSD_INTEGER = XSD + "integer"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.namespaces import EKG, SKOS, XSD
+from erasmus_kg.namespaces import EKG, SKOS, XSD, XSD_STRING
 from erasmus_kg.query.binding import Term, values_block
 from erasmus_kg.query.catalogue import StoredQuery
 
@@ -37,7 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("csv", "tsv", "json")
 """The formats the rows are written in here (the tables for people take the SPARQL's pages)."""
 
-_STRING = XSD + "string"
 _SHORT_IN_TSV = frozenset(XSD + name for name in ("integer", "decimal", "double", "boolean"))
 """Datatypes that TSV may write in Turtle's short form (1, true): such a value is left to the SPARQL."""
 
@@ -189,8 +188,10 @@ class _NamedActions:
             codes = [code for found, _ in named for code in found]
             shown = codes or [label for _, found in named for label in found]
             least = min(shown, key=str) if shown else None
-            simple = least is not None and least.language is None and least.datatype.value == _STRING
-            self._shown[actions] = least.value if simple and least is not None else least
+            if least is not None and least.language is None and least.datatype.value == XSD_STRING:
+                self._shown[actions] = least.value  # a string: a plain cell
+            else:
+                self._shown[actions] = least
         return self._shown[actions]
 
 
@@ -277,7 +278,7 @@ def _tsv(cell: Cell) -> str:
     if cell.language is not None:
         return f"{text}@{cell.language}"
     datatype = cell.datatype.value
-    return text if datatype == _STRING else f"{text}^^<{datatype}>"
+    return text if datatype == XSD_STRING else f"{text}^^<{datatype}>"
 
 
 def _json(cell: Cell, iri: bool) -> str:
@@ -289,4 +290,4 @@ def _json(cell: Cell, iri: bool) -> str:
     if cell.language is not None:
         return text + ',"xml:lang":' + json.dumps(cell.language, ensure_ascii=False) + "}"
     datatype = cell.datatype.value
-    return text + ("}" if datatype == _STRING else ',"datatype":' + json.dumps(datatype) + "}")
+    return text + ("}" if datatype == XSD_STRING else ',"datatype":' + json.dumps(datatype) + "}")

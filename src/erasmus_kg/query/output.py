@@ -31,7 +31,7 @@ import io
 import os
 from collections.abc import Iterator, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, TextIO, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # rich is imported when a table is drawn
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 
+@runtime_checkable
 class Solutions(Protocol):
     """SELECT solutions as `write_results` reads them: pyoxigraph's, or a list's rows from the search index
     (`indexed_lists.IndexedSolutions`)."""
@@ -91,9 +92,8 @@ def write_results(
     if isinstance(results, ox.QueryTriples):
         out.write(ox.serialize(results, format=ox.RdfFormat.N_TRIPLES) or b"")
         return None
-    if not isinstance(results, ox.QuerySolutions):
-        assert hasattr(results, "rows")  # the rows of a list from the index (`indexed_lists`)
-    solutions = cast("Solutions", results)
+    assert isinstance(results, Solutions)
+    solutions = results
     if fmt in _STANDARD:
         solutions.serialize(out, _STANDARD[fmt])
         if fmt == "json":

@@ -85,17 +85,23 @@ def indexed_list(
     *,
     limit: int | None = None,
     offset: int = 0,
+    fmt: str | None = None,
 ) -> IndexedSolutions | None:
     """The rows `offset`.. (at most `limit`; None: all) of a stored query that declares `index_rows`, from
     the target's search index (`indexed_lists`): the same rows as its SPARQL, without evaluating it; None
-    when the index cannot give them (then the SPARQL runs)."""
+    when the index cannot give them, or cannot write them in `fmt` (None: in any of `indexed_lists.FORMATS`)
+    as pyoxigraph would; then the SPARQL runs. A query without `index_rows` costs nothing here: neither its
+    parameters are resolved nor the module imported."""
     query = get_query(name)
     if not query.index_rows or getattr(target, "search", None) is None:
         return None
-    from erasmus_kg.query.indexed_lists import list_solutions
+    from erasmus_kg.query.indexed_lists import FORMATS, list_solutions
 
+    if fmt is not None and fmt not in FORMATS:
+        return None
     _, _, bindings = _bound(name, raw_params, lang, target)
-    return list_solutions(query, bindings, lang, target, limit, offset)
+    rows = list_solutions(query, bindings, lang, target, limit, offset)
+    return rows if rows is not None and (fmt is None or rows.writable(fmt)) else None
 
 
 def _bound(

@@ -17,13 +17,12 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from erasmus_kg.namespaces import PREFIXES
+from erasmus_kg.namespaces import PREFIXES, XSD_STRING
 from erasmus_kg.validation.patches import rdflib_literal_tables
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
 XSD = PREFIXES["xsd"]
-XSD_STRING = XSD + "string"
 LANG_STRING = RDF + "langString"
 
 
