@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from erasmus_kg import resources
-from erasmus_kg.derived import cube, definitions
+from erasmus_kg.derived import cube, definitions, involvement
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, derived_graph, is_derived
 from erasmus_kg.derived.positions import (
     LIST_LANGUAGES,
@@ -54,11 +54,16 @@ def sources_of(store: ox.Store) -> list[str]:
 
 
 def recomputed_facts(store: ox.Store, source: str) -> set[ox.Triple]:
+    """The derived facts of `source` by their definitions: the CONSTRUCTs of queries/derived/, and the kinds
+    of the involvement nodes (`derived.involvement`, made from the country-involvement triples)."""
     found: set[ox.Triple] = set()
-    for text in definitions.facts().values():
+    for name, text in definitions.facts().items():
         results = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
         assert isinstance(results, ox.QueryTriples)
-        found |= set(results)
+        triples = list(results)
+        found |= set(triples)
+        if name == "country-involvement":
+            found |= set(involvement.kind_triples(triples))
     return found
 
 
@@ -83,11 +88,24 @@ def recomputed_positions(store: ox.Store) -> set[ox.Triple]:
         assert isinstance(rows, ox.QuerySolutions)
         return rows
 
+    kinds = store.query(
+        f"SELECT ?kind ?way WHERE {{ ?kind a <{EKG}InvolvementKind> ; <{EKG}involvementWay> ?way }}",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(kinds, ox.QuerySolutions)
+    ways: dict[ox.Term, set[ox.Term]] = {}
+    for kind, way in kinds:
+        ways.setdefault(kind, set()).add(way)
     for language, name in SHOWN_LABELS.items():
+        shown = {row["node"]: row["shownLabel"].value for row in definition_rows("shown-labels", language)}
         found |= {
-            ox.Triple(row["node"], ox.NamedNode(EKG + name), ox.Literal(row["shownLabel"].value))
-            for row in definition_rows("shown-labels", language)
+            ox.Triple(node, ox.NamedNode(EKG + name), ox.Literal(label)) for node, label in shown.items()
         }
+        # a kind of involvement: its ways' labels, each once, in reading order, joined by "; "
+        for kind, of_kind in ways.items():
+            labels = sorted({shown[way] for way in of_kind if way in shown}, key=reading_order)
+            if labels and kind not in shown:
+                found.add(ox.Triple(kind, ox.NamedNode(EKG + name), ox.Literal("; ".join(labels))))
     for definition, variable, properties in (
         ("list-order", "project", LIST_LANGUAGES),
         ("organisation-order", "organisation", ORGANISATION_LANGUAGES),

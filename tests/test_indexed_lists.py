@@ -30,6 +30,8 @@ ACTIONS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?value WHERE { ?value skos:inScheme <https://w3id.org/erasmus-kg/vocab/action> }"""
 PROGRAMMES = """PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
 SELECT DISTINCT ?value WHERE { ?value a ekg:Programme }"""
+COUNTRIES = """PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
+SELECT DISTINCT ?value WHERE { ?project ekg:involvesCountry ?value }"""
 SLICES = [(None, 0), (1, 0), (3, 2), (50, 0), (2, 10_000)]
 
 
@@ -59,15 +61,16 @@ def _index_bytes(solutions: IndexedSolutions, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def test_the_lists_with_one_action_a_project_declare_their_rows() -> None:
-    assert INDEXED == ["projects", "projects-by-key-action", "projects-by-programme"]
+def test_the_lists_with_one_row_a_project_declare_their_rows() -> None:
+    assert INDEXED == ["projects", "projects-by-country", "projects-by-key-action", "projects-by-programme"]
 
 
 def test_every_list_from_the_index_is_the_sparqls_answer(target: StoreTarget) -> None:
     cases: list[tuple[str, dict[str, str]]] = [("projects", {})]
     cases += [("projects-by-key-action", {"action": v}) for v in _values(target, ACTIONS)]
     cases += [("projects-by-programme", {"programme": v}) for v in _values(target, PROGRAMMES)]
-    assert len(cases) >= 15  # every action and programme of the store
+    cases += [("projects-by-country", {"country": v}) for v in _values(target, COUNTRIES)]
+    assert len(cases) >= 25  # every action, programme and country of the store
     checked = rows = 0
     for name, params in cases:
         for lang in ("nl", "en"):
@@ -91,7 +94,7 @@ def test_a_parameter_with_several_values_or_no_index_takes_the_sparql(store_root
         bare = StoreTarget(opened.store, opened.names)  # no search index
         assert indexed_list("projects-by-key-action", {"action": "KA2"}, "en", bare) is None
         # a query without `index_rows`
-        assert indexed_list("projects-by-country", {"country": "LT"}, "en", opened) is None
+        assert indexed_list("projects-by-sector", {"sector": "adult education"}, "en", opened) is None
         assert indexed_list("projects-by-key-action", {"action": "KA2"}, "en", opened) is not None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, facts, names, organisation_lists, positions, search_index
+from erasmus_kg.derived import cube, facts, involvement, names, organisation_lists, positions, search_index
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, STORE_WIDE, derived_graph, is_derived
 from erasmus_kg.derived.readonly_sqlite import file_version
 
@@ -87,9 +87,13 @@ def derive(
         "the statistics of every source",
         {"kind": STATISTICS_KIND, "observations": observations},
     )
+    kinds = involvement.kinds(store, leaving_out=drops)  # and those of the derived graphs about to be loaded
+    for derived_file, _, _ in loads.values():
+        with derived_file.open("rb") as file:
+            involvement.kinds_in((q.triple for q in ox.parse(file, ox.RdfFormat.N_TRIPLES)), kinds)
     path = workdir / "positions.nt"
     with path.open("wb") as out:
-        listed = positions.write_positions(store, out, workdir.parent / organisation_lists.FILE)
+        listed = positions.write_positions(store, out, workdir.parent / organisation_lists.FILE, kinds)
     if POSITIONS in graphs:
         drops.add(POSITIONS)
     loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "listed": listed})

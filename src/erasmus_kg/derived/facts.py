@@ -9,6 +9,10 @@ exactly what is derived about the projects that source describes, and the union 
 the definitions give over the whole store. This is the reference derivation: it runs on the new build for
 packaged data and loaded files; an importer may write the same triples while it reads its rows (the tests
 compare the two).
+
+The kinds of the country involvements (`ekg:involvementKind`, `derived.involvement`) are made here from the
+triples of queries/derived/country-involvement.rq: a kind names a set of ways in a defined order, which SPARQL
+cannot do.
 """
 
 from __future__ import annotations
@@ -17,12 +21,19 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import definitions
+from erasmus_kg.derived import definitions, involvement
+
+COUNTRY_INVOLVEMENT = "country-involvement"
+"""The definition whose triples the kinds of involvement are made from."""
 
 
 def derive_source(store: ox.Store, source: str, out: BinaryIO) -> None:
     """Write the derived triples of the projects of graph `source` to `out` as N-Triples."""
-    for text in definitions.facts().values():
+    for name, text in definitions.facts().items():
         triples = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
         assert isinstance(triples, ox.QueryTriples)
-        ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
+        if name != COUNTRY_INVOLVEMENT:
+            ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
+            continue
+        found = list(triples)
+        ox.serialize([*found, *involvement.kind_triples(found)], out, ox.RdfFormat.N_TRIPLES)

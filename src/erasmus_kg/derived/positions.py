@@ -27,7 +27,8 @@ group, a role, an organisation, a field of `project-details`) is derived by the 
 `skos:prefLabel`, the `shown_title` of its prefLabels; for one with only `rdfs:label`s, of those
 (`shown_label`). So a concept labelled only in English shows its English label in a Dutch list, one
 labelled only in French its French one, and an organisation its name (a prefLabel without a language tag)
-in both; `queries/internal/shown-labels.rq` is the same in SPARQL. They are made here rather than in each
+in both; `queries/internal/shown-labels.rq` is the same in SPARQL. A kind of country involvement
+(`derived.involvement`) is labelled by its ways' shown labels, joined. They are made here rather than in each
 source's derived graph because a node's labels can come from several sources (a country's names from the
 country table, an imported organisation named by the Project Results export and by the ECHE list): the
 shown label must be one value per node over the whole store, as a title is. Organisations are ordered by
@@ -43,6 +44,7 @@ prefLabel and rdfs:label of the store, of the same order as the titles).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -163,11 +165,17 @@ def organisation_order(iris: list[str], named: Names, language: str) -> list[str
     return sorted(iris, key=key)
 
 
-def write_positions(store: ox.Store, out: BinaryIO, organisations_file: Path | None = None) -> int:
+def write_positions(
+    store: ox.Store,
+    out: BinaryIO,
+    organisations_file: Path | None = None,
+    kinds: Mapping[str, set[str]] | None = None,
+) -> int:
     """The positions of the store's projects and organisations, the titles lists show for the projects and
     the labels queries show for every labelled node, as N-Triples; returns how many projects and
     organisations have positions. With `organisations_file`, the organisations' countries and positions are
-    written there too (`derived.organisation_lists`)."""
+    written there too (`derived.organisation_lists`). The kinds of involvement to label are `kinds` (the
+    build's, some of them not loaded yet), else those of the store (`involvement.kinds`)."""
     datatype = f"<{XSD}integer>"
     projects = titles(store)
     named = labels(store)
@@ -180,6 +188,10 @@ def write_positions(store: ox.Store, out: BinaryIO, organisations_file: Path | N
                 for iri, found in sorted(projects.items())
             ).encode()
         )
+    from erasmus_kg.derived import involvement
+
+    if kinds is None:
+        kinds = involvement.kinds(store)
     for language, name in SHOWN_LABELS.items():
         predicate = f"<{EKG}{name}>"
         out.write(
@@ -187,6 +199,20 @@ def write_positions(store: ox.Store, out: BinaryIO, organisations_file: Path | N
                 f"<{iri}> {predicate} {ox.Literal(shown)} .\n"
                 for iri, (preferred, described) in sorted(named.items())
                 if (shown := shown_label(preferred, described, language)) is not None
+            ).encode()
+        )
+        # a kind of involvement: its ways' labels joined (derived.involvement), unless it has labels itself
+        out.write(
+            "".join(
+                f"<{kind}> {predicate} {ox.Literal(shown)} .\n"
+                for kind, ways in sorted(kinds.items())
+                if kind not in named
+                and (
+                    shown := involvement.kind_label(
+                        shown_label(*named.get(way, ([], [])), language) for way in ways
+                    )
+                )
+                is not None
             ).encode()
         )
     places: dict[str, dict[str, int]] = {}

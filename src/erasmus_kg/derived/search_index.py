@@ -99,6 +99,12 @@ _FUNDING_PROGRAMME = _N(EKG + "fundingProgramme")
 _PROGRAMME = _N(EKG + "programme")
 _BROADER = _N(SKOS + "broader")
 _ORGANISATION_NAMES = (_N(SKOS + "prefLabel"), _N(SKOS + "altLabel"), _N(RDFS + "label"))
+INVOLVEMENT = "involvement-kind"
+"""Not a facet: the kinds of involvement (`derived.involvement`) the links of a project to a country name
+(`doc_facet.detail`, the id of the kind in the facet table), which the lists of a country show."""
+_COUNTRY_INVOLVEMENT = EKG + "countryInvolvement"
+_INVOLVED_COUNTRY = EKG + "involvedCountry"
+_INVOLVEMENT_KIND = EKG + "involvementKind"
 _DERIVED_FACETS = {
     EKG + "involvesCountry": COUNTRY,
     EKG + "actionOrBroader": KEY_ACTION,  # kept when the action has no broader one (a key action)
@@ -106,7 +112,9 @@ _DERIVED_FACETS = {
     EKG + "activeInYear": ACTIVE_YEAR,
 }
 
-DERIVED_PREDICATES = frozenset(_DERIVED_FACETS)
+_INVOLVEMENT_PARTS = (_COUNTRY_INVOLVEMENT, _INVOLVED_COUNTRY, _INVOLVEMENT_KIND)
+
+DERIVED_PREDICATES = frozenset(_DERIVED_FACETS) | frozenset(_INVOLVEMENT_PARTS)
 """The derived properties the facets read."""
 
 _SCAN_FROM = 5_000
@@ -120,7 +128,8 @@ CREATE TABLE doc (
 );
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (
-    doc INTEGER NOT NULL, facet INTEGER NOT NULL, rank_nl INTEGER, rank_en INTEGER, PRIMARY KEY (doc, facet)
+    doc INTEGER NOT NULL, facet INTEGER NOT NULL, rank_nl INTEGER, rank_en INTEGER, detail INTEGER,
+    PRIMARY KEY (doc, facet)
 ) WITHOUT ROWID;
 CREATE TABLE doc_list (
     doc INTEGER NOT NULL, facet INTEGER NOT NULL, rank_nl INTEGER, rank_en INTEGER, PRIMARY KEY (doc, facet)
@@ -165,6 +174,8 @@ class Document:
     """Its `ekg:acronym` values, as the lists show them (`SearchIndex.list_rows`)."""
     actions: list[str] = field(default_factory=list)
     """The IRIs of its own `ekg:action` values (not the broader ones)."""
+    involvements: dict[str, str] = field(default_factory=dict)
+    """The IRI of each country it involves -> the IRI of the kind of its involvement there."""
 
     def list_title(self, lang: str) -> str | None:
         """The title a list in `lang` shows and sorts the project by (`positions.shown_title`); None for a
@@ -250,8 +261,21 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
             if isinstance(named, ox.NamedNode) and isinstance(name, ox.Literal):
                 for doc in organisations.get(named.value, ()):
                     doc.organisations.append(name.value)
+    # each involvement node's project, country and kind, from triples in any order
+    involvement: dict[str, dict[str, str]] = {p: {} for p in _INVOLVEMENT_PARTS}
     for triple in derived:
-        facet = _DERIVED_FACETS.get(triple.predicate.value)
+        predicate = triple.predicate.value
+        if predicate in _INVOLVEMENT_PARTS:
+            if isinstance(triple.subject, ox.NamedNode) and isinstance(triple.object, ox.NamedNode):
+                # keyed by the node: a project's link is (project, node), the node's facts (node, value)
+                key, value = (
+                    (triple.object, triple.subject)
+                    if predicate == _COUNTRY_INVOLVEMENT
+                    else (triple.subject, triple.object)
+                )
+                involvement[predicate][key.value] = value.value
+            continue
+        facet = _DERIVED_FACETS.get(predicate)
         subject = docs.get(triple.subject.value) if isinstance(triple.subject, ox.NamedNode) else None
         if facet is None or subject is None:
             continue
@@ -269,6 +293,11 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
         if facet == SECTOR:
             subject.facets.update((ANY_SECTOR, sector) for sector in broader.closure(value))
         subject.facets.add((facet, value))
+    countries, kinds = involvement[_INVOLVED_COUNTRY], involvement[_INVOLVEMENT_KIND]
+    for node, project in involvement[_COUNTRY_INVOLVEMENT].items():
+        involved, country, kind = docs.get(project), countries.get(node), kinds.get(node)
+        if involved is not None and country is not None and kind is not None:
+            involved.involvements[country] = kind
     for doc, value in values(_FUNDING_PROGRAMME):
         if isinstance(value, ox.NamedNode):
             doc.facets.add((PROGRAMME, value.value))
@@ -423,6 +452,18 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
                 ),
             )
             for key in sorted(doc.facets):
+                kind = doc.involvements.get(key[1]) if key[0] == COUNTRY else None
+                if kind is not None:
+                    connection.execute(
+                        "INSERT INTO doc_facet (doc, facet, rank_nl, rank_en, detail) VALUES (?, ?, ?, ?, ?)",
+                        (
+                            count,
+                            _facet_id(facet_ids, connection, key),
+                            *rank,
+                            _facet_id(facet_ids, connection, (INVOLVEMENT, kind)),
+                        ),
+                    )
+                    continue
                 connection.execute(
                     f"INSERT INTO {_table(key[0])} (doc, facet, rank_nl, rank_en) VALUES (?, ?, ?, ?)",
                     (count, _facet_id(facet_ids, connection, key), *rank),
@@ -667,8 +708,10 @@ class SearchIndex:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the
         stored queries' lists in `lang`, as `in_list_order` gives them (the first `limit`; None: all), each
         with what the list's row shows of it: a tuple of (a key only this method uses, IRI, list title,
-        acronym, acronym_term, actions), the acronym the least (`_least_literal`: its value when it is a
-        string, else `acronym_term`), the actions the IRIs of its own, one a line; None for none. The
+        acronym, acronym_term, actions, involvement), the acronym the least (`_least_literal`: its value
+        when it is a string, else `acronym_term`), the actions the IRIs of its own, one a line, the
+        involvement the IRI of the kind of its involvement of the country (`derived.involvement`; for kind
+        `country` only); None for none. The
         files' lists, each one range of an index, merged. None when the build has no such list (a kind that
         only the organisations' lists hold)."""
         if kind == organisation_lists.KIND:
@@ -690,10 +733,14 @@ class SearchIndex:
         def rows(db: sqlite3.Connection, facet: tuple[int], first: str) -> list[tuple[Any, ...]]:
             shown = f"doc.{first}, doc.iri, doc.{title}, doc.acronym, doc.acronym_term, doc.actions"
             if kind is None:
-                query = f"SELECT {shown} FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?"
+                query = f"SELECT {shown}, NULL FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?"
                 return db.execute(query, (cut,)).fetchall()
+            if kind == COUNTRY:
+                detail, joined = "detail.value", "LEFT JOIN facet AS detail ON detail.id = link.detail "
+            else:
+                detail, joined = "NULL", ""
             query = (
-                f"SELECT {shown} FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc "
+                f"SELECT {shown}, {detail} FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc {joined}"
                 f"WHERE link.facet = ? AND link.{rank} IS NOT NULL ORDER BY link.{rank} LIMIT ?"
             )
             return db.execute(query, (*facet, cut)).fetchall()

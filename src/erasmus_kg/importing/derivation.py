@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, definitions
+from erasmus_kg.derived import cube, definitions, involvement
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.terms import T, iri
 from erasmus_kg.namespaces import EKG, XSD
@@ -81,6 +81,7 @@ _INTEGER = iri(XSD + "integer")
 _COUNTRY_INVOLVEMENT = iri(EKG + "countryInvolvement")
 _INVOLVED_COUNTRY = iri(EKG + "involvedCountry")
 _INVOLVED_AS = iri(EKG + "involvedAs")
+_INVOLVEMENT_KIND = iri(involvement.INVOLVEMENT_KIND)
 _EU_COUNTRY = "<http://publications.europa.eu/resource/authority/country/"
 
 _SHARED = frozenset({T.country, T.broader, T.sector})
@@ -144,6 +145,9 @@ class StreamingDerivation:
         self._totals: dict[Key, list[int]] = {}
         """Per data set and dimension values: [project count, grant sum in 10^-18 euros, 1 if the sum is
         valid]."""
+        self._kinds: dict[frozenset[str], str] = {}
+        """Each set of ways (serialised IRIs) met so far -> the IRI of its kind (serialised): each kind is
+        described once, where it is first met."""
 
     # -- rows -----------------------------------------------------------------------------------------------
 
@@ -208,6 +212,7 @@ class StreamingDerivation:
             lines.append(f"{project} {_COUNTRY_INVOLVEMENT} {node} .\n")
             lines.append(f"{node} {_INVOLVED_COUNTRY} {country} .\n")
             lines += [f"{node} {_INVOLVED_AS} {how} .\n" for how in ways]
+            lines.append(f"{node} {_INVOLVEMENT_KIND} {self._kind(frozenset(ways), lines)} .\n")
         lines += [f"{project} {_ACTION_OR_BROADER} {a} .\n" for a in actions]
         lines += [f"{project} {_IN_SECTOR} {s} .\n" for s in sectors]
         lines += [f"{project} {_SERVES_TARGET_GROUP} {g} .\n" for g in groups]
@@ -252,6 +257,16 @@ class StreamingDerivation:
             count("projects-by-programme", (("refProgramme", programme),), rows, grant, valid)
         for year in call_years:
             count("projects-by-year", (("refCallYear", year),), rows, grant, valid)
+
+    def _kind(self, ways: frozenset[str], lines: list[str]) -> str:
+        """The kind of a node with `ways` (`involvement.kind_iri`); its description is added to `lines` the
+        first time."""
+        kind = self._kinds.get(ways)
+        if kind is None:
+            made = involvement.kind_iri(way[1:-1] for way in ways)
+            kind = self._kinds[ways] = f"<{made}>"
+            lines += [str(triple) + " .\n" for triple in involvement.described(made, (w[1:-1] for w in ways))]
+        return kind
 
     def _count(
         self, name: str, dims: tuple[tuple[str, str], ...], rows: int, grant: int, valid: bool

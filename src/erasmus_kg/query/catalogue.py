@@ -126,8 +126,9 @@ class StoredQuery(NamedTuple):
     """Where the build's indexes give the query's pages (declared by the header's `page_index`)."""
     index_rows: tuple[tuple[str, str], ...] = ()
     """What the search index holds of each row (declared by the header's `index_rows`: each variable of
-    SELECT, in order, to `project`, `title`, `acronym` or `action`, the values `SearchIndex.list_rows`
-    gives): the embedded store then gives the whole list from the index (`query.indexed_lists`)."""
+    SELECT, in order, to `project`, `title`, `acronym`, `action` or `involvement`, the values
+    `SearchIndex.list_rows` gives): the embedded store then gives the whole list from the index
+    (`query.indexed_lists`)."""
 
     def summary_in(self, lang: str) -> str:
         """The summary in `lang` (nl or en; English for any other)."""
@@ -275,8 +276,9 @@ def load_query(path: Path) -> StoredQuery:
     )
 
 
-INDEX_VALUES = ("project", "title", "acronym", "action")
-"""What a row of a list in the search index holds (`SearchIndex.list_rows`)."""
+INDEX_VALUES = ("project", "title", "acronym", "action", "involvement")
+"""What a row of a list in the search index holds (`SearchIndex.list_rows`); `involvement`, the kind of the
+project's involvement of the country (`derived.involvement`), in the lists of a country only."""
 
 
 def _index_rows(path: Path, header: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
@@ -296,6 +298,8 @@ def _index_rows(path: Path, header: Mapping[str, object]) -> tuple[tuple[str, st
         )
     if not isinstance(page_index, dict) or page_index.get("rows", "one") != "one":
         raise QueryFileError(f"{path}: 'index_rows' needs a 'page_index' with one row a project")
+    if "involvement" in raw.values() and page_index.get("kind") != "country":
+        raise QueryFileError(f"{path}: 'index_rows' has an involvement in the lists of a country only")
     return tuple((str(variable), str(value)) for variable, value in raw.items())
 
 

@@ -8,7 +8,8 @@ which 3.3 s to find and sort them and 3 to 4 s for each column. The build's sear
 values per project (`derived.search_index`: the list title, the acronyms, the project's own actions) in
 each file's list order, so the whole list is one range of an index per file, merged: under a second for the
 same rows. The action's name (its code, else its label in the list's language) is looked up once per
-action, in the store, by one query: the labels are the store's, whatever graph gave them.
+action, in the store, by one query: the labels are the store's, whatever graph gave them. So is the label of
+the kind of a project's involvement of a country (`derived.involvement`), in the lists of a country.
 
 The rows are the stored query's answer, not an approximation of it: tests/test_indexed_lists.py holds every
 such query, every value of its parameter and both languages to the bytes its SPARQL gives on the embedded
@@ -157,6 +158,9 @@ def list_solutions(
         "acronym": [row[3] if row[4] is None else _acronym(row[3], row[4]) for row in rows],
         "action": [named.of(row[5]) for row in rows],
     }
+    if any(what == "involvement" for _, what in query.index_rows):
+        kinds = _shown_labels(target, {row[6] for row in rows if row[6] is not None}, lang)
+        values["involvement"] = [None if row[6] is None else kinds.get(row[6]) for row in rows]
     columns = [values[what] for _, what in query.index_rows]
     variables = [variable for variable, _ in query.index_rows]
     iris = [variable for variable, what in query.index_rows if what == "project"]
@@ -233,6 +237,31 @@ def _action_names(
         if isinstance(label, ox.Literal):
             labels.setdefault(action.value, []).append(label)
     return {action: (codes.get(action, []), labels.get(action, [])) for action in actions}
+
+
+_SHOWN_LABELS = f"""PREFIX ekg: <{EKG}>
+SELECT ?node ?label WHERE {{
+%s
+  ?node ekg:%s ?label
+}}"""
+
+
+def _shown_labels(target: Target, nodes: set[str], lang: str) -> dict[str, Cell]:
+    """Each node's shown label in `lang` (`ekg:shownLabelNl/En`, derived: one a node), as a cell; one query
+    for them all, the nodes bound as values. A node without one has none in the result."""
+    if not nodes:
+        return {}
+    from erasmus_kg.derived.positions import SHOWN_LABELS
+
+    block = values_block({"node": [ox.NamedNode(n) for n in sorted(nodes)]})
+    results = target.query(_SHOWN_LABELS % (block, SHOWN_LABELS[lang]))
+    assert isinstance(results, ox.QuerySolutions)
+    found: dict[str, Cell] = {}
+    for node, label in results:
+        if isinstance(node, ox.NamedNode) and isinstance(label, ox.Literal):
+            plain = label.language is None and label.datatype.value == XSD_STRING
+            found[node.value] = label.value if plain else label
+    return found
 
 
 def _plain(column: Sequence[Cell], *, quoted: bool) -> list[str] | None:
