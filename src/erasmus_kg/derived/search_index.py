@@ -643,9 +643,10 @@ class SearchIndex:
         found.sort()
         return [iri for _, _, iri in found[offset : offset + limit]], total
 
-    def totals(self) -> tuple[int, int, str]:
+    def totals(self) -> tuple[int, int, str | None]:
         """How many projects the index holds, how many countries they involve, and the sum of their EU grants
-        (euros, a decimal as the graph writes it): the home page's counts, without a pass over the store."""
+        (euros, a decimal as the graph writes it; None when none gives one): the home page's counts, without
+        a pass over the store."""
         from decimal import Decimal, InvalidOperation
 
         grants: dict[str, str | None] = {}
@@ -661,8 +662,8 @@ class SearchIndex:
                 total += Decimal(amount) if amount else 0
             except InvalidOperation:  # pragma: no cover - the importer writes decimals only
                 continue
-        text = format(total, "f")
-        return len(grants), len(countries), text
+        given = any(amount for amount in grants.values())
+        return len(grants), len(countries), format(total, "f") if given else None
 
     def in_list_order(
         self, kind: str | None, value: str | None, lang: str, *, limit: int, offset: int = 0

@@ -29,6 +29,8 @@ from starlette.routing import BaseRoute, Route
 
 from erasmus_kg.errors import ParameterError
 from erasmus_kg.html.rendering import number
+from erasmus_kg.namespaces import EKG
+from erasmus_kg.query.binding import values_block
 from erasmus_kg.query.catalogue import internal_query
 from erasmus_kg.query.display import number_text
 from erasmus_kg.query.running import prepare
@@ -117,12 +119,12 @@ class Chart:
 @dataclass(frozen=True)
 class Headline:
     """The graph's counts: projects, organisations, countries that projects involve, and the sum of the
-    projects' EU grants (euros, as the graph writes a decimal)."""
+    projects' EU grants (euros, as the graph writes a decimal; None when no project gives one)."""
 
     projects: int
     organisations: int
     countries: int
-    grants: str
+    grants: str | None
 
     def items(self, lang: str) -> list[tuple[str, str]]:
         """(label, number as people read it) in `lang`."""
@@ -143,7 +145,8 @@ class CountryStatistics:
     iri: str
     name: str
     projects: int
-    grants: str
+    grants: str | None
+    """As the headline's: None when no project of the country gives a grant."""
     partners: int
     charts: list[Chart]
 
@@ -155,8 +158,14 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-def euros(amount: str, lang: str) -> str:
-    """An amount in euros as people write it in `lang` (€ 1.234,5 / €1,234.5)."""
+NOT_GIVEN = {"nl": "niet opgegeven", "en": "not given"}
+"""What a sum of grants shows when no project gives a grant: not "€ 0", which reads as "no funding"."""
+
+
+def euros(amount: str | None, lang: str) -> str:
+    """An amount in euros as people write it in `lang` (€ 1.234,5 / €1,234.5); `NOT_GIVEN` for None."""
+    if amount is None:
+        return NOT_GIVEN[lang]
     try:
         text = format(Decimal(amount), "f")
     except InvalidOperation:
@@ -286,11 +295,34 @@ def _country(target: Target, iri: str, lang: str) -> CountryStatistics | None:
     )
     own = [row for row in _rows(target, "statistics-by-country", {}, lang) if row["country"] == iri]
     if own:
-        name, projects, grants = own[0]["name"], int(own[0]["projects"]), own[0]["grants"]
+        name, projects = own[0]["name"], int(own[0]["projects"])
+        grants: str | None = own[0]["grants"]
+        if _zero(grants) and not _any_grant(target, iri):  # the cube sums no grant as 0
+            grants = None
     else:  # a country no project involves
         label, _ = facts(target, iri, lang)
-        name, projects, grants = label or iri, 0, "0"
+        name, projects, grants = label or iri, 0, None
     return CountryStatistics(iri, name, projects, grants, len(pairs), [years, partner_chart])
+
+
+def _zero(amount: str | None) -> bool:
+    try:
+        return amount is not None and Decimal(amount or "0") == 0
+    except InvalidOperation:
+        return False
+
+
+_ANY_GRANT = f"""PREFIX ekg: <{EKG}>
+ASK {{
+%s
+  ?project ekg:involvesCountry ?country ; ekg:euGrant ?grant
+}}"""
+
+
+def _any_grant(target: Target, country: str) -> bool:
+    """Whether any project that involves `country` gives an EU grant (asked only when their sum is 0)."""
+    answer = target.query(_ANY_GRANT % values_block({"country": [ox.NamedNode(country)]}))
+    return bool(answer)
 
 
 def headline(reading: Reading) -> Headline:
@@ -312,7 +344,7 @@ def _counted(reading: Reading) -> Headline:
         int(text_of(row["projects"]) or 0),
         int(text_of(row["organisations"]) or 0),
         int(text_of(row["countries"]) or 0),
-        text_of(row["grants"]) or "0",
+        (text_of(row["grants"]) or "0") if int(text_of(row["granted"]) or 0) else None,
     )
 
 
