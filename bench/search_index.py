@@ -49,14 +49,15 @@ def main() -> int:
                     None, ox.NamedNode(p), None, ox.NamedNode(derived_graph(graph.iri))
                 )
             ]
-            documents = list(search_index.documents_in(reader, graph.iri, derived))
+            found = search_index.documents_in(reader, graph.iri, derived)
+            documents = found.documents
             read = time.perf_counter() - started
             if not documents:
                 continue
             log(f"{graph.iri}: writing {len(documents)} documents")
             path = Path(scratch) / "index.sqlite"
             started = time.perf_counter()
-            search_index.write_index(path, documents)
+            search_index.write_index(path, documents, found.participations)
             written = time.perf_counter() - started
             size = path.stat().st_size
             path.unlink()

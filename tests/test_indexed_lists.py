@@ -61,8 +61,18 @@ def _index_bytes(solutions: IndexedSolutions, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def test_the_lists_with_one_row_a_project_declare_their_rows() -> None:
-    assert INDEXED == ["projects", "projects-by-country", "projects-by-key-action", "projects-by-programme"]
+ORGANISATION_COUNTRIES = """PREFIX ekg: <https://w3id.org/erasmus-kg/ontology#>
+SELECT DISTINCT ?value WHERE { ?organisation a ekg:Organisation ; ekg:country ?value }"""
+
+
+def test_the_lists_with_one_row_a_project_or_an_organisation_declare_their_rows() -> None:
+    assert INDEXED == [
+        "organisations-by-country",
+        "projects",
+        "projects-by-country",
+        "projects-by-key-action",
+        "projects-by-programme",
+    ]
 
 
 def test_every_list_from_the_index_is_the_sparqls_answer(target: StoreTarget) -> None:
@@ -70,7 +80,8 @@ def test_every_list_from_the_index_is_the_sparqls_answer(target: StoreTarget) ->
     cases += [("projects-by-key-action", {"action": v}) for v in _values(target, ACTIONS)]
     cases += [("projects-by-programme", {"programme": v}) for v in _values(target, PROGRAMMES)]
     cases += [("projects-by-country", {"country": v}) for v in _values(target, COUNTRIES)]
-    assert len(cases) >= 25  # every action, programme and country of the store
+    cases += [("organisations-by-country", {"country": v}) for v in _values(target, ORGANISATION_COUNTRIES)]
+    assert len(cases) >= 35  # every action, programme and country of the store
     checked = rows = 0
     for name, params in cases:
         for lang in ("nl", "en"):
@@ -134,6 +145,11 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_siz
                 TEXT,
                 st.builds(ox.Literal, TEXT, language=st.just("nl-be")),
                 st.builds(ox.Literal, TEXT, datatype=st.just(ox.NamedNode("http://x/code"))),
+                st.builds(  # a count (organisations-by-country's projects), which TSV writes short
+                    ox.Literal,
+                    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+                    datatype=st.just(ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                ),
             ),
         ),
         max_size=4,
@@ -155,6 +171,7 @@ def test_the_writers_write_what_pyoxigraph_writes(
     sparql = f"SELECT ?project ?title ?acronym WHERE {{ VALUES (?project ?title ?acronym) {{ {values} }} }}"
     store = ox.Store()
     for fmt, standard in FORMATS.items():
+        assert solutions.writable(fmt)
         out = io.BytesIO()
         store.query(sparql).serialize(out, standard)  # type: ignore[union-attr]
         assert _index_bytes(solutions, fmt) == out.getvalue(), fmt

@@ -93,7 +93,13 @@ def derive(
             involvement.kinds_in((q.triple for q in ox.parse(file, ox.RdfFormat.N_TRIPLES)), kinds)
     path = workdir / "positions.nt"
     with path.open("wb") as out:
-        listed = positions.write_positions(store, out, workdir.parent / organisation_lists.FILE, kinds)
+        listed = positions.write_positions(
+            store,
+            out,
+            workdir.parent / organisation_lists.FILE,
+            kinds,
+            search_index.participation_counts(workdir.parent),  # written above
+        )
     if POSITIONS in graphs:
         drops.add(POSITIONS)
     loads[POSITIONS] = (path, "the titles of every source", {"kind": POSITIONS_KIND, "listed": listed})

@@ -13,10 +13,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from erasmus_kg.derived import definitions
+from erasmus_kg.derived.index_cells import least_literal
 from erasmus_kg.derived.readonly_sqlite import PerThread
 from erasmus_kg.namespaces import EKG
 
@@ -26,29 +28,86 @@ KIND = "organisation-country"
 """The kind a stored query names in its `page_index` to take its pages from here."""
 
 _COUNTRY = ox.NamedNode(EKG + "country")
+_KIND = ox.NamedNode(EKG + "organisationKind")
+_LOCALITY = ox.NamedNode(EKG + "locality")
 
 
-def write(path: Path, store: ox.Store, places: Mapping[str, Mapping[str, int]]) -> int:
+Names = Mapping[str, tuple[list[ox.Literal], list[ox.Literal]]]
+"""A node's IRI -> its skos:prefLabels and rdfs:labels (`positions.labels`)."""
+
+
+def write(
+    path: Path,
+    store: ox.Store,
+    places: Mapping[str, Mapping[str, int]],
+    named: Names | None = None,
+    participations: Mapping[str, int] | None = None,
+) -> int:
     """Write the file for the organisations of `places` (language -> organisation IRI -> list position) and
-    their countries in `store`; returns how many rows it holds."""
+    their countries in `store`, with what a row of `organisations-by-country` shows of each: its shown
+    label and its kind's in each language (from `named`), its locality and its `participations` (summed
+    over the build's search index files, `search_index.participation_counts`); returns how many rows it
+    holds."""
+    from erasmus_kg.derived.positions import shown_label
+
     path.unlink(missing_ok=True)
+    named = named or {}
+    counts = participations or {}
     known = places.get("en", {})
-    rows = [
-        (quad.subject.value, quad.object.value, places["nl"][quad.subject.value], known[quad.subject.value])
-        for quad in store.quads_for_pattern(None, _COUNTRY, None)
-        if isinstance(quad.subject, ox.NamedNode)
-        and isinstance(quad.object, ox.NamedNode)
-        and quad.subject.value in known
-    ]
+
+    def shown(iri: str, lang: str) -> str | None:
+        return shown_label(*named.get(iri, ([], [])), lang)
+
+    kinds: dict[str, list[str]] = {}
+    for quad in store.quads_for_pattern(None, _KIND, None):
+        subject, kind = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in known:
+            kinds.setdefault(subject.value, []).append(kind.value)
+    localities: dict[str, list[ox.Literal]] = {}
+    for quad in store.quads_for_pattern(None, _LOCALITY, None):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+            found = localities.setdefault(quad.subject.value, [])
+            if quad.object not in found:
+                found.append(quad.object)
+
+    def kind_label(iri: str, lang: str) -> str | None:
+        labels = [label for kind in kinds.get(iri, ()) if (label := shown(kind, lang)) is not None]
+        return min(labels) if labels else None
+
+    rows = []
+    for quad in store.quads_for_pattern(None, _COUNTRY, None):
+        organisation, country = quad.subject, quad.object
+        if not isinstance(organisation, ox.NamedNode) or not isinstance(country, ox.NamedNode):
+            continue
+        iri = organisation.value
+        if iri not in known:
+            continue
+        rows.append(
+            (
+                iri,
+                country.value,
+                places["nl"][iri],
+                known[iri],
+                shown(iri, "nl"),
+                shown(iri, "en"),
+                kind_label(iri, "nl"),
+                kind_label(iri, "en"),
+                *least_literal(localities.get(iri, [])),
+                counts.get(iri, 0),
+            )
+        )
     connection = sqlite3.connect(path)
     try:
         connection.executescript(
             f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA user_version = {VERSION};"
             "CREATE TABLE organisation (iri TEXT NOT NULL, country TEXT NOT NULL,"
-            " position_nl INTEGER NOT NULL, position_en INTEGER NOT NULL, PRIMARY KEY (iri, country))"
-            " WITHOUT ROWID;"
+            " position_nl INTEGER NOT NULL, position_en INTEGER NOT NULL, name_nl TEXT, name_en TEXT,"
+            " kind_nl TEXT, kind_en TEXT, locality TEXT, locality_term TEXT, participations INTEGER NOT NULL,"
+            " PRIMARY KEY (iri, country)) WITHOUT ROWID;"
         )
-        connection.executemany("INSERT OR IGNORE INTO organisation VALUES (?, ?, ?, ?)", rows)
+        connection.executemany(
+            "INSERT OR IGNORE INTO organisation VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
         connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         connection.execute("INSERT INTO meta VALUES ('organisations', ?)", (len(known),))
         connection.executescript(
@@ -99,3 +158,14 @@ class OrganisationLists:
         iris = [iri for (iri,) in rows]
         (total,) = db.execute("SELECT COUNT(*) FROM organisation WHERE country = ?", (country,)).fetchone()
         return iris, int(total)
+
+    def list_rows(self, country: str, lang: str, *, limit: int | None = None) -> list[tuple[Any, ...]]:
+        """The organisations of `country` in the list order of `lang` (the first `limit`; None: all), each as
+        what a row of `organisations-by-country` shows of it: (IRI, shown label, its kind's shown label, the
+        least locality as `index_cells.least_literal` keeps it (value, term), participations)."""
+        suffix = "nl" if lang == "nl" else "en"
+        query = (
+            f"SELECT iri, name_{suffix}, kind_{suffix}, locality, locality_term, participations "
+            f"FROM organisation WHERE country = ? ORDER BY position_{suffix} LIMIT ?"
+        )
+        return self._connection().execute(query, (country, -1 if limit is None else limit)).fetchall()

@@ -170,12 +170,14 @@ def write_positions(
     out: BinaryIO,
     organisations_file: Path | None = None,
     kinds: Mapping[str, set[str]] | None = None,
+    participations: Mapping[str, int] | None = None,
 ) -> int:
     """The positions of the store's projects and organisations, the titles lists show for the projects and
     the labels queries show for every labelled node, as N-Triples; returns how many projects and
     organisations have positions. With `organisations_file`, the organisations' countries and positions are
-    written there too (`derived.organisation_lists`). The kinds of involvement to label are `kinds` (the
-    build's, some of them not loaded yet), else those of the store (`involvement.kinds`)."""
+    written there too, with the organisations' `participations` (`derived.organisation_lists`). The kinds of
+    involvement to label are `kinds` (the build's, some of them not loaded yet), else those of the store
+    (`involvement.kinds`)."""
     datatype = f"<{XSD}integer>"
     projects = titles(store)
     named = labels(store)
@@ -232,7 +234,7 @@ def write_positions(
     if organisations_file is not None:
         from erasmus_kg.derived import organisation_lists
 
-        organisation_lists.write(organisations_file, store, places)
+        organisation_lists.write(organisations_file, store, places, named, participations)
     return len(projects) + len(listed_organisations)
 
 

@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from erasmus_kg.derived import definitions, organisation_lists
+from erasmus_kg.derived.index_cells import least_literal
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import reading_order, shown_title
 from erasmus_kg.derived.readonly_sqlite import PerThread, file_version
 from erasmus_kg.digests import blake2b
-from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS, XSD_STRING
+from erasmus_kg.namespaces import DCTERMS, EKG, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -135,6 +136,7 @@ CREATE TABLE doc_list (
     doc INTEGER NOT NULL, facet INTEGER NOT NULL, rank_nl INTEGER, rank_en INTEGER, PRIMARY KEY (doc, facet)
 ) WITHOUT ROWID;
 CREATE TABLE listed (facet INTEGER PRIMARY KEY, projects INTEGER NOT NULL);
+CREATE TABLE participations (organisation TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE doc_text USING fts5(
     titles, names, organisations, summaries,
     content='', tokenize='unicode61 remove_diacritics 2'
@@ -193,9 +195,20 @@ class Document:
         return (-(self.year or 0), min((normal(t) for t in self.titles), default=""), self.iri)
 
 
-def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> Iterator[Document]:
+@dataclass
+class Documents:
+    """What the index of one source graph holds: its documents, in the order of `Document.sort_key`, and how
+    many participations (`ekg:organisation` links) each organisation has in the graph, which the lists of
+    organisations count (`derived.organisation_lists`)."""
+
+    documents: list[Document]
+    participations: dict[str, int]
+
+
+def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> Documents:
     """The documents of the projects that graph `graph` types, with the facets of `derived` (its derived
-    triples). Organisations are named by whichever graph names them."""
+    triples), and its organisations' participations. Organisations are named by whichever graph names
+    them."""
     g = _N(graph)
     docs: dict[str, Document] = {}
     for quad in store.quads_for_pattern(None, _TYPE, _PROJECT, g):
@@ -235,19 +248,21 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
                 if own == THEME:
                     doc.facets.update((ANY_THEME, theme) for theme in broader.closure(value.value))
     # each pattern read once, in one scan (a lookup per participation or organisation costs ten times more)
-    organisation_of = {
-        participation.value: organisation.value
+    links = [
+        (participation.value, organisation.value)
         for participation, organisation in _pairs(store, _ORGANISATION, g)
         if isinstance(participation, ox.NamedNode) and isinstance(organisation, ox.NamedNode)
-    }
+    ]
+    organisation_of = dict(links)
+    participations: dict[str, int] = {}
+    for _, organisation in links:
+        participations[organisation] = participations.get(organisation, 0) + 1
     organisations: dict[str, list[Document]] = {}
     for doc, participation in values(_PARTICIPATION):
-        organisation = (
-            organisation_of.get(participation.value) if isinstance(participation, ox.NamedNode) else None
-        )
-        if organisation is not None:
-            doc.facets.add((ORGANISATION, organisation))
-            organisations.setdefault(organisation, []).append(doc)
+        linked = organisation_of.get(participation.value) if isinstance(participation, ox.NamedNode) else None
+        if linked is not None:
+            doc.facets.add((ORGANISATION, linked))
+            organisations.setdefault(linked, []).append(doc)
     for prop in _ORGANISATION_NAMES:
         if len(organisations) < _SCAN_FROM:  # a few: looked up one by one
             found: Iterable[tuple[object, object]] = (
@@ -306,7 +321,7 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> I
         doc.facets.update(
             (PROGRAMME, programme) for action in actions for programme in broader.programmes(action)
         )
-    yield from sorted(docs.values(), key=lambda doc: doc.sort_key)
+    return Documents(sorted(docs.values(), key=lambda doc: doc.sort_key), participations)
 
 
 def _pairs(
@@ -379,6 +394,22 @@ class _Broader:
         return found
 
 
+def participation_counts(build_dir: Path) -> dict[str, int]:
+    """How many participations each organisation has in the sources of a build, summed over its index files
+    (a participation is described by the one source of its project)."""
+    from erasmus_kg.derived.readonly_sqlite import open_readonly
+
+    counts: dict[str, int] = {}
+    for path in sorted((build_dir / FOLDER).glob("*.sqlite")):
+        db = open_readonly(path)
+        try:
+            for organisation, count in db.execute("SELECT organisation, count FROM participations"):
+                counts[organisation] = counts.get(organisation, 0) + int(count)
+        finally:
+            db.close()
+    return counts
+
+
 def index_file(build_dir: Path, source: str) -> Path:
     """Where the search index of source graph `source` is in a build."""
     return build_dir / FOLDER / (blake2b(source.encode(), digest_size=10).hexdigest() + ".sqlite")
@@ -405,12 +436,15 @@ def write_build_index(
             except OSError:
                 shutil.copyfile(kept, target)
             continue
-        write_index(target, documents_in(store, source, derived(source)))
+        found = documents_in(store, source, derived(source))
+        write_index(target, found.documents, found.participations)
 
 
-def write_index(path: Path, documents: Iterable[Document]) -> int:
-    """Write the index of `documents` to a new file `path` (none when there are no documents); returns how
-    many documents it holds."""
+def write_index(
+    path: Path, documents: Iterable[Document], participations: Mapping[str, int] | None = None
+) -> int:
+    """Write the index of `documents` and the organisations' `participations` to a new file `path` (none
+    when there are no documents); returns how many documents it holds."""
     import sqlite3
 
     connection = sqlite3.connect(path)
@@ -439,7 +473,7 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
                     *orders[count - 1],
                     *rank,
                     doc.grant,
-                    *_least_literal(doc.acronyms),
+                    *least_literal(doc.acronyms),
                     "\n".join(sorted(set(doc.actions))) or None,
                 ),
             )
@@ -468,6 +502,10 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
                     f"INSERT INTO {_table(key[0])} (doc, facet, rank_nl, rank_en) VALUES (?, ?, ?, ?)",
                     (count, _facet_id(facet_ids, connection, key), *rank),
                 )
+        connection.executemany(
+            "INSERT INTO participations (organisation, count) VALUES (?, ?)",
+            sorted((participations or {}).items()),
+        )
         if count:
             connection.executescript(_AFTER_LOAD)
         connection.commit()
@@ -506,19 +544,6 @@ def _facet_id(known: dict[tuple[str, str], int], connection: sqlite3.Connection,
         found = known[key] = len(known) + 1
         connection.execute("INSERT INTO facet (id, facet, value) VALUES (?, ?, ?)", (found, *key))
     return found
-
-
-def _least_literal(literals: list[ox.Literal]) -> tuple[str | None, str | None]:
-    """The least of `literals` (by N-Triples form, in code-point order: the one a list's row shows) as the
-    index keeps it: (its value, None) for a string, (None, JSON [value, language, datatype]) for any other
-    literal; (None, None) for none."""
-    if not literals:
-        return None, None
-    least = min(literals, key=str)
-    if least.language is None and least.datatype.value == XSD_STRING:
-        return least.value, None
-    datatype = None if least.language is not None else least.datatype.value
-    return None, json.dumps([least.value, least.language, datatype], ensure_ascii=False)
 
 
 def _text(parts: list[str]) -> str:
@@ -709,8 +734,8 @@ class SearchIndex:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the
         stored queries' lists in `lang`, as `in_list_order` gives them (the first `limit`; None: all), each
         with what the list's row shows of it: a tuple of (a key only this method uses, IRI, list title,
-        acronym, acronym_term, actions, involvement), the acronym the least (`_least_literal`: its value
-        when it is a string, else `acronym_term`), the actions the IRIs of its own, one a line, the
+        acronym, acronym_term, actions, involvement), the acronym the least (`index_cells.least_literal`:
+        its value when it is a string, else `acronym_term`), the actions the IRIs of its own, one a line, the
         involvement the IRI of the kind of its involvement of the country (`derived.involvement`; for kind
         `country` only); None for none. The
         files' lists, each one range of an index, merged. None when the build has no such list (a kind that

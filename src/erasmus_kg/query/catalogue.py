@@ -277,8 +277,10 @@ def load_query(path: Path) -> StoredQuery:
 
 
 INDEX_VALUES = ("project", "title", "acronym", "action", "involvement")
-"""What a row of a list in the search index holds (`SearchIndex.list_rows`); `involvement`, the kind of the
-project's involvement of the country (`derived.involvement`), in the lists of a country only."""
+"""What a row of a list of projects in the search index holds (`SearchIndex.list_rows`); `involvement`, the
+kind of the project's involvement of the country (`derived.involvement`), in the lists of a country only."""
+ORGANISATION_VALUES = ("organisation", "name", "country", "countryName", "kind", "locality", "projects")
+"""What a row of a list of the organisations of a country holds (`OrganisationLists.list_rows`)."""
 
 
 def _index_rows(path: Path, header: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
@@ -287,17 +289,21 @@ def _index_rows(path: Path, header: Mapping[str, object]) -> tuple[tuple[str, st
         return ()
     columns = header.get("columns")
     page_index = header.get("page_index")
+    organisations = isinstance(page_index, dict) and page_index.get("kind") == "organisation-country"
+    known = ORGANISATION_VALUES if organisations else INDEX_VALUES
     if (
         not isinstance(raw, dict)
-        or not all(isinstance(value, str) and value in INDEX_VALUES for value in raw.values())
+        or not all(isinstance(value, str) and value in known for value in raw.values())
         or not isinstance(columns, dict)
         or list(raw) != list(columns)
     ):
         raise QueryFileError(
-            f"{path}: 'index_rows' maps each of the columns, in order, to one of {', '.join(INDEX_VALUES)}"
+            f"{path}: 'index_rows' maps each of the columns, in order, to one of {', '.join(known)}"
         )
     if not isinstance(page_index, dict) or page_index.get("rows", "one") != "one":
-        raise QueryFileError(f"{path}: 'index_rows' needs a 'page_index' with one row a project")
+        raise QueryFileError(
+            f"{path}: 'index_rows' needs a 'page_index' with one row a project or an organisation"
+        )
     if "involvement" in raw.values() and page_index.get("kind") != "country":
         raise QueryFileError(f"{path}: 'index_rows' has an involvement in the lists of a country only")
     return tuple((str(variable), str(value)) for variable, value in raw.items())

@@ -22,11 +22,14 @@ prints and what every other store runs (`--endpoint`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived import organisation_lists
+from erasmus_kg.derived.index_cells import kept_literal
 from erasmus_kg.namespaces import EKG, SKOS, XSD, XSD_STRING
 from erasmus_kg.query.binding import Term, values_block
 from erasmus_kg.query.catalogue import StoredQuery
@@ -92,7 +95,9 @@ class IndexedSolutions:
         if fmt != "tsv":
             return fmt in FORMATS
         return not any(
-            isinstance(cell, ox.Literal) and cell.datatype.value in _SHORT_IN_TSV
+            isinstance(cell, ox.Literal)
+            and cell.datatype.value in _SHORT_IN_TSV
+            and not _canonical_integer(cell)
             for column in self.columns
             for cell in column
         )
@@ -145,6 +150,8 @@ def list_solutions(
             return None
         value = terms[0].value
     kind = None if page_index.kind == "all" else page_index.kind
+    if kind == organisation_lists.KIND:
+        return _organisation_rows(query, value, lang, target, index, limit, offset)
     listed = index.list_rows(kind, value, lang, limit=None if limit is None else offset + limit)
     if listed is None:
         return None
@@ -155,7 +162,7 @@ def list_solutions(
     values = {  # each column whole: one comprehension a column, not a call a cell
         "project": [row[1] for row in rows],
         "title": [row[2] for row in rows],
-        "acronym": [row[3] if row[4] is None else _acronym(row[3], row[4]) for row in rows],
+        "acronym": [row[3] if row[4] is None else kept_literal(row[3], row[4]) for row in rows],
         "action": [named.of(row[5]) for row in rows],
     }
     if any(what == "involvement" for _, what in query.index_rows):
@@ -167,14 +174,38 @@ def list_solutions(
     return IndexedSolutions(variables, columns, iris)
 
 
-def _acronym(value: str | None, term: str | None) -> Cell:
-    """The acronym the index keeps (`search_index._least_literal`): a string's value, or another literal."""
-    if term is None:
-        return value
-    text, language, datatype = json.loads(term)
-    if language is not None:
-        return ox.Literal(text, language=language)
-    return ox.Literal(text, datatype=ox.NamedNode(datatype))
+def _organisation_rows(
+    query: StoredQuery,
+    country: str | None,
+    lang: str,
+    target: Target,
+    index: SearchIndex,
+    limit: int | None,
+    offset: int,
+) -> IndexedSolutions | None:
+    """The rows of a list of the organisations of a country (`OrganisationLists.list_rows`), the country's
+    name looked up in the store."""
+    if country is None or not index.organisations.available:
+        return None
+    listed = index.organisations.list_rows(country, lang, limit=None if limit is None else offset + limit)
+    rows = listed[offset:] if limit is None else listed[offset : offset + limit]
+    country_name = _shown_labels(target, {country}, lang).get(country)
+    values: dict[str, list[Cell]] = {
+        "organisation": [row[0] for row in rows],
+        "name": [row[1] for row in rows],
+        "country": [country] * len(rows),
+        "countryName": [country_name] * len(rows),
+        "kind": [row[2] for row in rows],
+        "locality": [row[3] if row[4] is None else kept_literal(row[3], row[4]) for row in rows],
+        "projects": [ox.Literal(str(row[5]), datatype=_INTEGER) for row in rows],
+    }
+    columns = [values[what] for _, what in query.index_rows]
+    variables = [variable for variable, _ in query.index_rows]
+    iris = [variable for variable, what in query.index_rows if what in ("organisation", "country")]
+    return IndexedSolutions(variables, columns, iris)
+
+
+_INTEGER = ox.NamedNode(XSD + "integer")
 
 
 class _NamedActions:
@@ -298,11 +329,21 @@ def _tsv_iri(cell: Cell) -> str:
     return "" if cell is None else f"<{cell if isinstance(cell, str) else cell.value}>"
 
 
+def _canonical_integer(cell: ox.Literal) -> bool:
+    """An xsd:integer in its canonical form (a count), which TSV writes as it is (`1`, `-3`)."""
+    return cell.datatype.value == _INTEGER.value and _CANONICAL_INTEGER.fullmatch(cell.value) is not None
+
+
+_CANONICAL_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
 def _tsv(cell: Cell) -> str:
     if cell is None:
         return ""
     if isinstance(cell, str):
         return '"' + cell.translate(_TSV_ESCAPES) + '"'
+    if _canonical_integer(cell):
+        return cell.value
     text = '"' + cell.value.translate(_TSV_ESCAPES) + '"'
     if cell.language is not None:
         return f"{text}@{cell.language}"
