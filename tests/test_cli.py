@@ -132,7 +132,7 @@ def test_a_narrow_table_wraps_its_cells_and_loses_nothing(
         "             Service\n"
         "Acronym:     ADEIGUS\n"
         "Action:      KA2\n"
-        "Involvement: partner; participating country\n"
+        "Involvement: participating country; partner\n"
         "-[ row 2 ]--------------------------------------------------\n"
         "Project:     project:goal\n"
         "Title:       Guidance and Orientation for Adult Learners\n"

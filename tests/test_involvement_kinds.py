@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from erasmus_kg.cli import cli
-from erasmus_kg.derived.involvement import KINDS, kind_iri, kind_label, kind_triples
+from erasmus_kg.derived.involvement import KINDS, kind_iri, kind_triples
+from erasmus_kg.derived.positions import kind_label
 from erasmus_kg.namespaces import EKG, VOCAB
 
 ROLE = VOCAB + "role/"

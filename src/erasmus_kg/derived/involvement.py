@@ -10,9 +10,9 @@ could give the same cell, and the aggregate over every row of a country cost mos
 So every node also has its kind (`ekg:involvementKind`): one IRI per set of ways (`kind_iri`, made from the
 ways' IRIs in code-point order, the same in every source and build), described in the derived graph
 (`ekg:InvolvementKind`, and each of its ways by `ekg:involvementWay`). Its label is derived with the store's
-other shown labels (`derived.positions`): the shown labels of its ways in reading order, joined by "; "
-(`kind_label`). A store holds a few kinds (eight at 327,000 projects): a label is looked up once a kind, not
-made once a row. The kinds are made in Python, from the involvement triples, by both derivations: the
+other shown labels (`positions.kind_label`): the shown labels of its ways in reading order, joined by "; ".
+A store holds a few kinds (eight at 327,000 projects): a label is looked up once a kind, not made once a row.
+The kinds are made in Python, from the involvement triples, by both derivations: the
 build's (`derived.facts`) and the importer's (`importing.derivation`); SPARQL cannot name a set in a defined
 order.
 """
@@ -24,13 +24,10 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived.positions import reading_order
 from erasmus_kg.namespaces import EKG, ID, RDF, VOCAB
 
 KINDS = ID + "involvement-kind/"
 """The namespace of the kinds."""
-SEPARATOR = "; "
-"""Between the ways of a kind's label."""
 
 INVOLVEMENT_KIND = EKG + "involvementKind"
 INVOLVEMENT_WAY = EKG + "involvementWay"
@@ -53,13 +50,6 @@ def kind_iri(ways: Iterable[str]) -> str:
         else:
             names.append(quote(way, safe=""))
     return KINDS + "+".join(names)
-
-
-def kind_label(labels: Iterable[str | None]) -> str | None:
-    """The label of a kind whose ways have these shown labels (None for a way without one): the labels, each
-    once, in reading order, joined by `SEPARATOR`; None when no way has a label."""
-    shown = sorted({label for label in labels if label is not None}, key=reading_order)
-    return SEPARATOR.join(shown) if shown else None
 
 
 def kind_triples(involvements: Iterable[ox.Triple]) -> list[ox.Triple]:

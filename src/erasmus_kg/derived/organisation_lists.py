@@ -11,7 +11,7 @@ another layout is not read (then the stored query cuts its page), and the next b
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,31 +32,26 @@ _KIND = ox.NamedNode(EKG + "organisationKind")
 _LOCALITY = ox.NamedNode(EKG + "locality")
 
 
-Names = Mapping[str, tuple[list[ox.Literal], list[ox.Literal]]]
-"""A node's IRI -> its skos:prefLabels and rdfs:labels (`positions.labels`)."""
+ShownLabel = Callable[[str, str], str | None]
+"""The shown label of an IRI in a language (`positions.shown_label`), None without one."""
 
 
 def write(
     path: Path,
     store: ox.Store,
     places: Mapping[str, Mapping[str, int]],
-    named: Names | None = None,
+    shown: ShownLabel | None = None,
     participations: Mapping[str, int] | None = None,
 ) -> int:
     """Write the file for the organisations of `places` (language -> organisation IRI -> list position) and
     their countries in `store`, with what a row of `organisations-by-country` shows of each: its shown
-    label and its kind's in each language (from `named`), its locality and its `participations` (summed
+    label and its kind's in each language (`shown`), its locality and its `participations` (summed
     over the build's search index files, `search_index.participation_counts`); returns how many rows it
     holds."""
-    from erasmus_kg.derived.positions import shown_label
-
     path.unlink(missing_ok=True)
-    named = named or {}
+    label: ShownLabel = shown or (lambda iri, lang: None)
     counts = participations or {}
     known = places.get("en", {})
-
-    def shown(iri: str, lang: str) -> str | None:
-        return shown_label(*named.get(iri, ([], [])), lang)
 
     kinds: dict[str, list[str]] = {}
     for quad in store.quads_for_pattern(None, _KIND, None):
@@ -71,7 +66,7 @@ def write(
                 found.append(quad.object)
 
     def kind_label(iri: str, lang: str) -> str | None:
-        labels = [label for kind in kinds.get(iri, ()) if (label := shown(kind, lang)) is not None]
+        labels = [found for kind in kinds.get(iri, ()) if (found := label(kind, lang)) is not None]
         return min(labels) if labels else None
 
     rows = []
@@ -88,8 +83,8 @@ def write(
                 country.value,
                 places["nl"][iri],
                 known[iri],
-                shown(iri, "nl"),
-                shown(iri, "en"),
+                label(iri, "nl"),
+                label(iri, "en"),
                 kind_label(iri, "nl"),
                 kind_label(iri, "en"),
                 *least_literal(localities.get(iri, [])),

@@ -44,12 +44,13 @@ prefLabel and rdfs:label of the store, of the same order as the titles).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from erasmus_kg.derived import involvement
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.namespaces import EKG, XSD
 
@@ -130,6 +131,18 @@ def shown_label(preferred: list[ox.Literal], labels: list[ox.Literal], language:
     return None
 
 
+KIND_SEPARATOR = "; "
+"""Between the ways of the label of a kind of country involvement."""
+
+
+def kind_label(labels: Iterable[str | None]) -> str | None:
+    """The label of a kind of country involvement (`derived.involvement`) whose ways have these shown labels
+    (None for a way without one): the labels, each once, in reading order, joined by `KIND_SEPARATOR`; None
+    when no way has a label."""
+    shown = sorted({label for label in labels if label is not None}, key=reading_order)
+    return KIND_SEPARATOR.join(shown) if shown else None
+
+
 def labels(store: ox.Store) -> Names:
     """The skos:prefLabels and rdfs:labels of every IRI of the store that has any (blank nodes have none that
     a query shows: a derived graph could not name them)."""
@@ -190,8 +203,6 @@ def write_positions(
                 for iri, found in sorted(projects.items())
             ).encode()
         )
-    from erasmus_kg.derived import involvement
-
     if kinds is None:
         kinds = involvement.kinds(store)
     for language, name in SHOWN_LABELS.items():
@@ -209,11 +220,7 @@ def write_positions(
                 f"<{kind}> {predicate} {ox.Literal(shown)} .\n"
                 for kind, ways in sorted(kinds.items())
                 if kind not in named
-                and (
-                    shown := involvement.kind_label(
-                        shown_label(*named.get(way, ([], [])), language) for way in ways
-                    )
-                )
+                and (shown := kind_label(shown_label(*named.get(way, ([], [])), language) for way in ways))
                 is not None
             ).encode()
         )
@@ -234,7 +241,10 @@ def write_positions(
     if organisations_file is not None:
         from erasmus_kg.derived import organisation_lists
 
-        organisation_lists.write(organisations_file, store, places, named, participations)
+        def label_of(iri: str, language: str) -> str | None:
+            return shown_label(*named.get(iri, ([], [])), language)
+
+        organisation_lists.write(organisations_file, store, places, label_of, participations)
     return len(projects) + len(listed_organisations)
 
 
