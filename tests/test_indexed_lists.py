@@ -69,6 +69,7 @@ def test_the_lists_with_one_row_a_project_or_an_organisation_declare_their_rows(
     assert INDEXED == [
         "organisations-by-country",
         "projects",
+        "projects-active-in",
         "projects-by-country",
         "projects-by-key-action",
         "projects-by-programme",

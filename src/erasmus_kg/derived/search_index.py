@@ -94,6 +94,8 @@ _PARTICIPATION = _N(EKG + "participation")
 _ORGANISATION = _N(EKG + "organisation")
 _ACTION = _N(EKG + "action")
 _CALL_YEAR = _N(EKG + "callYear")
+_START_DATE = _N(EKG + "startDate")
+_END_DATE = _N(EKG + "endDate")
 _GRANT = _N(EKG + "euGrant")
 _THEME = _N(EKG + "theme")
 _FUNDING_PROGRAMME = _N(EKG + "fundingProgramme")
@@ -125,7 +127,8 @@ _SCHEMA = """
 CREATE TABLE doc (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL,
     title_nl TEXT, title_en TEXT, order_nl TEXT, order_en TEXT, rank_nl INTEGER, rank_en INTEGER,
-    eu_grant TEXT, acronym TEXT, acronym_term TEXT, actions TEXT
+    eu_grant TEXT, acronym TEXT, acronym_term TEXT, actions TEXT,
+    start TEXT, start_term TEXT, end TEXT, end_term TEXT, call_year TEXT
 );
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (
@@ -176,6 +179,10 @@ class Document:
     """Its `ekg:acronym` values, as the lists show them (`SearchIndex.list_rows`)."""
     actions: list[str] = field(default_factory=list)
     """The IRIs of its own `ekg:action` values (not the broader ones)."""
+    starts: list[ox.Literal] = field(default_factory=list)
+    """Its `ekg:startDate` values; `ends` its `ekg:endDate` values, `call_years` its `ekg:callYear` values."""
+    ends: list[ox.Literal] = field(default_factory=list)
+    call_years: list[ox.Literal] = field(default_factory=list)
     involvements: dict[str, str] = field(default_factory=dict)
     """The IRI of each country it involves -> the IRI of the kind of its involvement there."""
 
@@ -236,8 +243,14 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> D
         if isinstance(value, ox.Literal) and doc.grant is None:
             doc.grant = value.value
     for doc, value in values(_CALL_YEAR):
-        if isinstance(value, ox.Literal) and value.value[:4].isdigit():
-            doc.facets.add((YEAR, value.value[:4]))
+        if isinstance(value, ox.Literal):
+            doc.call_years.append(value)
+            if value.value[:4].isdigit():
+                doc.facets.add((YEAR, value.value[:4]))
+    for prop, dates in ((_START_DATE, "starts"), (_END_DATE, "ends")):
+        for doc, value in values(prop):
+            if isinstance(value, ox.Literal):
+                getattr(doc, dates).append(value)
     broader = _Broader(store)
     for prop, own in ((_ACTION, ACTION), (_THEME, THEME)):
         for doc, value in values(prop):
@@ -462,8 +475,9 @@ def write_index(
             rank = ranks[count - 1]
             connection.execute(
                 "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, order_nl, order_en, rank_nl, "
-                "rank_en, eu_grant, acronym, acronym_term, actions) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "rank_en, eu_grant, acronym, acronym_term, actions, start, start_term, end, end_term, "
+                "call_year) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     count,
                     doc.iri,
@@ -475,6 +489,10 @@ def write_index(
                     doc.grant,
                     *least_literal(doc.acronyms),
                     "\n".join(sorted(set(doc.actions))) or None,
+                    *least_literal(doc.starts),
+                    *least_literal(doc.ends),
+                    # the call year the lists show, for a project without a start date only
+                    None if doc.starts or not doc.call_years else min(c.value for c in doc.call_years),
                 ),
             )
             connection.execute(
@@ -734,10 +752,11 @@ class SearchIndex:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the
         stored queries' lists in `lang`, as `in_list_order` gives them (the first `limit`; None: all), each
         with what the list's row shows of it: a tuple of (a key only this method uses, IRI, list title,
-        acronym, acronym_term, actions, involvement), the acronym the least (`index_cells.least_literal`:
-        its value when it is a string, else `acronym_term`), the actions the IRIs of its own, one a line, the
-        involvement the IRI of the kind of its involvement of the country (`derived.involvement`; for kind
-        `country` only); None for none. The
+        acronym, acronym_term, actions, start, start_term, end, end_term, call year, involvement): the
+        acronym, start and end the least of their values as `index_cells.least_literal` keeps them (a
+        string's value, else its `_term`), the actions the IRIs of its own, one a line, the call year the
+        least, for a project without a start date only, the involvement the IRI of the kind of its
+        involvement of the country (`derived.involvement`; for kind `country` only); None for none. The
         files' lists, each one range of an index, merged. None when the build has no such list (a kind that
         only the organisations' lists hold)."""
         if kind == organisation_lists.KIND:
@@ -757,7 +776,10 @@ class SearchIndex:
         cut = -1 if limit is None else limit  # SQLite: a negative LIMIT is none
 
         def rows(db: sqlite3.Connection, facet: tuple[int], first: str) -> list[tuple[Any, ...]]:
-            shown = f"doc.{first}, doc.iri, doc.{title}, doc.acronym, doc.acronym_term, doc.actions"
+            shown = (
+                f"doc.{first}, doc.iri, doc.{title}, doc.acronym, doc.acronym_term, doc.actions, "
+                "doc.start, doc.start_term, doc.end, doc.end_term, doc.call_year"
+            )
             if kind is None:
                 query = f"SELECT {shown}, NULL FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?"
                 return db.execute(query, (cut,)).fetchall()

@@ -276,9 +276,10 @@ def load_query(path: Path) -> StoredQuery:
     )
 
 
-INDEX_VALUES = ("project", "title", "acronym", "action", "involvement")
+INDEX_VALUES = ("project", "title", "acronym", "action", "involvement", "start", "end", "callYear")
 """What a row of a list of projects in the search index holds (`SearchIndex.list_rows`); `involvement`, the
-kind of the project's involvement of the country (`derived.involvement`), in the lists of a country only."""
+kind of the project's involvement of the country (`derived.involvement`), in the lists of a country only;
+`callYear`, the call year of a project without a start date."""
 ORGANISATION_VALUES = ("organisation", "name", "country", "countryName", "kind", "locality", "projects")
 """What a row of a list of the organisations of a country holds (`OrganisationLists.list_rows`)."""
 

@@ -146,9 +146,9 @@ def list_solutions(
     value = None
     if page_index.param is not None:
         terms = bindings.get(page_index.param) or []
-        if len(terms) != 1 or not isinstance(terms[0], ox.NamedNode):
+        if len(terms) != 1 or not isinstance(terms[0], ox.NamedNode | ox.Literal):
             return None
-        value = terms[0].value
+        value = terms[0].value  # an IRI, or a year as the index keeps it (four digits)
     kind = None if page_index.kind == "all" else page_index.kind
     if kind == organisation_lists.KIND:
         return _organisation_rows(query, value, lang, target, index, limit, offset)
@@ -165,9 +165,14 @@ def list_solutions(
         "acronym": [row[3] if row[4] is None else kept_literal(row[3], row[4]) for row in rows],
         "action": [named.of(row[5]) for row in rows],
     }
-    if any(what == "involvement" for _, what in query.index_rows):
-        kinds = _shown_labels(target, {row[6] for row in rows if row[6] is not None}, lang)
-        values["involvement"] = [None if row[6] is None else kinds.get(row[6]) for row in rows]
+    wanted = {what for _, what in query.index_rows}
+    if "start" in wanted:
+        values["start"] = [row[6] if row[7] is None else kept_literal(row[6], row[7]) for row in rows]
+        values["end"] = [row[8] if row[9] is None else kept_literal(row[8], row[9]) for row in rows]
+        values["callYear"] = [row[10] for row in rows]
+    if "involvement" in wanted:
+        kinds = _shown_labels(target, {row[11] for row in rows if row[11] is not None}, lang)
+        values["involvement"] = [None if row[11] is None else kinds.get(row[11]) for row in rows]
     columns = [values[what] for _, what in query.index_rows]
     variables = [variable for variable, _ in query.index_rows]
     iris = [variable for variable, what in query.index_rows if what == "project"]
