@@ -89,8 +89,7 @@ def derive(
     )
     kinds = involvement.kinds(store, leaving_out=drops)  # and those of the derived graphs about to be loaded
     for derived_file, _, _ in loads.values():
-        with derived_file.open("rb") as file:
-            involvement.kinds_in((q.triple for q in ox.parse(file, ox.RdfFormat.N_TRIPLES)), kinds)
+        involvement.kinds_in(derived_file, kinds)
     path = workdir / "positions.nt"
     with path.open("wb") as out:
         listed = positions.write_positions(

@@ -20,6 +20,7 @@ order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -104,10 +105,13 @@ def kinds(store: ox.Store, *, leaving_out: Iterable[str] = ()) -> Kinds:
     return found
 
 
-def kinds_in(triples: Iterable[ox.Triple], found: Kinds) -> None:
-    """Add to `found` the kinds `triples` describe (the ways of `ekg:involvementWay`)."""
-    for triple in triples:
-        kind, way = triple.subject, triple.object
-        is_way = triple.predicate.value == INVOLVEMENT_WAY
-        if is_way and isinstance(kind, ox.NamedNode) and isinstance(way, ox.NamedNode):
+def kinds_in(path: Path, found: Kinds) -> None:
+    """Add to `found` the kinds an N-Triples file of derived triples describes (its `ekg:involvementWay`
+    lines: only those are parsed, a derived graph has about 23 triples a project)."""
+    marker = f"<{INVOLVEMENT_WAY}>".encode()
+    with path.open("rb") as file:
+        lines = b"".join(line for line in file if marker in line)
+    for quad in ox.parse(lines, ox.RdfFormat.N_TRIPLES):
+        kind, way = quad.subject, quad.object
+        if isinstance(kind, ox.NamedNode) and isinstance(way, ox.NamedNode):
             found.setdefault(kind.value, set()).add(way.value)

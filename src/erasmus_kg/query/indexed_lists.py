@@ -173,10 +173,7 @@ def list_solutions(
     if "involvement" in wanted:
         kinds = _shown_labels(target, {row[11] for row in rows if row[11] is not None}, lang)
         values["involvement"] = [None if row[11] is None else kinds.get(row[11]) for row in rows]
-    columns = [values[what] for _, what in query.index_rows]
-    variables = [variable for variable, _ in query.index_rows]
-    iris = [variable for variable, what in query.index_rows if what == "project"]
-    return IndexedSolutions(variables, columns, iris)
+    return _solutions(query, values, iris=("project",))
 
 
 def _organisation_rows(
@@ -204,10 +201,17 @@ def _organisation_rows(
         "locality": [row[3] if row[4] is None else kept_literal(row[3], row[4]) for row in rows],
         "projects": [ox.Literal(str(row[5]), datatype=_INTEGER) for row in rows],
     }
+    return _solutions(query, values, iris=("organisation", "country"))
+
+
+def _solutions(
+    query: StoredQuery, values: Mapping[str, list[Cell]], iris: tuple[str, ...]
+) -> IndexedSolutions:
+    """The query's variables (`index_rows`), in order, with the column of the value each maps to; those
+    mapped to one of `iris` hold IRIs."""
     columns = [values[what] for _, what in query.index_rows]
     variables = [variable for variable, _ in query.index_rows]
-    iris = [variable for variable, what in query.index_rows if what in ("organisation", "country")]
-    return IndexedSolutions(variables, columns, iris)
+    return IndexedSolutions(variables, columns, [v for v, what in query.index_rows if what in iris])
 
 
 _INTEGER = ox.NamedNode(XSD + "integer")
@@ -228,10 +232,7 @@ class _NamedActions:
             codes = [code for found, _ in named for code in found]
             shown = codes or [label for _, found in named for label in found]
             least = min(shown, key=str) if shown else None
-            if least is not None and least.language is None and least.datatype.value == XSD_STRING:
-                self._shown[actions] = least.value  # a string: a plain cell
-            else:
-                self._shown[actions] = least
+            self._shown[actions] = None if least is None else _cell(least)
         return self._shown[actions]
 
 
@@ -295,9 +296,15 @@ def _shown_labels(target: Target, nodes: set[str], lang: str) -> dict[str, Cell]
     found: dict[str, Cell] = {}
     for node, label in results:
         if isinstance(node, ox.NamedNode) and isinstance(label, ox.Literal):
-            plain = label.language is None and label.datatype.value == XSD_STRING
-            found[node.value] = label.value if plain else label
+            found[node.value] = _cell(label)
     return found
+
+
+def _cell(literal: ox.Literal) -> Cell:
+    """A literal as a cell: a string as its value (a plain cell), any other literal as it is."""
+    if literal.language is None and literal.datatype.value == XSD_STRING:
+        return literal.value
+    return literal
 
 
 def _plain(column: Sequence[Cell], *, quoted: bool) -> list[str] | None:
