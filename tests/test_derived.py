@@ -53,9 +53,34 @@ def sources_of(store: ox.Store) -> list[str]:
     )
 
 
+COUNTRY_CELLS = f"""SELECT ?project (COUNT(DISTINCT ?country) AS ?count)
+    (GROUP_CONCAT(DISTINCT COALESCE(STRAFTER(STR(?country), "/authority/country/"), ""); separator="\\u0001")
+     AS ?codes)
+WHERE {{ ?project <{EKG}involvesCountry> ?country }} GROUP BY ?project"""
+"""The count and codes of each project's countries as countries-per-project gave them before they were
+derived: a GROUP_CONCAT (in the engine's order, here split and sorted)."""
+
+
+def recomputed_country_cells(involves: list[ox.Triple]) -> set[ox.Triple]:
+    """`ekg:involvedCountryCount` and `ekg:involvedCountryCodes` from the involves-country triples, by
+    SPARQL's own COUNT and STRAFTER (not by `derived.country_cells`)."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in involves)
+    rows = scratch.query(COUNTRY_CELLS)
+    assert isinstance(rows, ox.QuerySolutions)
+    found: set[ox.Triple] = set()
+    for project, count, codes in rows:
+        assert isinstance(project, ox.NamedNode) and isinstance(codes, ox.Literal)
+        found.add(ox.Triple(project, ox.NamedNode(EKG + "involvedCountryCount"), count))
+        joined = "; ".join(sorted(codes.value.split("\u0001")))
+        found.add(ox.Triple(project, ox.NamedNode(EKG + "involvedCountryCodes"), ox.Literal(joined)))
+    return found
+
+
 def recomputed_facts(store: ox.Store, source: str) -> set[ox.Triple]:
-    """The derived facts of `source` by their definitions: the CONSTRUCTs of queries/derived/, and the kinds
-    of the involvement nodes (`derived.involvement`, made from the country-involvement triples)."""
+    """The derived facts of `source` by their definitions: the CONSTRUCTs of queries/derived/, the kinds
+    of the involvement nodes (`derived.involvement`, made from the country-involvement triples) and the
+    projects' country cells (from the involves-country triples)."""
     found: set[ox.Triple] = set()
     for name, text in definitions.facts().items():
         results = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
@@ -64,6 +89,8 @@ def recomputed_facts(store: ox.Store, source: str) -> set[ox.Triple]:
         found |= set(triples)
         if name == "country-involvement":
             found |= set(involvement.kind_triples(triples))
+        if name == "involves-country":
+            found |= recomputed_country_cells(triples)
     return found
 
 

@@ -67,6 +67,7 @@ SELECT DISTINCT ?value WHERE { ?organisation a ekg:Organisation ; ekg:country ?v
 
 def test_the_lists_with_one_row_a_project_or_an_organisation_declare_their_rows() -> None:
     assert INDEXED == [
+        "countries-per-project",
         "organisations-by-country",
         "projects",
         "projects-active-in",
@@ -77,7 +78,7 @@ def test_the_lists_with_one_row_a_project_or_an_organisation_declare_their_rows(
 
 
 def test_every_list_from_the_index_is_the_sparqls_answer(target: StoreTarget) -> None:
-    cases: list[tuple[str, dict[str, str]]] = [("projects", {})]
+    cases: list[tuple[str, dict[str, str]]] = [("projects", {}), ("countries-per-project", {})]
     cases += [("projects-by-key-action", {"action": v}) for v in _values(target, ACTIONS)]
     cases += [("projects-by-programme", {"programme": v}) for v in _values(target, PROGRAMMES)]
     cases += [("projects-by-country", {"country": v}) for v in _values(target, COUNTRIES)]

@@ -9,17 +9,18 @@ from functools import cache
 from erasmus_kg import resources
 from erasmus_kg.digests import blake2b
 
-VERSION = "8"  # 8: the kinds of country involvement (derived.involvement); 7: lists in reading order
-# (search index 6); 6: search index 5 (the programme lists); 5: the positions graph holds the shown labels
+VERSION = "9"  # 9: the countries of a project as one cell (derived.country_cells); 8: the kinds of
+# country involvement (derived.involvement); 7: lists in reading order (search index 6); 6: search index 5
+# (the programme lists); 5: the positions graph holds the shown labels
 """The version of the way builds derive their graphs (derived.build); with the definitions, it makes
 `fingerprint()`. A change of an index's layout alone is not one: see `index_layouts`."""
 
 NAMES_LAYOUT = 2  # 2: a trigram index per kind of name (projects, organisations, concepts)
 """The layout of the name index files (`derived.names`, their SQLite `user_version`)."""
-SEARCH_LAYOUT = 10  # 10: each document's start, end and call year; 9: the organisations' participations;
-# 8: the kind of involvement of each country link (doc_facet.detail); 7: each document's acronym and
-# actions (the lists' rows, `SearchIndex.list_rows`); 6: lists in reading order, each file's places
-# indexed (order_*, rank_*, listed)
+SEARCH_LAYOUT = 11  # 11: the count and codes of its countries; 10: each document's start, end and call
+# year; 9: the organisations' participations; 8: the kind of involvement of each country link
+# (doc_facet.detail); 7: each document's acronym and actions (the lists' rows, `SearchIndex.list_rows`);
+# 6: lists in reading order, each file's places indexed (order_*, rank_*, listed)
 """The layout of the search index files (`derived.search_index`)."""
 ORGANISATIONS_LAYOUT = 3  # 3: what a row of organisations-by-country shows (name, kind, locality, projects)
 """The layout of the organisations' lists (`derived.organisation_lists`)."""

@@ -11,8 +11,10 @@ packaged data and loaded files; an importer may write the same triples while it 
 compare the two).
 
 The kinds of the country involvements (`ekg:involvementKind`, `derived.involvement`) are made here from the
-triples of queries/derived/country-involvement.rq: a kind names a set of ways in a defined order, which SPARQL
-cannot do.
+triples of queries/derived/country-involvement.rq, and each project's count and codes of its countries
+(`ekg:involvedCountryCount`, `ekg:involvedCountryCodes`, `derived.country_cells`) from those of
+queries/derived/involves-country.rq: a kind names a set of ways, and the codes a set of countries, in a
+defined order, which SPARQL cannot do.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import definitions, involvement
+from erasmus_kg.derived import country_cells, definitions, involvement
 
 COUNTRY_INVOLVEMENT = "country-involvement"
 """The definition whose triples the kinds of involvement are made from."""
+INVOLVES_COUNTRY = "involves-country"
+"""The definition whose triples the projects' country counts and codes are made from."""
 
 
 def derive_source(store: ox.Store, source: str, out: BinaryIO) -> None:
@@ -32,8 +36,11 @@ def derive_source(store: ox.Store, source: str, out: BinaryIO) -> None:
     for name, text in definitions.facts().items():
         triples = store.query(text, use_default_graph_as_union=True, named_graphs=[ox.NamedNode(source)])
         assert isinstance(triples, ox.QueryTriples)
-        if name != COUNTRY_INVOLVEMENT:
+        if name == COUNTRY_INVOLVEMENT:
+            found = list(triples)
+            ox.serialize([*found, *involvement.kind_triples(found)], out, ox.RdfFormat.N_TRIPLES)
+        elif name == INVOLVES_COUNTRY:
+            found = list(triples)
+            ox.serialize([*found, *country_cells.cell_triples(found)], out, ox.RdfFormat.N_TRIPLES)
+        else:
             ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
-            continue
-        found = list(triples)
-        ox.serialize([*found, *involvement.kind_triples(found)], out, ox.RdfFormat.N_TRIPLES)

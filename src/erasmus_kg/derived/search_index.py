@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import definitions, organisation_lists
+from erasmus_kg.derived import country_cells, definitions, organisation_lists
 from erasmus_kg.derived.index_cells import least_literal
 from erasmus_kg.derived.normal import normal
 from erasmus_kg.derived.positions import reading_order, shown_title
@@ -116,9 +116,11 @@ _DERIVED_FACETS = {
 }
 
 _INVOLVEMENT_PARTS = (_COUNTRY_INVOLVEMENT, _INVOLVED_COUNTRY, _INVOLVEMENT_KIND)
+_COUNTRY_CELLS = {country_cells.COUNT: "country_count", country_cells.CODES: "country_codes"}
+"""Not facets: the derived count and codes of a project's countries, which `countries-per-project` shows."""
 
-DERIVED_PREDICATES = frozenset(_DERIVED_FACETS) | frozenset(_INVOLVEMENT_PARTS)
-"""The derived properties the facets read."""
+DERIVED_PREDICATES = frozenset(_DERIVED_FACETS) | frozenset(_INVOLVEMENT_PARTS) | frozenset(_COUNTRY_CELLS)
+"""The derived properties the index reads."""
 
 _SCAN_FROM = 5_000
 """From this many organisations on, their names are read in one scan of the store rather than one by one."""
@@ -128,7 +130,8 @@ CREATE TABLE doc (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL, year INTEGER, sort TEXT NOT NULL,
     title_nl TEXT, title_en TEXT, order_nl TEXT, order_en TEXT, rank_nl INTEGER, rank_en INTEGER,
     eu_grant TEXT, acronym TEXT, acronym_term TEXT, actions TEXT,
-    start TEXT, start_term TEXT, end TEXT, end_term TEXT, call_year TEXT
+    start TEXT, start_term TEXT, end TEXT, end_term TEXT, call_year TEXT,
+    country_count INTEGER, countries TEXT
 );
 CREATE TABLE facet (id INTEGER PRIMARY KEY, facet TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (facet, value));
 CREATE TABLE doc_facet (
@@ -185,6 +188,10 @@ class Document:
     call_years: list[ox.Literal] = field(default_factory=list)
     involvements: dict[str, str] = field(default_factory=dict)
     """The IRI of each country it involves -> the IRI of the kind of its involvement there."""
+    country_count: int | None = None
+    """How many countries it involves (`ekg:involvedCountryCount`); `country_codes` their codes
+    (`ekg:involvedCountryCodes`): None for a project that involves none."""
+    country_codes: str | None = None
 
     def list_title(self, lang: str) -> str | None:
         """The title a list in `lang` shows and sorts the project by (`positions.shown_title`); None for a
@@ -305,6 +312,13 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> D
             continue
         facet = _DERIVED_FACETS.get(predicate)
         subject = docs.get(triple.subject.value) if isinstance(triple.subject, ox.NamedNode) else None
+        cell = _COUNTRY_CELLS.get(predicate)
+        if cell is not None and subject is not None and isinstance(triple.object, ox.Literal):
+            if cell == "country_count":
+                subject.country_count = int(triple.object.value)
+            else:
+                subject.country_codes = triple.object.value
+            continue
         if facet is None or subject is None:
             continue
         if facet == ACTIVE_YEAR:
@@ -476,8 +490,8 @@ def write_index(
             connection.execute(
                 "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, order_nl, order_en, rank_nl, "
                 "rank_en, eu_grant, acronym, acronym_term, actions, start, start_term, end, end_term, "
-                "call_year) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "call_year, country_count, countries) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     count,
                     doc.iri,
@@ -493,6 +507,8 @@ def write_index(
                     *least_literal(doc.ends),
                     # the call year the lists show, for a project without a start date only
                     None if doc.starts or not doc.call_years else min(c.value for c in doc.call_years),
+                    doc.country_count,
+                    doc.country_codes,
                 ),
             )
             connection.execute(
@@ -752,11 +768,13 @@ class SearchIndex:
         """The projects with `value` for `kind` (every project when `kind` is None) in the order of the
         stored queries' lists in `lang`, as `in_list_order` gives them (the first `limit`; None: all), each
         with what the list's row shows of it: a tuple of (a key only this method uses, IRI, list title,
-        acronym, acronym_term, actions, start, start_term, end, end_term, call year, involvement): the
+        acronym, acronym_term, actions, start, start_term, end, end_term, call year, involvement, country
+        count, country codes): the
         acronym, start and end the least of their values as `index_cells.least_literal` keeps them (a
         string's value, else its `_term`), the actions the IRIs of its own, one a line, the call year the
         least, for a project without a start date only, the involvement the IRI of the kind of its
-        involvement of the country (`derived.involvement`; for kind `country` only); None for none. The
+        involvement of the country (`derived.involvement`; for kind `country` only), the count and codes of
+        the countries it involves (`derived.country_cells`); None for none. The
         files' lists, each one range of an index, merged. None when the build has no such list (a kind that
         only the organisations' lists hold)."""
         if kind == organisation_lists.KIND:
@@ -781,14 +799,18 @@ class SearchIndex:
                 "doc.start, doc.start_term, doc.end, doc.end_term, doc.call_year"
             )
             if kind is None:
-                query = f"SELECT {shown}, NULL FROM doc WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?"
+                query = (
+                    f"SELECT {shown}, NULL, doc.country_count, doc.countries FROM doc "
+                    f"WHERE {rank} IS NOT NULL ORDER BY {rank} LIMIT ?"
+                )
                 return db.execute(query, (cut,)).fetchall()
             if kind == COUNTRY:
                 detail, joined = "detail.value", "LEFT JOIN facet AS detail ON detail.id = link.detail "
             else:
                 detail, joined = "NULL", ""
             query = (
-                f"SELECT {shown}, {detail} FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc {joined}"
+                f"SELECT {shown}, {detail}, doc.country_count, doc.countries "
+                f"FROM {_table(kind)} AS link JOIN doc ON doc.id = link.doc {joined}"
                 f"WHERE link.facet = ? AND link.{rank} IS NOT NULL ORDER BY link.{rank} LIMIT ?"
             )
             return db.execute(query, (*facet, cut)).fetchall()

@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from erasmus_kg.derived import cube, definitions, involvement
+from erasmus_kg.derived import country_cells, cube, definitions, involvement
 from erasmus_kg.importing.existing import ExistingFacts
 from erasmus_kg.importing.terms import T, iri
 from erasmus_kg.namespaces import EKG, XSD
@@ -82,6 +82,8 @@ _COUNTRY_INVOLVEMENT = iri(EKG + "countryInvolvement")
 _INVOLVED_COUNTRY = iri(EKG + "involvedCountry")
 _INVOLVED_AS = iri(EKG + "involvedAs")
 _INVOLVEMENT_KIND = iri(involvement.INVOLVEMENT_KIND)
+_COUNTRY_COUNT = iri(country_cells.COUNT)
+_COUNTRY_CODES = iri(country_cells.CODES)
 _EU_COUNTRY = "<http://publications.europa.eu/resource/authority/country/"
 
 _SHARED = frozenset({T.country, T.broader, T.sector})
@@ -205,6 +207,10 @@ class StreamingDerivation:
         years = active_years(objects(_START_DATE, project), objects(_END_DATE, project), call_years)
 
         lines = [f"{project} {_INVOLVES_COUNTRY} {c} .\n" for c in countries]
+        if countries:
+            codes = country_cells.codes_cell(ox.Literal(lexical(c)) for c in countries)
+            lines.append(f'{project} {_COUNTRY_COUNT} "{len(countries)}"^^{_INTEGER} .\n')
+            lines.append(f"{project} {_COUNTRY_CODES} {ox.Literal(codes)} .\n")
         for country, ways in involved.items():
             if not country.startswith("<"):
                 continue  # FILTER(ISIRI(?country))

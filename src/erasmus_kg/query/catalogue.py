@@ -126,7 +126,7 @@ class StoredQuery(NamedTuple):
     """Where the build's indexes give the query's pages (declared by the header's `page_index`)."""
     index_rows: tuple[tuple[str, str], ...] = ()
     """What the search index holds of each row (declared by the header's `index_rows`: each variable of
-    SELECT, in order, to `project`, `title`, `acronym`, `action` or `involvement`, the values
+    SELECT, in order, to one of `INDEX_VALUES` or `ORGANISATION_VALUES`, the values
     `SearchIndex.list_rows` gives): the embedded store then gives the whole list from the index
     (`query.indexed_lists`)."""
 
@@ -276,10 +276,22 @@ def load_query(path: Path) -> StoredQuery:
     )
 
 
-INDEX_VALUES = ("project", "title", "acronym", "action", "involvement", "start", "end", "callYear")
+INDEX_VALUES = (
+    "project",
+    "title",
+    "acronym",
+    "action",
+    "involvement",
+    "start",
+    "end",
+    "callYear",
+    "countryCount",
+    "countryCodes",
+)
 """What a row of a list of projects in the search index holds (`SearchIndex.list_rows`); `involvement`, the
 kind of the project's involvement of the country (`derived.involvement`), in the lists of a country only;
-`callYear`, the call year of a project without a start date."""
+`callYear`, the call year of a project without a start date; `countryCount` and `countryCodes`, how many
+countries it involves and their codes (`derived.country_cells`; 0 and "" for none)."""
 ORGANISATION_VALUES = ("organisation", "name", "country", "countryName", "kind", "locality", "projects")
 """What a row of a list of the organisations of a country holds (`OrganisationLists.list_rows`)."""
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
@@ -170,6 +171,9 @@ def list_solutions(
         values["start"] = [row[6] if row[7] is None else kept_literal(row[6], row[7]) for row in rows]
         values["end"] = [row[8] if row[9] is None else kept_literal(row[8], row[9]) for row in rows]
         values["callYear"] = [row[10] for row in rows]
+    if "countryCount" in wanted or "countryCodes" in wanted:
+        values["countryCount"] = [_integer(0 if row[12] is None else row[12]) for row in rows]
+        values["countryCodes"] = ["" if row[13] is None else row[13] for row in rows]
     if "involvement" in wanted:
         kinds = _shown_labels(target, {row[11] for row in rows if row[11] is not None}, lang)
         values["involvement"] = [None if row[11] is None else kinds.get(row[11]) for row in rows]
@@ -199,7 +203,7 @@ def _organisation_rows(
         "countryName": [country_name] * len(rows),
         "kind": [row[2] for row in rows],
         "locality": [row[3] if row[4] is None else kept_literal(row[3], row[4]) for row in rows],
-        "projects": [ox.Literal(str(row[5]), datatype=_INTEGER) for row in rows],
+        "projects": [_integer(row[5]) for row in rows],
     }
     return _solutions(query, values, iris=("organisation", "country"))
 
@@ -215,6 +219,12 @@ def _solutions(
 
 
 _INTEGER = ox.NamedNode(XSD + "integer")
+
+
+@cache
+def _integer(value: int) -> ox.Literal:
+    """An xsd:integer cell (kept per value: a column of counts has a few dozen)."""
+    return ox.Literal(str(value), datatype=_INTEGER)
 
 
 class _NamedActions:
