@@ -225,19 +225,10 @@ class _HeaderCache:
 
 @cache
 def _cache_dir() -> Path:
-    """platformdirs' user cache directory for erasmus-kg. On Linux it is computed here as platformdirs does
-    (`$XDG_CACHE_HOME`, else `~/.cache`; the tests compare the two): importing platformdirs costs a query
-    command 5 ms."""
-    import os
-    import sys
+    """The user's cache directory for erasmus-kg (`user_dirs`)."""
+    from erasmus_kg.user_dirs import user_dir
 
-    linux = sys.platform.startswith("linux")  # a variable: mypy checks both branches
-    if linux:
-        base = os.environ.get("XDG_CACHE_HOME", "").strip()
-        return (Path(base) if base else Path("~/.cache").expanduser()) / "erasmus-kg"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("erasmus-kg"))
+    return user_dir("cache")
 
 
 def load_query(path: Path) -> StoredQuery:

@@ -107,9 +107,9 @@ def default_store_root() -> Path:
     env = os.environ.get("ERASMUS_KG_STORE")
     if env:
         return Path(env).expanduser()
-    import platformdirs  # here: off the start-up path
+    from erasmus_kg.user_dirs import user_dir
 
-    return Path(platformdirs.user_data_dir("erasmus-kg")) / "store"
+    return user_dir("data") / "store"
 
 
 class _BuildGone(StoreError):
