@@ -153,25 +153,33 @@ def list_solutions(
     kind = None if page_index.kind == "all" else page_index.kind
     if kind == organisation_lists.KIND:
         return _organisation_rows(query, value, lang, target, index, limit, offset)
-    listed = index.list_rows(kind, value, lang, limit=None if limit is None else offset + limit)
+    wanted = {what for _, what in query.index_rows}
+    listed = index.list_rows(
+        kind,
+        value,
+        lang,
+        limit=None if limit is None else offset + limit,
+        dates=bool(wanted & {"start", "end", "callYear"}),
+        countries=bool(wanted & {"countryCount", "countryCodes"}),
+    )
     if listed is None:
         return None
     rows = listed[offset:] if limit is None else listed[offset : offset + limit]
-    combinations = {row[5] for row in rows}
-    actions = {action for combination in combinations if combination for action in combination.split("\n")}
-    named = _NamedActions(_action_names(target, actions, lang))
-    values = {  # each column whole: one comprehension a column, not a call a cell
+    values: dict[str, list[Cell]] = {  # each column whole: one comprehension a column, not a call a cell
         "project": [row[1] for row in rows],
         "title": [row[2] for row in rows],
         "acronym": [row[3] if row[4] is None else kept_literal(row[3], row[4]) for row in rows],
-        "action": [named.of(row[5]) for row in rows],
     }
-    wanted = {what for _, what in query.index_rows}
-    if "start" in wanted:
+    if "action" in wanted:
+        combinations = {row[5] for row in rows}
+        actions = {a for combination in combinations if combination for a in combination.split("\n")}
+        named = _NamedActions(_action_names(target, actions, lang))
+        values["action"] = [named.of(row[5]) for row in rows]
+    if wanted & {"start", "end", "callYear"}:
         values["start"] = [row[6] if row[7] is None else kept_literal(row[6], row[7]) for row in rows]
         values["end"] = [row[8] if row[9] is None else kept_literal(row[8], row[9]) for row in rows]
         values["callYear"] = [row[10] for row in rows]
-    if "countryCount" in wanted or "countryCodes" in wanted:
+    if wanted & {"countryCount", "countryCodes"}:
         values["countryCount"] = [_integer(0 if row[12] is None else row[12]) for row in rows]
         values["countryCodes"] = ["" if row[13] is None else row[13] for row in rows]
     if "involvement" in wanted:
