@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -328,10 +328,10 @@ def _cell(literal: ox.Literal) -> Cell:
 def _plain(column: Sequence[Cell], *, quoted: bool) -> list[str] | None:
     """The column as CSV writes it when every cell is a string (an IRI, or a literal that needs no quotes
     when `quoted`: one test of the whole column, not one a cell), an unbound cell as ""; None otherwise."""
-    texts = ["" if cell is None else cell for cell in column]
-    strings = [text for text in texts if isinstance(text, str)]
-    if len(strings) != len(texts):
+    kinds = set(map(type, column))  # at C speed: a comprehension a column cost a tenth of a long list
+    if not kinds <= {str, type(None)}:
         return None
+    strings = cast("list[str]", [cell or "" for cell in column] if type(None) in kinds else list(column))
     if quoted:
         joined = "".join(strings)
         if '"' in joined or "," in joined or "\n" in joined or "\r" in joined:
