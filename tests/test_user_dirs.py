@@ -3,7 +3,9 @@ variables, blank ones included; the default store lives in the data directory.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 import pytest
@@ -15,23 +17,27 @@ VALUES = [None, "", "   ", "/tmp/elsewhere", "relative/dir"]
 
 
 @pytest.mark.parametrize("value", VALUES)
-def test_the_data_directory_is_platformdirs(value: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("kind", "variable", "expected"),
+    [
+        ("data", "XDG_DATA_HOME", platformdirs.user_data_dir),
+        ("cache", "XDG_CACHE_HOME", platformdirs.user_cache_dir),
+    ],
+)
+def test_the_directories_are_platformdirs(
+    kind: Literal["data", "cache"],
+    variable: str,
+    expected: Callable[[str], str],
+    value: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     if value is None:
-        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv("XDG_DATA_HOME", value)
+        monkeypatch.setenv(variable, value)
     monkeypatch.delenv("ERASMUS_KG_STORE", raising=False)
-    assert user_dir("data") == Path(platformdirs.user_data_dir("erasmus-kg"))
+    assert user_dir(kind) == Path(expected("erasmus-kg"))
     assert default_store_root() == Path(platformdirs.user_data_dir("erasmus-kg")) / "store"
-
-
-@pytest.mark.parametrize("value", VALUES)
-def test_the_cache_directory_is_platformdirs(value: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
-    if value is None:
-        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    else:
-        monkeypatch.setenv("XDG_CACHE_HOME", value)
-    assert user_dir("cache") == Path(platformdirs.user_cache_dir("erasmus-kg"))
 
 
 def test_the_store_variable_comes_first(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
