@@ -112,8 +112,9 @@ def _derive(
     changed: frozenset[str],
     workdir: Path,
     previous: Path | None,
+    files: Mapping[str, Path],
 ) -> tuple[Mapping[str, tuple[Path, str, Mapping[str, Any]]], Iterable[str]]:
     """`derived.build.derive`, imported only when a build is made (not on every command's start-up)."""
     from erasmus_kg.derived.build import derive
 
-    return derive(store, graphs, changed, workdir, previous)
+    return derive(store, graphs, changed, workdir, previous, files)
