@@ -116,7 +116,7 @@ _DERIVED_FACETS = {
 }
 
 _INVOLVEMENT_PARTS = (_COUNTRY_INVOLVEMENT, _INVOLVED_COUNTRY, _INVOLVEMENT_KIND)
-_COUNTRY_CELLS = {country_cells.COUNT: "country_count", country_cells.CODES: "country_codes"}
+_COUNTRY_CELLS = (country_cells.COUNT, country_cells.CODES)
 """Not facets: the derived count and codes of a project's countries, which `countries-per-project` shows."""
 
 DERIVED_PREDICATES = frozenset(_DERIVED_FACETS) | frozenset(_INVOLVEMENT_PARTS) | frozenset(_COUNTRY_CELLS)
@@ -312,12 +312,12 @@ def documents_in(store: ox.Store, graph: str, derived: Iterable[ox.Triple]) -> D
             continue
         facet = _DERIVED_FACETS.get(predicate)
         subject = docs.get(triple.subject.value) if isinstance(triple.subject, ox.NamedNode) else None
-        cell = _COUNTRY_CELLS.get(predicate)
-        if cell is not None and subject is not None and isinstance(triple.object, ox.Literal):
-            if cell == "country_count":
-                subject.country_count = int(triple.object.value)
-            else:
-                subject.country_codes = triple.object.value
+        if predicate in _COUNTRY_CELLS:
+            if subject is not None and isinstance(triple.object, ox.Literal):
+                if predicate == country_cells.COUNT:
+                    subject.country_count = int(triple.object.value)
+                else:
+                    subject.country_codes = triple.object.value
             continue
         if facet is None or subject is None:
             continue
@@ -515,9 +515,12 @@ def write_index(
             text_rows.append((count, *(_text(column) for column in columns)))
             for key in sorted(doc.facets):
                 kind = doc.involvements.get(key[1]) if key[0] == COUNTRY else None
-                facet = _facet_id(facet_ids, key)
-                detail = None if kind is None else _facet_id(facet_ids, (INVOLVEMENT, kind))
-                links[_table(key[0])].append((count, facet, *rank, detail))
+                link = (count, _facet_id(facet_ids, key), *rank)
+                if _table(key[0]) == "doc_list":
+                    links["doc_list"].append(link)
+                else:  # a country link also names the kind of the involvement
+                    detail = None if kind is None else _facet_id(facet_ids, (INVOLVEMENT, kind))
+                    links["doc_facet"].append((*link, detail))
         connection.executemany(
             "INSERT INTO doc (id, iri, year, sort, title_nl, title_en, order_nl, order_en, rank_nl, "
             "rank_en, eu_grant, acronym, acronym_term, actions, start, start_term, end, end_term, "
@@ -539,7 +542,7 @@ def write_index(
         )
         connection.executemany(
             "INSERT INTO doc_list (doc, facet, rank_nl, rank_en) VALUES (?, ?, ?, ?)",
-            [row[:4] for row in links["doc_list"]],
+            links["doc_list"],
         )
         connection.executemany(
             "INSERT INTO participations (organisation, count) VALUES (?, ?)",

@@ -39,6 +39,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.search_index import SearchIndex
     from erasmus_kg.query.targets import Target
 
+_DATES = frozenset({"start", "end", "callYear"})
+"""The values of `index_rows` that `SearchIndex.list_rows` reads only when asked for `dates`; `_COUNTRY_CELLS`
+those it reads when asked for `countries`."""
+_COUNTRY_CELLS = frozenset({"countryCount", "countryCodes"})
+
 FORMATS = ("csv", "tsv", "json")
 """The formats the rows are written in here (the tables for people take the SPARQL's pages)."""
 
@@ -154,13 +159,9 @@ def list_solutions(
     if kind == organisation_lists.KIND:
         return _organisation_rows(query, value, lang, target, index, limit, offset)
     wanted = {what for _, what in query.index_rows}
+    dates, countries = bool(wanted & _DATES), bool(wanted & _COUNTRY_CELLS)
     listed = index.list_rows(
-        kind,
-        value,
-        lang,
-        limit=None if limit is None else offset + limit,
-        dates=bool(wanted & {"start", "end", "callYear"}),
-        countries=bool(wanted & {"countryCount", "countryCodes"}),
+        kind, value, lang, limit=None if limit is None else offset + limit, dates=dates, countries=countries
     )
     if listed is None:
         return None
@@ -175,11 +176,11 @@ def list_solutions(
         actions = {a for combination in combinations if combination for a in combination.split("\n")}
         named = _NamedActions(_action_names(target, actions, lang))
         values["action"] = [named.of(row[5]) for row in rows]
-    if wanted & {"start", "end", "callYear"}:
+    if dates:
         values["start"] = [row[6] if row[7] is None else kept_literal(row[6], row[7]) for row in rows]
         values["end"] = [row[8] if row[9] is None else kept_literal(row[8], row[9]) for row in rows]
         values["callYear"] = [row[10] for row in rows]
-    if wanted & {"countryCount", "countryCodes"}:
+    if countries:
         values["countryCount"] = [_integer(0 if row[12] is None else row[12]) for row in rows]
         values["countryCodes"] = ["" if row[13] is None else row[13] for row in rows]
     if "involvement" in wanted:
