@@ -133,9 +133,8 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
             return [iri]
         raise ParameterError(f"{param.name}: {shorten(text)} is not a {param.type} known to the graph")
     texts = candidates(text, NOTATION_TYPES)
-    exact: dict[str, list[Term]] = {"scheme": [scheme], "text": [*texts]}
-    matches = list(select(bind(internal_query("concept-exact"), exact))) if texts else []
-    found = [(_term(row, "concept"), int(_value(row, "rank"))) for row in matches]
+    matches = list(select(bind(internal_query("concept-exact"), {"text": [*texts]}))) if texts else []
+    found = [(_term(row, "concept"), int(_value(row, "rank"))) for row in matches if row["scheme"] == scheme]
     if not found:
         labels = _concept_labels(select, scheme)
         wanted = normal(text)
@@ -149,11 +148,11 @@ def _concept(param: Parameter, value: str, scheme: ox.NamedNode, select: Select)
 def _concept_labels(select: Select, scheme: ox.NamedNode) -> list[tuple[Term, int, str]]:
     """Every notation and label of the concepts of `scheme`, with its concept and the rank of its property
     (internal/concept-labels.rq joins the texts of each concept and rank by a unit separator)."""
-    return [
-        (_term(row, "concept"), int(_value(row, "rank")), label)
-        for row in select(bind(internal_query("concept-labels"), {"scheme": [scheme]}))
-        for label in _value(row, "texts").split(_LABEL_SEPARATOR)
-    ]
+    labels: list[tuple[Term, int, str]] = []
+    for row in select(bind(internal_query("concept-labels"), {"scheme": [scheme]})):
+        concept, rank = _term(row, "concept"), int(_value(row, "rank"))
+        labels += ((concept, rank, label) for label in _value(row, "texts").split(_LABEL_SEPARATOR))
+    return labels
 
 
 def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Term]:
@@ -178,7 +177,7 @@ def _by_name(param: Parameter, value: str, select: Select, kind: str) -> list[Te
 
 def _term(row: ox.QuerySolution, name: str) -> Term:
     term = row[name]
-    if not isinstance(term, ox.NamedNode | ox.Literal):
+    if not isinstance(term, (ox.NamedNode, ox.Literal)):
         raise TypeError(f"?{name} is bound to {term!r}, not an IRI or a literal")  # a defect of the query
     return term
 
