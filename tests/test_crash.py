@@ -68,14 +68,14 @@ def test_killed_loads_leave_old_or_new_content(tmp_path: Path, store_copy: Path)
     sizes = {5_000}
     rng = random.Random(20261127)
     # how long one load takes here, to spread the kills over it
-    write(data, "new0", 60_000)
+    write(data, "new0", 20_000)
     start = time.monotonic()
     assert erasmus(store, "load", str(data)).returncode == 0
     duration = time.monotonic() - start
-    sizes.add(60_000)
+    sizes.add(20_000)
     survived = interrupted = 0
     for kill in range(1, KILLS + 1):
-        triples = rng.choice([5_000, 60_000, 80_000])
+        triples = rng.choice([5_000, 20_000, 30_000])
         write(data, f"new{kill}", triples)
         env = {**os.environ, "ERASMUS_KG_STORE": str(store)}
         process = subprocess.Popen(
