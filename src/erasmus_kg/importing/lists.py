@@ -133,11 +133,16 @@ def claimed_above(lists: Iterable[ListVersion], new: ListVersion) -> dict[str, s
 
 def digest(cells: Sequence[str]) -> str:
     """The digest of a row's cells as the file writes them (trailing empty cells do not count)."""
-    end = len(cells)
-    while end and not cells[end - 1]:
-        end -= 1
-    joined = "\x1f".join(cells[:end]).encode("utf-8", "surrogatepass")
-    return zlib.crc32(joined).to_bytes(4, "big").hex() + f"{len(joined):x}"
+    whole = "\x1f".join(cells)  # at C speed: most rows end in hundreds of empty partner cells
+    joined = whole.rstrip("\x1f")
+    end = len(cells) - (len(whole) - len(joined))  # each trailing empty cell leaves one separator at the end
+    if not (end > 0 and cells[end - 1] and not any(cells[end:])):  # a last cell ending in U+001F, or none
+        end = len(cells)
+        while end and not cells[end - 1]:
+            end -= 1
+        joined = "\x1f".join(cells[:end])
+    data = joined.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data).to_bytes(4, "big").hex() + f"{len(data):x}"
 
 
 def column_signature(cells: Sequence[str]) -> bytes:

@@ -322,7 +322,11 @@ class ProjectResultsImporter(Importer):
         if layouts.SUB_PROGRAMME in cell and not (cell[layouts.SUB_PROGRAMME] or cell[layouts.ACTION]):
             bad(layouts.ACTION, "missing: neither an action nor a sub-programme")
         organisations = []
+        spans = layout.organisation_spans
         for index, positions in enumerate(layout.organisations):
+            first, end = spans[index]
+            if not any(values[first:end]):  # at C speed: the organisation's columns are all empty
+                continue
             block = [values[p] if p is not None else "" for p in positions]
             if not any(block):
                 continue

@@ -120,6 +120,16 @@ class Layout:
             blocks.append(tuple(own.get(field) for field in ORGANISATION_FIELDS))
         return tuple(blocks)
 
+    @cached_property
+    def organisation_spans(self) -> tuple[tuple[int, int], ...]:
+        """For each of `organisations`, the columns from its first to its last (a slice, `values[a:b]`): where
+        none of them has a value, the organisation is not in the row (most partners of most rows)."""
+        spans = []
+        for block in self.organisations:
+            present = [position for position in block if position is not None]
+            spans.append((min(present), max(present) + 1) if present else (0, 0))
+        return tuple(spans)
+
 
 _FLAGS_AND_LINKS = (
     ("Is Good Practice", GOOD_PRACTICE),
