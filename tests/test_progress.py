@@ -1,5 +1,5 @@
-"""The terminal progress meter (`erasmus_kg.progress`): shown on a terminal only, unless forced; rich is not
-imported when nothing is shown."""
+"""The terminal progress meter and steps (`erasmus_kg.progress`): shown on a terminal only, unless forced;
+rich is not imported when nothing is shown."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import io
 import re
 import subprocess
 import sys
+from pathlib import Path
 
-from erasmus_kg.progress import Meter
+import pytest
+
+from erasmus_kg.importing.run import import_file
+from erasmus_kg.progress import Meter, Steps, how_many, step
+
+from .import_helpers import ECHE
 
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -59,8 +65,74 @@ def test_a_meter_can_be_forced_on_or_off() -> None:
 
 def test_rich_is_imported_only_when_a_meter_is_shown() -> None:
     code = (
-        "import io, sys; from erasmus_kg.progress import Meter; "
-        "Meter('x', stream=io.StringIO()).done(); print('rich' in sys.modules)"
+        "import io, sys; from erasmus_kg.progress import Meter, Steps, step; "
+        "Meter('x', stream=io.StringIO()).done(); "
+        "steps = Steps(stream=io.StringIO()); steps.__enter__(); step('y').__enter__(); "
+        "print('rich' in sys.modules)"
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "False"
+
+
+def _lines(stream: io.StringIO) -> list[str]:
+    """The lines the terminal keeps: each redraw's last state, control sequences removed."""
+    text = _CONTROL.sub("", stream.getvalue())
+    return [line.rsplit("\r", 1)[-1].rstrip() for line in text.split("\n") if line.strip()]
+
+
+def test_steps_are_lines_with_their_time_on_a_terminal_only() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        with Steps(stream=stream) as steps:
+            with step("loading 1 graph"):
+                pass
+            with step("building the search index"):
+                pass
+        assert steps.done == ["loading 1 graph", "building the search index"]
+    assert pipe.getvalue() == ""
+    shown = [line for line in _lines(terminal) if line.startswith("✓")]
+    assert shown == ["✓ loading 1 graph 0:00:00", "✓ building the search index 0:00:00"]
+
+
+def test_a_step_outside_steps_shows_nothing_and_a_failed_step_ends_its_line() -> None:
+    with step("nobody shows this"):
+        pass
+    terminal = _Terminal()
+    with pytest.raises(ValueError, match="bad"), Steps(stream=terminal) as steps, step("failing"):
+        raise ValueError("bad")
+    assert steps.done == ["failing"]
+    assert "✓ failing 0:00:00" in _lines(terminal)
+    with step("after the steps: nothing"):  # the Steps context is over
+        pass
+    assert steps.done == ["failing"]
+
+
+def test_a_meter_between_two_steps_is_drawn_too() -> None:
+    terminal = _Terminal()
+    with Steps(stream=terminal):
+        with step("first"):
+            pass
+        with Meter("import prp x.csv", stream=terminal) as meter:  # rich draws one display at a time
+            meter.advance(3)
+        with step("second"):
+            pass
+    lines = _lines(terminal)
+    assert "✓ first 0:00:00" in lines and "✓ second 0:00:00" in lines
+    assert any(line.startswith("import prp x.csv: 3 rows, ") for line in lines)
+
+
+def test_an_import_names_its_steps_in_order(store_copy: Path) -> None:
+    with Steps(enabled=False) as steps:
+        import_file("eche", ECHE, root=store_copy, progress=False)
+    assert steps.done == [
+        "validating against the shapes",
+        "copying the current build",
+        "loading 1 graph",
+        "indexing the names",
+        "deriving the facts of 1 graph",
+        "building the search index",
+        "ordering the lists",
+        "loading 2 derived graphs",
+        "compacting the store",
+    ]
+    assert (how_many(1, "graph"), how_many(12_000, "row")) == ("1 graph", "12,000 rows")

@@ -10,12 +10,23 @@ first shown, never at import time, so no command pays for it at start-up (`erasm
 
     with Meter(graph, unit="bytes", total=size) as meter, path.open("rb") as body:
         send(meter.reader(body))                       # bytes of the total, %, MB/s, time left
+
+The steps of a long command that counts nothing (the build after an import's rows are read: loading,
+deriving, indexing) are lines of their own, each with a spinner while it runs and its time when done. The
+library names its steps where the work is done (`step`); a command shows them by running inside `Steps`:
+
+    with Steps():                                      # e.g. in `import_file`
+        ...
+        with step("building the search index"):        # e.g. in `derived.build`: a no-op outside `Steps`
+            ...
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Protocol, TextIO, TypeVar
 
@@ -103,6 +114,78 @@ class Meter:
         self.done()
 
 
+class Steps:
+    """Where the steps (`step`) of the code run inside it are shown: one line each on `stream` (stderr by
+    default), when it is a terminal or `enabled` is True; otherwise nothing is printed. rich is imported when
+    the first step starts, never before."""
+
+    def __init__(self, *, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stderr
+        self._shown = self._stream.isatty() if enabled is None else enabled
+        self._progress: Progress | None = None
+        self._running = 0
+        self._token: Token[Steps | None] | None = None
+        self.done: list[str] = []
+        """The steps finished so far, shown or not."""
+
+    @contextlib.contextmanager
+    def run(self, description: str) -> Iterator[None]:
+        """One step: its line while it runs, its time when it ends (also when it fails). Lines are drawn only
+        while a step runs, so that a `Meter` may be shown between two steps (rich draws one at a time)."""
+        task = None
+        if self._shown:
+            if self._progress is None:
+                self._progress = _steps_progress(self._stream)
+                self._progress.start()
+            task = self._progress.add_task(description, total=1)
+        self._running += 1
+        try:
+            yield
+        finally:
+            self._running -= 1
+            if self._progress is not None and task is not None:
+                self._progress.update(task, completed=1)
+                self._progress.stop_task(task)
+                if not self._running:  # the lines stay on the terminal as they are
+                    self._progress.stop()
+                    self._progress = None
+            self.done.append(description)
+
+    def __enter__(self) -> Steps:
+        self._token = _STEPS.set(self)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._token is not None:
+            _STEPS.reset(self._token)
+            self._token = None
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+_STEPS: ContextVar[Steps | None] = ContextVar("erasmus_kg_steps", default=None)
+"""The `Steps` the current code runs inside, if any."""
+
+
+@contextlib.contextmanager
+def step(description: str) -> Iterator[None]:
+    """A step of the command that runs this code: shown by the `Steps` it runs inside; outside, nothing."""
+    steps = _STEPS.get()
+    if steps is None:
+        yield
+    else:
+        with steps.run(description):
+            yield
+
+
+def how_many(count: int, what: str) -> str:
+    """ "1 graph", "11 graphs": a count in a step's description (`what` takes an s)."""
+    return f"{count:,} {what}" + ("" if count == 1 else "s")
+
+
 class MeteredReader:
     """A binary stream that advances a meter by the bytes read from it."""
 
@@ -152,6 +235,22 @@ def _progress(unit: Unit, stream: TextIO) -> Progress:
         refresh_per_second=REFRESHES_PER_SECOND,
         redirect_stdout=False,
         # Lines written to stderr while the meter is shown (bad rows) are printed above it, not through it.
+        redirect_stderr=stream is sys.stderr,
+    )
+
+
+def _steps_progress(stream: TextIO) -> Progress:
+    """A rich `Progress` for `Steps`: a spinner (a tick once done), the step, its time."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(finished_text="✓"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(file=stream, force_terminal=True),
+        refresh_per_second=REFRESHES_PER_SECOND,
+        redirect_stdout=False,
         redirect_stderr=stream is sys.stderr,
     )
 

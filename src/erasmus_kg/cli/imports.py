@@ -58,8 +58,10 @@ def _import(
     ctx: click.Context, kind: str, file: Path, on_error: str, output: Path | None, **options: Any
 ) -> None:
     from erasmus_kg.importing.run import import_file
+    from erasmus_kg.progress import Steps
 
-    result = import_file(kind, file, root=store_root(ctx), on_error=on_error, output=output, **options)
+    with Steps():  # after the rows: validating, loading, deriving, indexing, a line each on a terminal
+        result = import_file(kind, file, root=store_root(ctx), on_error=on_error, output=output, **options)
     click.echo(result.summary())
 
 

@@ -67,6 +67,7 @@ def load(
     ERASMUS_KG_TOKEN for a bearer token; a password by Basic or a token never goes over plain http to
     another machine without --allow-insecure-auth.
     """
+    from erasmus_kg.progress import Steps
     from erasmus_kg.validation.loads import load_validated
 
     credentials = None
@@ -75,7 +76,8 @@ def load(
 
         credentials = endpoint_credentials(user)
         Endpoint(endpoint, credentials, auth=auth, allow_insecure_auth=allow_insecure_auth)
-    build = load_validated(store_root(ctx), list(files), None if endpoint else graph, validate=validate)
+    with Steps():  # validating, loading, deriving, indexing: a line each on a terminal
+        build = load_validated(store_root(ctx), list(files), None if endpoint else graph, validate=validate)
     root = build.path.parent.parent
     click.echo(f"The store at {root} holds {build.triples} triples in {len(build.graphs)} graphs.")
     if endpoint:
@@ -117,8 +119,10 @@ def sources(ctx: click.Context) -> None:
 def remove(ctx: click.Context, source: str) -> None:
     """Remove a loaded or imported graph (its IRI, or the file name it was loaded from) from the store."""
     from erasmus_kg.importing.removal import remove_source
+    from erasmus_kg.progress import Steps
 
-    iri = remove_source(store_root(ctx), source)
+    with Steps():
+        iri = remove_source(store_root(ctx), source)
     click.echo(f"Removed <{iri}>.")
 
 

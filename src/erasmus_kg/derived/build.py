@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pyoxigraph as ox
 from erasmus_kg.derived import cube, facts, involvement, names, organisation_lists, positions, search_index
 from erasmus_kg.derived.graphs import POSITIONS, STATISTICS, STORE_WIDE, derived_graph, is_derived
 from erasmus_kg.derived.readonly_sqlite import file_version
+from erasmus_kg.progress import how_many, step
 
 DERIVED_KIND = "derived"
 STATISTICS_KIND = "statistics"
@@ -44,11 +46,13 @@ def derive(
     build's directory, `previous` the directory of the build it replaces; `files` the N-Triples file each
     graph loaded in this build from one was loaded from (an importer's derived graph: read again from there).
     """
-    names.write_build_index(
-        store, [g for g in graphs if not is_derived(g)], changed, workdir.parent, previous
-    )
+    with step("indexing the names"):
+        names.write_build_index(
+            store, [g for g in graphs if not is_derived(g)], changed, workdir.parent, previous
+        )
     loads: Loads = {}
     drops: set[str] = set()
+    to_derive: list[str] = []
     for graph in sorted(changed):
         if is_derived(graph):
             continue
@@ -61,13 +65,18 @@ def derive(
             continue  # loaded in this build with its source
         if target in graphs:
             drops.add(target)  # stale
-        path = workdir / f"derived-{len(loads)}.nt"
-        with path.open("wb") as out:
-            facts.derive_source(store, graph, out)
-        partial = cube.source_partials(store, graph)
-        if partial or path.stat().st_size:  # a source without projects (a vocabulary) derives nothing
-            loads[target] = (path, graph, {"kind": DERIVED_KIND, "from": graph, "statistics": partial})
-    _write_search_index(store, graphs, changed, loads, workdir.parent, previous, files or {})
+        to_derive.append(graph)
+    with step(f"deriving the facts of {how_many(len(to_derive), 'graph')}") if to_derive else nullcontext():
+        for graph in to_derive:
+            path = workdir / f"derived-{len(loads)}.nt"
+            with path.open("wb") as out:
+                facts.derive_source(store, graph, out)
+            partial = cube.source_partials(store, graph)
+            if partial or path.stat().st_size:  # a source without projects (a vocabulary) derives nothing
+                target = derived_graph(graph)
+                loads[target] = (path, graph, {"kind": DERIVED_KIND, "from": graph, "statistics": partial})
+    with step("building the search index"):
+        _write_search_index(store, graphs, changed, loads, workdir.parent, previous, files or {})
     if not loads and not drops and not changed:
         before = previous / organisation_lists.FILE if previous is not None else None
         if before is not None and before.exists() and file_version(before) == organisation_lists.VERSION:
@@ -93,7 +102,7 @@ def derive(
     for derived_file, _, _ in loads.values():
         involvement.kinds_in(derived_file, kinds)
     path = workdir / "positions.nt"
-    with path.open("wb") as out:
+    with step("ordering the lists"), path.open("wb") as out:
         listed = positions.write_positions(
             store,
             out,

@@ -61,7 +61,7 @@ from erasmus_kg.importing.registry import check_kind, importer_for
 from erasmus_kg.importing.rows import BadRow, Row
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import iri
-from erasmus_kg.progress import Meter
+from erasmus_kg.progress import Meter, step
 from erasmus_kg.rdf_files import check_readable
 from erasmus_kg.store.manifest import BuildInfo, GraphInfo, Source
 
@@ -368,7 +368,8 @@ def _read_file(
         result.timings["rows"] = time.monotonic() - started
         if validator is not None:
             waited = time.monotonic()
-            result.validation = validator.result()
+            with step("validating against the shapes"):  # what the workers have not validated yet
+                result.validation = validator.result()
             result.validation.data_triples = result.triples
             result.timings["validation"] = time.monotonic() - waited
     if result.validation is not None and not result.validation.conforms:

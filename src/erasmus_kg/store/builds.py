@@ -51,6 +51,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from erasmus_kg.errors import InputFileError, StoreError, UsageError, one_line
+from erasmus_kg.progress import how_many, step
 from erasmus_kg.rdf_files import OX_FORMATS as FORMATS
 from erasmus_kg.rdf_files import QUAD_FORMATS
 from erasmus_kg.store import locks
@@ -583,43 +584,47 @@ class EmbeddedStore:
         try:
             if strategy == "clone":
                 assert cur_db is not None
-                try:
-                    source = ox.Store.read_only(str(cur_db))
-                    source.backup(str(db))
-                except (OSError, RuntimeError) as e:
-                    raise _CurrentUnreadable(f"{cur_db}: cannot back up the build ({one_line(e)})") from None
-                source = None
-                store = _open_rw(db)
-                for iri in dropped:
-                    store.remove_graph(ox.NamedNode(iri))
+                with step("copying the current build"):
+                    try:
+                        source = ox.Store.read_only(str(cur_db))
+                        source.backup(str(db))
+                    except (OSError, RuntimeError) as e:
+                        message = f"{cur_db}: cannot back up the build ({one_line(e)})"
+                        raise _CurrentUnreadable(message) from None
+                    source = None
+                    store = _open_rw(db)
+                    for iri in dropped:
+                        store.remove_graph(ox.NamedNode(iri))
             else:
                 store = _open_rw(db)
                 if kept:
                     assert cur_db is not None
-                    try:
-                        source = ox.Store.read_only(str(cur_db))
-                    except (OSError, RuntimeError) as e:
-                        raise _CurrentUnreadable(f"{cur_db}: cannot open ({one_line(e)})") from None
-                    for iri in kept:
-                        graph = ox.NamedNode(iri)
-                        store.bulk_extend(source.quads_for_pattern(None, None, None, graph))
-                        written += kept[iri].triples
-                    source = None
-            for iri, (src, known_hash) in loads.items():
-                is_packaged = known_hash is not None
-                digest, triples = _load_source(store, iri, src, known_hash)
-                written += triples
-                entries[iri] = GraphInfo(
-                    iri=iri,
-                    source=src.description or str(src.path),
-                    format=src.format,
-                    hash=digest,
-                    triples=triples,
-                    loaded=_now(),
-                    packaged=is_packaged,
-                    metadata={} if is_packaged else metadata.get(iri, {}),
-                    files=tuple(name for name, _ in src.files),
-                )
+                    with step(f"copying {how_many(len(kept), 'graph')} of the current build"):
+                        try:
+                            source = ox.Store.read_only(str(cur_db))
+                        except (OSError, RuntimeError) as e:
+                            raise _CurrentUnreadable(f"{cur_db}: cannot open ({one_line(e)})") from None
+                        for iri in kept:
+                            graph = ox.NamedNode(iri)
+                            store.bulk_extend(source.quads_for_pattern(None, None, None, graph))
+                            written += kept[iri].triples
+                        source = None
+            with step(f"loading {how_many(len(loads), 'graph')}"):
+                for iri, (src, known_hash) in loads.items():
+                    is_packaged = known_hash is not None
+                    digest, triples = _load_source(store, iri, src, known_hash)
+                    written += triples
+                    entries[iri] = GraphInfo(
+                        iri=iri,
+                        source=src.description or str(src.path),
+                        format=src.format,
+                        hash=digest,
+                        triples=triples,
+                        loaded=_now(),
+                        packaged=is_packaged,
+                        metadata={} if is_packaged else metadata.get(iri, {}),
+                        files=tuple(name for name, _ in src.files),
+                    )
             if self.derive is not None:
                 previous = cur_db.parent if cur_db is not None else None
                 changed = frozenset(loads) | frozenset(dropped)
@@ -628,7 +633,8 @@ class EmbeddedStore:
                 files = {iri: src.path for iri, (src, _) in loads.items() if src.format == "ntriples"}
                 written += self._derive(store, entries, changed, db.parent, previous, files)
             if written >= _COMPACT_AFTER:
-                store.optimize()
+                with step("compacting the store"):
+                    store.optimize()
             stray = {str(g.value) for g in store.named_graphs()} - set(entries)
             if stray:
                 raise StoreError(f"{db}: unexpected graphs after loading: {', '.join(sorted(stray))}")
@@ -674,19 +680,20 @@ class EmbeddedStore:
         for iri in drops:
             store.remove_graph(ox.NamedNode(iri))
             entries.pop(iri, None)
-        for iri, (path, origin, made) in loads.items():
-            digest, triples = _load_source(store, iri, Source(iri, path, "ntriples"), None)
-            loaded += triples
-            entries[iri] = GraphInfo(
-                iri=iri,
-                source=DERIVED_FROM + origin,
-                format="ntriples",
-                hash=digest,
-                triples=triples,
-                loaded=_now(),
-                packaged=False,
-                metadata=dict(made),
-            )
+        with step(f"loading {how_many(len(loads), 'derived graph')}"):
+            for iri, (path, origin, made) in loads.items():
+                digest, triples = _load_source(store, iri, Source(iri, path, "ntriples"), None)
+                loaded += triples
+                entries[iri] = GraphInfo(
+                    iri=iri,
+                    source=DERIVED_FROM + origin,
+                    format="ntriples",
+                    hash=digest,
+                    triples=triples,
+                    loaded=_now(),
+                    packaged=False,
+                    metadata=dict(made),
+                )
         return loaded
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from erasmus_kg.errors import NotConformingError
+from erasmus_kg.progress import step
 from erasmus_kg.store.builds import BuildInfo
 from erasmus_kg.store.loading import load_files
 from erasmus_kg.validation.report import ValidationResult
@@ -33,7 +34,8 @@ def load_validated(
     """`load_files(root, files, graph)` once `files` conform to the shapes (with `validate`; without files
     there is nothing to validate: the store is only brought up to date)."""
     if validate and files:
-        result = validate_files(files)
+        with step("validating against the shapes"):
+            result = validate_files(files)
         if not result.conforms:
             raise LoadRefused(files, result)
     return load_files(root, files, graph)
