@@ -94,14 +94,14 @@ def test_steps_are_lines_with_their_time_on_a_terminal_only() -> None:
     assert shown == ["✓ loading 1 graph 0:00:00", "✓ building the search index 0:00:00"]
 
 
-def test_a_step_outside_steps_shows_nothing_and_a_failed_step_ends_its_line() -> None:
+def test_a_step_outside_steps_shows_nothing_and_a_failed_step_ends_its_line_with_a_cross() -> None:
     with step("nobody shows this"):
         pass
     terminal = _Terminal()
     with pytest.raises(ValueError, match="bad"), Steps(stream=terminal) as steps, step("failing"):
         raise ValueError("bad")
     assert steps.done == ["failing"]
-    assert "✓ failing 0:00:00" in _lines(terminal)
+    assert "✗ failing 0:00:00" in _lines(terminal)
     with step("after the steps: nothing"):  # the Steps context is over
         pass
     assert steps.done == ["failing"]

@@ -139,12 +139,16 @@ class Steps:
                 self._progress.start()
             task = self._progress.add_task(description, total=1)
         self._running += 1
+        failed = False
         try:
             yield
+        except BaseException:
+            failed = True
+            raise
         finally:
             self._running -= 1
             if self._progress is not None and task is not None:
-                self._progress.update(task, completed=1)
+                self._progress.update(task, completed=1, failed=failed)
                 self._progress.stop_task(task)
                 if not self._running:  # the lines stay on the terminal as they are
                     self._progress.stop()
@@ -240,12 +244,20 @@ def _progress(unit: Unit, stream: TextIO) -> Progress:
 
 
 def _steps_progress(stream: TextIO) -> Progress:
-    """A rich `Progress` for `Steps`: a spinner (a tick once done), the step, its time."""
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """A rich `Progress` for `Steps`: a spinner (once done a tick, or a cross for a step that failed), the
+    step, its time."""
+    from rich.console import Console, RenderableType
+    from rich.progress import Progress, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    class Outcome(SpinnerColumn):
+        def render(self, task: Task) -> RenderableType:
+            if task.finished and task.fields.get("failed"):
+                return Text("✗", style="red")
+            return super().render(task)
 
     return Progress(
-        SpinnerColumn(finished_text="✓"),
+        Outcome(finished_text="✓"),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=Console(file=stream, force_terminal=True),
