@@ -370,10 +370,10 @@ def _read_file(
             waited = time.monotonic()
             with step("validating against the shapes"):  # what the workers have not validated yet
                 result.validation = validator.result()
-            result.validation.data_triples = result.triples
-            result.timings["validation"] = time.monotonic() - waited
-    if result.validation is not None and not result.validation.conforms:
-        raise ImportRefused(result)
+                result.validation.data_triples = result.triples
+                result.timings["validation"] = time.monotonic() - waited
+                if not result.validation.conforms:  # a cross on the terminal
+                    raise ImportRefused(result)
     if output:
         reading.sources[result.graph] = Source(result.graph, data_file, "nquads")
         return reading

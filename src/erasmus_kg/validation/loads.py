@@ -34,8 +34,8 @@ def load_validated(
     """`load_files(root, files, graph)` once `files` conform to the shapes (with `validate`; without files
     there is nothing to validate: the store is only brought up to date)."""
     if validate and files:
-        with step("validating against the shapes"):
+        with step("validating against the shapes"):  # a cross on the terminal when they do not conform
             result = validate_files(files)
-        if not result.conforms:
-            raise LoadRefused(files, result)
+            if not result.conforms:
+                raise LoadRefused(files, result)
     return load_files(root, files, graph)
