@@ -15,7 +15,7 @@ The steps of a long command that counts nothing (the build after an import's row
 deriving, indexing) are lines of their own, each with a spinner while it runs and its time when done. The
 library names its steps where the work is done (`step`); a command shows them by running inside `Steps`:
 
-    with Steps():                                      # e.g. in `import_file`
+    with Steps():                                      # e.g. in the `import` command
         ...
         with step("building the search index"):        # e.g. in `derived.build`: a no-op outside `Steps`
             ...
@@ -186,7 +186,7 @@ def step(description: str) -> Iterator[None]:
 
 
 def how_many(count: int, what: str) -> str:
-    """ "1 graph", "11 graphs": a count in a step's description (`what` takes an s)."""
+    """A count in a step's description: "1 graph", "11 graphs" (`what` takes an s)."""
     return f"{count:,} {what}" + ("" if count == 1 else "s")
 
 
@@ -258,7 +258,7 @@ def _steps_progress(stream: TextIO) -> Progress:
 
     return Progress(
         Outcome(finished_text="✓"),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a description is text, never rich markup
         TimeElapsedColumn(),
         console=Console(file=stream, force_terminal=True),
         refresh_per_second=REFRESHES_PER_SECOND,
