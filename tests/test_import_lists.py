@@ -17,7 +17,7 @@ from erasmus_kg.derived import names
 from erasmus_kg.errors import InputFileError
 from erasmus_kg.importing import prp
 from erasmus_kg.importing.identity import import_source_document
-from erasmus_kg.importing.lists import ListFile, ListVersion, claimed_above, owners
+from erasmus_kg.importing.lists import ROWS, ListFile, ListVersion, claimed_above, owners
 from erasmus_kg.importing.removal import remove_source
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.store.default import DefaultStore
@@ -604,6 +604,34 @@ def test_a_refresh_of_an_eche_list_reports_its_charters_by_code(root: Path, tmp_
     until = {o for p, o, _ in facts(root, CHARTER + "A-EISENST01") if p == EKG + "validUntil"}
     assert until == {f'"2030-12-31"{XSD_DATE}'}
     assert [g.iri for g in DefaultStore(root).graphs() if g.metadata.get("kind") == "import"] == [G_OLDER]
+    checked(root)
+
+
+def test_a_refresh_of_an_eche_list_imported_before_keys_were_normalised_reports_the_same(
+    root: Path, tmp_path: Path
+) -> None:
+    """A list imported before charter keys were normalised keeps each code in its rows file as the cell had it
+    (`A\xa0 BADEN01`); a refresh compares it with today's keys (`A BADEN01`) and reports exactly what
+    changed, not every charter removed and added again."""
+    baden, dornbirn, eisenst01 = eche_row("A  BADEN01"), eche_row("A  DORNBIR01"), eche_row("A  EISENST01")
+    first = eche_list(tmp_path, "ECHE-list_2026-04-02.csv", [baden, dornbirn, eisenst01])
+    second = eche_list(
+        tmp_path, "ECHE-list_2026-04-09.csv", [dornbirn, eisenst01.replace(b"12/31/2029", b"12/31/2030")]
+    )
+    import_file("eche", first, root=root, progress=False)
+    build = DefaultStore(root).current_build()
+    assert build is not None
+    rows_file = build.graph_file(G_OLDER, ROWS)
+    assert rows_file is not None
+    lines = rows_file.read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["A BADEN01", "A DORNBIR01", "A EISENST01"]
+    rows_file.write_text(  # as the importer wrote it before: the code's cell, its non-breaking space kept
+        "".join(line.replace(" ", "\xa0 ", 1) + "\n" for line in lines), encoding="utf-8"
+    )
+    result = import_file("eche", second, root=root, progress=False)
+    assert result.changes is not None
+    assert (result.changes.added, result.changes.removed) == ((), ("A BADEN01",))
+    assert dict(result.changes.changed) == {"A EISENST01": ("Erasmus Eche End",)}
     checked(root)
 
 

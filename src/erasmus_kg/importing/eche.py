@@ -178,6 +178,13 @@ class CharterImporter(Importer):
             _value(cells[_CODE]) if len(cells) > _CODE else "",
         )
 
+    @classmethod
+    def stored_key(cls, key: str) -> str:
+        """Before charter keys were normalised (`charter_key`), a rows file held the code as its cell had it
+        (`A\xa0 BADEN01`): the same charter as `A BADEN01`. (A row keyed by a #N/A code was keyed by its
+        proposal number since; the rows file cannot tell that number, and the key stays as it is.)"""
+        return charter_key("", _value(key)) or key
+
     def column_names(self) -> Sequence[str]:
         return COLUMNS
 

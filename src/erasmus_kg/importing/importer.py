@@ -96,6 +96,12 @@ class Importer(ABC):
         `rows` has read the header; None when the row names none (or the importer knows no keys)."""
         return None
 
+    @classmethod
+    def stored_key(cls, key: str) -> str:
+        """A key as the rows file of a list imported by an earlier version of this importer holds it, written
+        as `row_key` writes it now (the same key for the same row); a key it cannot tell, as it is."""
+        return key
+
     def column_names(self) -> Sequence[str]:
         """The names of the file's columns, once `rows` has read the header."""
         return ()

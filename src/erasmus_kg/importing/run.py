@@ -57,7 +57,7 @@ from erasmus_kg.importing.lists import (
     version_metadata,
     write_rows,
 )
-from erasmus_kg.importing.registry import check_kind, importer_for
+from erasmus_kg.importing.registry import IMPORTERS, check_kind, importer_for
 from erasmus_kg.importing.rows import BadRow, Row
 from erasmus_kg.importing.sink import GraphSink
 from erasmus_kg.importing.terms import iri
@@ -448,7 +448,10 @@ class _ListsInStore:
             rows_file = build.graph_file(graph, ROWS)
             if entry.metadata.get("kind") != "import" or rows_file is None:
                 continue  # a graph imported before lists kept their files takes no part in ownership
+            importer = IMPORTERS.get(str(entry.metadata.get("importer", "")))
             rows = read_rows(held._link(rows_file, graph))
+            if importer is not None:  # the keys as the importer writes them today
+                rows = {importer.stored_key(key): digest for key, digest in rows.items()}
             held.entries[graph] = entry
             held.rows[graph] = rows
             held.versions[graph] = version_metadata(entry.metadata, graph, rows)
