@@ -177,6 +177,19 @@ def test_bad_rows_of_the_list(tmp_path: Path) -> None:
     ]
 
 
+def test_a_code_written_with_a_space_for_its_hyphen_is_the_same_charter(tmp_path: Path) -> None:
+    """`A  ST POLT03` and `A  ST-POLT03` name one charter (one IRI, A-ST-POLT03): a second row of it is a bad
+    row, as any charter twice in a list, not a second description of the same node."""
+    header, rows = ECHE.read_bytes().split(b"\n")[:2], ECHE.read_bytes().split(b"\n")[2:]
+    (hyphen,) = [row for row in rows if row and row.split(b";")[1].decode("cp1252") == "A\xa0 ST-POLT03"]
+    space = hyphen.replace(b"ST-POLT03", b"ST POLT03").replace(hyphen.split(b";")[0], b"999999999", 1)
+    path = tmp_path / "spaced.csv"
+    path.write_bytes(b"\n".join([*header, hyphen, space, b""]))
+    with pytest.raises(InputFileError) as raised:
+        import_file("eche", path, output=tmp_path / "out.nq", validate=False)
+    assert str(raised.value) == f"{path}:4: column 'Erasmus Code': 'A  ST POLT03' is also the charter of row 3"
+
+
 def test_an_institution_is_found_by_its_pic_in_another_import(tmp_path: Path) -> None:
     """A second list that names Vilnius University differently but with its PIC: the node of the first."""
     root = tmp_path / "store"

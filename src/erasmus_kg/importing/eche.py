@@ -153,6 +153,7 @@ class CharterImporter(Importer):
         super().__init__(path, sink, source, existing, **options)
         self._countries = CountryCodes.packaged()
         self._charters: dict[str, int] = {}
+        """The IRI of each charter read so far -> its row number."""
 
     def source_title(self) -> str:
         return (
@@ -228,11 +229,11 @@ class CharterImporter(Importer):
         charter = charter_key(values[_PROPOSAL], values[_CODE]) or ""
         if not charter:
             bad(_CODE, "missing: a charter needs its Erasmus code or its proposal number")
-        elif charter in self._charters:
+        elif _charter_iri(charter) in self._charters:  # by its IRI: A ST-POLT03 and A ST POLT03 are one
             bad(
                 _CODE,
                 f"{values[_CODE] or values[_PROPOSAL]!r} is also the charter of row "
-                f"{self._charters[charter]}",
+                f"{self._charters[_charter_iri(charter)]}",
             )
         else:
             unlisted = [
@@ -255,7 +256,7 @@ class CharterImporter(Importer):
             bad(_END, f"the charter ends ({end.isoformat()}) before it starts ({start.isoformat()})")
         if problems:
             raise BadRow(problems)
-        self._charters[charter] = number
+        self._charters[_charter_iri(charter)] = number
         country = self._countries.eu_code(values[_COUNTRY])
         return _CheckedRow(number, values, charter, organisation_key(values[_NAME], country), start, end)
 
