@@ -187,7 +187,8 @@ def test_a_code_written_with_a_space_for_its_hyphen_is_the_same_charter(tmp_path
     path.write_bytes(b"\n".join([*header, hyphen, space, b""]))
     with pytest.raises(InputFileError) as raised:
         import_file("eche", path, output=tmp_path / "out.nq", validate=False)
-    assert str(raised.value) == f"{path}:4: column 'Erasmus Code': 'A  ST POLT03' is also the charter of row 3"
+    expected = "column 'Erasmus Code': 'A  ST POLT03' is also the charter of row 3"
+    assert str(raised.value) == f"{path}:4: {expected}"
 
 
 def test_an_institution_is_found_by_its_pic_in_another_import(tmp_path: Path) -> None:
