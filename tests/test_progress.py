@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from erasmus_kg.importing.removal import remove_source
 from erasmus_kg.importing.run import import_file
 from erasmus_kg.progress import Meter, Steps, how_many, step
 
@@ -121,7 +122,7 @@ def test_a_meter_between_two_steps_is_drawn_too() -> None:
     assert any(line.startswith("import prp x.csv: 3 rows, ") for line in lines)
 
 
-def test_an_import_names_its_steps_in_order(store_copy: Path) -> None:
+def test_an_import_and_a_removal_name_their_steps_in_order(store_copy: Path) -> None:
     with Steps(enabled=False) as steps:
         import_file("eche", ECHE, root=store_copy, progress=False)
     assert steps.done == [
@@ -134,5 +135,14 @@ def test_an_import_names_its_steps_in_order(store_copy: Path) -> None:
         "ordering the lists",
         "loading 2 derived graphs",
         "compacting the store",
+    ]
+    with Steps(enabled=False) as steps:  # a removal copies what stays and loads only store-wide graphs
+        remove_source(store_copy, ECHE.name)
+    assert steps.done == [
+        "copying 9 graphs of the current build",
+        "indexing the names",
+        "building the search index",
+        "ordering the lists",
+        "loading 2 derived graphs",
     ]
     assert (how_many(1, "graph"), how_many(12_000, "row")) == ("1 graph", "12,000 rows")
