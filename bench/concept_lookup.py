@@ -14,7 +14,6 @@ difference is reported and the exit status is 1. It prints Markdown (progress on
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import benchlib  # bench/benchlib.py (bench/ is sys.path[0] when this file is run)
 import pyoxigraph as ox
-from benchlib import load_average, log, markdown_table
+from benchlib import load_average, log, markdown_table, median_ms
 
 sys.path.insert(1, str(benchlib.REPO))  # the tests' server launcher, one copy for the tests and this
 from erasmus_kg.query.binding import bind
@@ -92,7 +91,7 @@ def _measure(url: str, repeat: int, root: Path) -> int:
                         times[name].append(time.perf_counter() - start)
             same = found["now"] == found["then"]
             differ |= not same
-            then_ms, now_ms = (statistics.median(times[name]) * 1000 for name in ("then", "now"))
+            then_ms, now_ms = median_ms(times["then"]), median_ms(times["now"])
             shown = ", ".join(c.rsplit("/", 1)[-1].rstrip(">") for c in found["now"]) or "none"
             ratio = f"{then_ms / now_ms:.{0 if then_ms >= 10 * now_ms else 1}f}x"
             rows.append([f"{kind}={value}", shown, f"{then_ms:.1f}", f"{now_ms:.1f}", ratio, same])

@@ -175,10 +175,11 @@ _STEPS: ContextVar[Steps | None] = ContextVar("erasmus_kg_steps", default=None)
 
 
 @contextlib.contextmanager
-def step(description: str) -> Iterator[None]:
-    """A step of the command that runs this code: shown by the `Steps` it runs inside; outside, nothing."""
+def step(description: str | None) -> Iterator[None]:
+    """A step of the command that runs this code: shown by the `Steps` it runs inside; outside, nothing. None:
+    a step with nothing to do this time (no graph to load), not shown either."""
     steps = _STEPS.get()
-    if steps is None:
+    if steps is None or description is None:
         yield
     else:
         with steps.run(description):

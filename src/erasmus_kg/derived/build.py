@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable, Mapping
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +51,7 @@ def derive(
         )
     loads: Loads = {}
     drops: set[str] = set()
-    to_derive: list[str] = []
+    to_derive: list[tuple[str, str]] = []  # (source, its derived graph)
     for graph in sorted(changed):
         if is_derived(graph):
             continue
@@ -65,15 +64,14 @@ def derive(
             continue  # loaded in this build with its source
         if target in graphs:
             drops.add(target)  # stale
-        to_derive.append(graph)
-    with step(f"deriving the facts of {how_many(len(to_derive), 'graph')}") if to_derive else nullcontext():
-        for graph in to_derive:
+        to_derive.append((graph, target))
+    with step(f"deriving the facts of {how_many(len(to_derive), 'graph')}" if to_derive else None):
+        for graph, target in to_derive:
             path = workdir / f"derived-{len(loads)}.nt"
             with path.open("wb") as out:
                 facts.derive_source(store, graph, out)
             partial = cube.source_partials(store, graph)
             if partial or path.stat().st_size:  # a source without projects (a vocabulary) derives nothing
-                target = derived_graph(graph)
                 loads[target] = (path, graph, {"kind": DERIVED_KIND, "from": graph, "statistics": partial})
     with step("building the search index"):
         _write_search_index(store, graphs, changed, loads, workdir.parent, previous, files or {})

@@ -227,18 +227,16 @@ class CharterImporter(Importer):
         if values[_OID] and not _OID_FORM.match(values[_OID]):
             bad(_OID, f"{values[_OID]!r} is not an OID (E and eight digits)")
         charter = charter_key(values[_PROPOSAL], values[_CODE]) or ""
+        node = _charter_iri(charter) if charter else ""  # A ST-POLT03 and A ST POLT03: one charter, one IRI
         if not charter:
             bad(_CODE, "missing: a charter needs its Erasmus code or its proposal number")
-        elif _charter_iri(charter) in self._charters:  # by its IRI: A ST-POLT03 and A ST POLT03 are one
+        elif node in self._charters:
             bad(
                 _CODE,
-                f"{values[_CODE] or values[_PROPOSAL]!r} is also the charter of row "
-                f"{self._charters[_charter_iri(charter)]}",
+                f"{values[_CODE] or values[_PROPOSAL]!r} is also the charter of row {self._charters[node]}",
             )
         else:
-            unlisted = [
-                g for g in self._existing.graphs_of(iri(_charter_iri(charter))) if g not in self.lists
-            ]
+            unlisted = [g for g in self._existing.graphs_of(iri(node)) if g not in self.lists]
             if unlisted:
                 bad(
                     _CODE, f"this charter is already in the store, in <{'>, <'.join(unlisted)}>, " + _UNLISTED
@@ -256,7 +254,7 @@ class CharterImporter(Importer):
             bad(_END, f"the charter ends ({end.isoformat()}) before it starts ({start.isoformat()})")
         if problems:
             raise BadRow(problems)
-        self._charters[_charter_iri(charter)] = number
+        self._charters[node] = number
         country = self._countries.eu_code(values[_COUNTRY])
         return _CheckedRow(number, values, charter, organisation_key(values[_NAME], country), start, end)
 

@@ -39,10 +39,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from erasmus_kg.derived.search_index import SearchIndex
     from erasmus_kg.query.targets import Target
 
-_DATES = frozenset({"start", "end", "callYear"})
-"""The values of `index_rows` that `SearchIndex.list_rows` reads only when asked for `dates`; `_COUNTRY_CELLS`
-those it reads when asked for `countries`."""
-_COUNTRY_CELLS = frozenset({"countryCount", "countryCodes"})
+_DATE_COLUMNS = frozenset({"start", "end", "callYear"})
+"""The values of `index_rows` that `SearchIndex.list_rows` reads only when asked for `dates`;
+`_COUNTRY_COLUMNS` those it reads when asked for `countries`."""
+_COUNTRY_COLUMNS = frozenset({"countryCount", "countryCodes"})
 
 FORMATS = ("csv", "tsv", "json")
 """The formats the rows are written in here (the tables for people take the SPARQL's pages)."""
@@ -159,7 +159,7 @@ def list_solutions(
     if kind == organisation_lists.KIND:
         return _organisation_rows(query, value, lang, target, index, limit, offset)
     wanted = {what for _, what in query.index_rows}
-    dates, countries = bool(wanted & _DATES), bool(wanted & _COUNTRY_CELLS)
+    dates, countries = bool(wanted & _DATE_COLUMNS), bool(wanted & _COUNTRY_COLUMNS)
     listed = index.list_rows(
         kind, value, lang, limit=None if limit is None else offset + limit, dates=dates, countries=countries
     )

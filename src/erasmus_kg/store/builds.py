@@ -609,7 +609,7 @@ class EmbeddedStore:
                             store.bulk_extend(source.quads_for_pattern(None, None, None, graph))
                             written += kept[iri].triples
                         source = None
-            with step(f"loading {how_many(len(loads), 'graph')}") if loads else contextlib.nullcontext():
+            with step(f"loading {how_many(len(loads), 'graph')}" if loads else None):
                 for iri, (src, known_hash) in loads.items():
                     is_packaged = known_hash is not None
                     digest, triples = _load_source(store, iri, src, known_hash)
@@ -680,7 +680,7 @@ class EmbeddedStore:
         for iri in drops:
             store.remove_graph(ox.NamedNode(iri))
             entries.pop(iri, None)
-        with step(f"loading {how_many(len(loads), 'derived graph')}") if loads else contextlib.nullcontext():
+        with step(f"loading {how_many(len(loads), 'derived graph')}" if loads else None):
             for iri, (path, origin, made) in loads.items():
                 digest, triples = _load_source(store, iri, Source(iri, path, "ntriples"), None)
                 loaded += triples
